@@ -1,0 +1,1 @@
+"""Client of the afserver JSON API; plain Python, no Qt."""

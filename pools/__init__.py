@@ -1,0 +1,1 @@
+"""The domain of render pools and its storage; plain Python, no Qt."""

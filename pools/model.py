@@ -1,0 +1,137 @@
+"""Pools and hosts: the values every face of afpools shows and edits."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pools.errors import InvalidNameError
+
+POOL_NAME_MAX = 64
+HOSTNAME_MAX = 253
+
+
+class RenderFlags(enum.IntFlag):
+    """The bits of an afserver render's ``st`` field (``libafanasy/render.h``)."""
+
+    ONLINE = 1
+    NIMBY_OWNER = 2  # "nimby": only the render's owner may run tasks
+    NIMBY_ALL = 4  # "NIMBY": nobody may run tasks
+    BUSY = 8
+    DIRTY = 16
+    WOL_FALLING = 32
+    WOL_SLEEPING = 64
+    WOL_WAKING = 128
+    PAUSED = 256
+    SICK = 512
+
+
+class HostState(enum.Enum):
+    """What the board shows for a machine; one value, the most telling of its flags."""
+
+    ONLINE = "online"
+    BUSY = "busy"
+    NIMBY = "nimby"
+    PAUSED = "paused"
+    SICK = "sick"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"  # seen only by a network scan or typed in by hand
+
+    @classmethod
+    def from_flags(cls, flags: RenderFlags) -> HostState:
+        """Decode ``st``: a machine that is off is offline whatever else the bits say."""
+        if not flags & RenderFlags.ONLINE:
+            return cls.OFFLINE
+        if flags & RenderFlags.SICK:
+            return cls.SICK
+        if flags & RenderFlags.PAUSED:
+            return cls.PAUSED
+        if flags & RenderFlags.BUSY:
+            return cls.BUSY
+        if flags & (RenderFlags.NIMBY_OWNER | RenderFlags.NIMBY_ALL):
+            return cls.NIMBY
+        return cls.ONLINE
+
+    @property
+    def is_up(self) -> bool:
+        """True for a machine that runs afrender right now."""
+        return self not in (HostState.OFFLINE, HostState.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Host:
+    """One machine of the farm, merged from afserver, scans and manual entries."""
+
+    name: str
+    state: HostState = HostState.UNKNOWN
+    flags: RenderFlags = RenderFlags(0)
+    ip: str = ""
+    mac: str = ""
+    render_id: int | None = None
+    native_pool: str = ""
+    tasks: int = 0
+    capacity_used: int = 0
+    cpu_num: int | None = None
+    mem_total_mb: int | None = None
+    os: str = ""
+    engine: str = ""
+    time_update: int = 0
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def state_label(self) -> str:
+        """The word an admin expects; NIMBY (nobody may render) is louder than nimby."""
+        if self.state is HostState.NIMBY and self.flags & RenderFlags.NIMBY_ALL:
+            return "NIMBY"
+        return self.state.value
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A named set of hostnames; a host may be in several pools."""
+
+    name: str
+    hostnames: tuple[str, ...] = ()
+    description: str = ""
+    color: str = ""
+    revision: int = 0
+    updated_at: float = 0.0
+    updated_by: str = ""
+
+    def __contains__(self, hostname: object) -> bool:
+        return hostname in self.hostnames
+
+
+def normalize_pool_name(name: str) -> str:
+    """Trim and check a pool name: 1-64 printable characters, regex characters allowed."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise InvalidNameError("A pool name cannot be empty.")
+    if len(trimmed) > POOL_NAME_MAX:
+        raise InvalidNameError(
+            f"A pool name can have at most {POOL_NAME_MAX} characters; "
+            f"'{trimmed[:20]}...' has {len(trimmed)}."
+        )
+    if not trimmed.isprintable():
+        raise InvalidNameError(f"The pool name {trimmed!r} contains a control character.")
+    return trimmed
+
+
+def normalize_hostname(name: str) -> str:
+    """Trim and check a hostname: printable, no spaces (afserver names never have them)."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise InvalidNameError("A host name cannot be empty.")
+    if len(trimmed) > HOSTNAME_MAX:
+        raise InvalidNameError(f"A host name can have at most {HOSTNAME_MAX} characters.")
+    if not trimmed.isprintable() or any(ch.isspace() for ch in trimmed):
+        raise InvalidNameError(
+            f"The host name {trimmed!r} contains a space or a control character."
+        )
+    return trimmed
+
+
+def unique_hostnames(names: Iterable[str]) -> tuple[str, ...]:
+    """Normalise names and drop repeats, keeping the first-seen order."""
+    return tuple(dict.fromkeys(normalize_hostname(name) for name in names))
