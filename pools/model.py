@@ -27,6 +27,9 @@ class RenderFlags(enum.IntFlag):
     SICK = 512
 
 
+NO_FLAGS = RenderFlags(0)  # a machine afserver has never reported
+
+
 class HostState(enum.Enum):
     """What the board shows for a machine; one value, the most telling of its flags."""
 
@@ -65,7 +68,7 @@ class Host:
 
     name: str
     state: HostState = HostState.UNKNOWN
-    flags: RenderFlags = RenderFlags(0)
+    flags: RenderFlags = NO_FLAGS
     ip: str = ""
     mac: str = ""
     render_id: int | None = None
@@ -135,3 +138,12 @@ def normalize_hostname(name: str) -> str:
 def unique_hostnames(names: Iterable[str]) -> tuple[str, ...]:
     """Normalise names and drop repeats, keeping the first-seen order."""
     return tuple(dict.fromkeys(normalize_hostname(name) for name in names))
+
+
+def memberships(pools: Iterable[Pool]) -> dict[str, tuple[str, ...]]:
+    """For each hostname, the names of the pools it is in (pool order kept)."""
+    found: dict[str, list[str]] = {}
+    for pool in pools:
+        for host in pool.hostnames:
+            found.setdefault(host, []).append(pool.name)
+    return {host: tuple(names) for host, names in found.items()}

@@ -1,0 +1,91 @@
+"""Argument parsing, settings and the one place where errors become a sentence and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from pools.errors import AfpoolsError
+from pools.settings import Settings, load_settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_BUG = 2
+EXIT_INTERRUPTED = 130
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one sentence and exits 1, like other errors."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (see '{self.prog} --help').", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def build_parser() -> Parser:
+    from cli import apply_cmd, mask_cmd, pools_cmd, renders_cmd, settings_cmd
+
+    parser = Parser(
+        prog="main.py",
+        description="Render pools for CGRU's Afanasy. Without a command, opens the pool board.",
+    )
+    parser.add_argument(
+        "--mongodb-uri", metavar="URI", help="MongoDB to use (default: settings, else embedded)"
+    )
+    parser.add_argument(
+        "--afserver", metavar="HOST[:PORT]", help="afserver to use (default: settings, CGRU config)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in (pools_cmd, renders_cmd, mask_cmd, apply_cmd, settings_cmd):
+        module.register(commands)
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {"mongodb_uri": args.mongodb_uri}
+    if args.afserver:
+        host, _, port = (
+            args.afserver.rpartition(":") if ":" in args.afserver else (args.afserver, "", "")
+        )
+        overrides["afserver_host"] = host
+        if port:
+            overrides["afserver_port"] = port
+    return overrides
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        settings = load_settings(overrides=_overrides(args))
+        for warning in settings.warnings:
+            print(warning, file=sys.stderr)
+        return handler(args, settings)
+    except AfpoolsError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: still one sentence, the traceback on request
+        if os.environ.get("AFPOOLS_DEBUG"):
+            raise
+        print(
+            f"Unexpected error ({type(error).__name__}: {error}); "
+            "run again with AFPOOLS_DEBUG=1 to see where it happened.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -1,0 +1,194 @@
+"""``main.py pools ...``: list, show and edit pools and their hosts."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from cli.app import EXIT_OK, Parser, json_flag
+from cli.output import notice, print_json, print_table
+from pools.connection import open_store
+from pools.documents import Change
+from pools.model import Pool
+from pools.settings import Settings
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser(
+        "pools", help="list and edit pools", description="List and edit pools."
+    )
+    sub = group.add_subparsers(
+        dest="pools_command", metavar="ACTION", required=True, parser_class=Parser
+    )
+
+    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name, help=help_text, description=help_text
+        )
+        parser.set_defaults(handler=handler)
+        json_flag(parser)
+        return parser
+
+    add("list", _list, "List every pool with its member count.")
+    add("show", _show, "Show one pool and its hosts.").add_argument("name", metavar="NAME")
+    create = add("create", _create, "Create an empty pool.")
+    create.add_argument("name", metavar="NAME")
+    create.add_argument("--description", default="", help="a sentence about the pool")
+    create.add_argument(
+        "--color", default="", metavar="#RRGGBB", help="the pool's colour on the board"
+    )
+    rename = add("rename", _rename, "Rename a pool; its hosts stay.")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    describe = add("describe", _describe, "Set a pool's description.")
+    describe.add_argument("name", metavar="NAME")
+    describe.add_argument("text", metavar="TEXT")
+    color = add("color", _color, "Set a pool's colour (#rrggbb, or '' for the default).")
+    color.add_argument("name", metavar="NAME")
+    color.add_argument("color", metavar="#RRGGBB")
+    add("delete", _delete, "Delete a pool (its history keeps it).").add_argument(
+        "name", metavar="NAME"
+    )
+    for verb, handler, text in (
+        ("add", _add, "Add hosts to a pool."),
+        ("remove", _remove, "Remove hosts from a pool."),
+    ):
+        parser = add(verb, handler, text)
+        parser.add_argument("name", metavar="NAME")
+        parser.add_argument("hosts", metavar="HOST", nargs="+")
+    history = add("history", _history, "Show who changed what, newest first.")
+    history.add_argument("name", metavar="NAME", nargs="?")
+    history.add_argument("--limit", type=int, default=50, help="how many changes (default 50)")
+
+
+def pool_json(pool: Pool) -> dict[str, Any]:
+    return {
+        "name": pool.name,
+        "hosts": list(pool.hostnames),
+        "description": pool.description,
+        "color": pool.color,
+        "revision": pool.revision,
+        "updated_at": pool.updated_at,
+        "updated_by": pool.updated_by,
+    }
+
+
+def _when(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch)) if epoch else "-"
+
+
+def _report(args: argparse.Namespace, pool: Pool, sentence: str) -> int:
+    if args.json:
+        print_json(pool_json(pool))
+    else:
+        print(sentence)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pools = store.pools()
+    if args.json:
+        print_json([pool_json(p) for p in pools])
+    elif not pools:
+        notice("There are no pools yet; create one with 'main.py pools create NAME'.")
+    else:
+        rows = [(p.name, len(p.hostnames), p.color or "-", p.description) for p in pools]
+        print_table(("POOL", "HOSTS", "COLOUR", "DESCRIPTION"), rows)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.pool(args.name)
+    if args.json:
+        print_json(pool_json(pool))
+        return EXIT_OK
+    print(f"Pool:        {pool.name}")
+    print(f"Description: {pool.description or '-'}")
+    print(f"Colour:      {pool.color or 'default'}")
+    print(f"Revision:    {pool.revision} ({_when(pool.updated_at)} by {pool.updated_by or '-'})")
+    print(f"Hosts ({len(pool.hostnames)}):")
+    for host in pool.hostnames:
+        print(f"  {host}")
+    return EXIT_OK
+
+
+def _create(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.create(args.name, description=args.description, color=args.color)
+    return _report(args, pool, f"Created pool '{pool.name}'.")
+
+
+def _rename(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.rename(args.old, args.new)
+    return _report(args, pool, f"Renamed pool '{args.old.strip()}' to '{pool.name}'.")
+
+
+def _describe(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.set_description(args.name, args.text)
+    return _report(args, pool, f"Description of pool '{pool.name}' set.")
+
+
+def _color(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.set_color(args.name, args.color)
+    return _report(args, pool, f"Colour of pool '{pool.name}' set to {pool.color or 'default'}.")
+
+
+def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        pool = store.delete(args.name)
+    count = len(pool.hostnames)
+    return _report(args, pool, f"Deleted pool '{pool.name}' ({count} host{'s' * (count != 1)}).")
+
+
+def _membership(args: argparse.Namespace, settings: Settings, adding: bool) -> int:
+    with open_store(settings) as store:
+        edit = store.add_hosts if adding else store.remove_hosts
+        pool, changed = edit(args.name, args.hosts)
+    skipped = [h.strip() for h in args.hosts if h.strip() not in changed]
+    relation = "already in" if adding else "not in"
+    for host in dict.fromkeys(skipped):
+        notice(f"{host} was {relation} pool '{pool.name}'.")
+    verb = "Added" if adding else "Removed"
+    where = "to" if adding else "from"
+    return _report(args, pool, f"{verb} {', '.join(changed)} {where} pool '{pool.name}'.")
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    return _membership(args, settings, adding=True)
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    return _membership(args, settings, adding=False)
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    return {
+        "seq": change.seq,
+        "ts": change.ts,
+        "user": change.user,
+        "op": change.op,
+        "pool": change.pool,
+        "hosts": list(change.hosts),
+        "before": change.before,
+        "after": change.after,
+    }
+
+
+def _history(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        changes = store.history(args.name, limit=args.limit)
+    if args.json:
+        print_json([change_json(c) for c in changes])
+    elif not changes:
+        where = f" for pool '{args.name.strip()}'" if args.name else ""
+        notice(f"No changes recorded{where}.")
+    else:
+        rows = [(_when(c.ts), c.user, c.describe()) for c in changes]
+        print_table(("WHEN", "WHO", "CHANGE"), rows)
+    return EXIT_OK

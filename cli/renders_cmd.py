@@ -1,0 +1,60 @@
+"""``main.py renders``: the farm's renders with their state, address and pools."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from afserver.connect import client_for
+from afserver.renders import hosts_from_renders
+from cli.app import EXIT_OK, json_flag
+from cli.output import notice, print_json, print_table
+from pools.connection import open_store
+from pools.model import Host, memberships
+from pools.settings import Settings
+
+
+def register(commands: Any) -> None:
+    text = "List afserver's renders with state, IP and the pools each is in."
+    parser = commands.add_parser("renders", help=text, description=text)
+    json_flag(parser)
+    parser.set_defaults(handler=_renders)
+
+
+def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "name": host.name,
+        "state": host.state_label,
+        "ip": host.ip,
+        "tasks": host.tasks,
+        "cpu_num": host.cpu_num,
+        "mem_total_mb": host.mem_total_mb,
+        "native_pool": host.native_pool,
+        "pools": list(pools),
+    }
+
+
+def _renders(args: argparse.Namespace, settings: Settings) -> int:
+    client = client_for(settings)
+    hosts = hosts_from_renders(client.renders(), client.render_resources())
+    with open_store(settings) as store:
+        member_of = memberships(store.pools())
+    if args.json:
+        print_json([host_json(h, member_of.get(h.name, ())) for h in hosts])
+        return EXIT_OK
+    if not hosts:
+        notice(f"afserver at {client.address} has no renders.")
+        return EXIT_OK
+    rows = [
+        (
+            h.name,
+            h.state_label + (f" ({h.tasks})" if h.tasks else ""),
+            h.ip or "-",
+            h.cpu_num or "-",
+            f"{h.mem_total_mb // 1024} GiB" if h.mem_total_mb else "-",
+            ", ".join(member_of.get(h.name, ())) or "-",
+        )
+        for h in hosts
+    ]
+    print_table(("RENDER", "STATE", "IP", "CORES", "MEMORY", "POOLS"), rows)
+    return EXIT_OK

@@ -1,0 +1,40 @@
+"""``main.py settings``: every option, its value and where the value came from."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.app import EXIT_OK, json_flag
+from cli.output import print_json, print_table
+from pools.settings import Settings, options, settings_file_path
+
+
+def register(commands: Any) -> None:
+    text = "Show every setting, its value and where it came from."
+    parser = commands.add_parser("settings", help=text, description=text)
+    json_flag(parser)
+    parser.set_defaults(handler=_settings)
+
+
+def _settings(args: argparse.Namespace, settings: Settings) -> int:
+    rows = [
+        (
+            o.name,
+            getattr(settings, o.name),
+            settings.sources.get(o.name, "default"),
+            o.metadata["help"],
+        )
+        for o in options()
+    ]
+    if args.json:
+        print_json(
+            {
+                "settings_file": str(settings_file_path()),
+                "options": {name: {"value": v, "from": src, "help": h} for name, v, src, h in rows},
+            }
+        )
+        return EXIT_OK
+    print(f"Settings file: {settings_file_path()}")
+    print_table(("OPTION", "VALUE", "FROM", "MEANING"), [(n, repr(v), s, h) for n, v, s, h in rows])
+    return EXIT_OK

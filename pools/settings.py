@@ -1,0 +1,244 @@
+"""The one settings schema: every option declared once with its type, default and help.
+
+A value comes from, in order: an environment variable, the settings file in the user's
+config folder, CGRU's config (for the afserver address), the default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pools.cgru_config import read_cgru_config
+from pools.errors import SettingsError
+
+APP_NAME = "afpools"
+
+
+def _option(
+    default: Any = dataclasses.MISSING,
+    *,
+    help: str,
+    env: tuple[str, ...] = (),
+    cgru_key: str = "",
+    factory: Callable[[], Any] | None = None,
+) -> Any:
+    metadata = {"help": help, "env": env, "cgru_key": cgru_key}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _default_user() -> str:
+    """The login name as CGRU writes it: without a domain, lower case."""
+    name = os.environ.get("USER") or os.environ.get("USERNAME") or ""
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (OSError, KeyError):
+            name = "afpools"
+    return name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
+def _default_host() -> str:
+    return socket.gethostname().lower() or "localhost"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of afpools; build it with :func:`load_settings`."""
+
+    mongodb_uri: str = _option(
+        "",
+        help="MongoDB that keeps the pools; empty starts a private embedded server.",
+        env=("AFPOOLS_MONGODB_URI",),
+    )
+    mongodb_database: str = _option(
+        "afpools",
+        help="Database name; 'afpools' is where the 2019 tool kept its pools too.",
+        env=("AFPOOLS_MONGODB_DATABASE",),
+    )
+    mongodb_timeout: float = _option(
+        5.0,
+        help="Seconds to wait for MongoDB before saying it is unreachable.",
+        env=("AFPOOLS_MONGODB_TIMEOUT",),
+    )
+    data_dir: str = _option(
+        "",
+        help="Folder of the embedded database; empty means the user's data folder.",
+        env=("AFPOOLS_DATA_DIR",),
+    )
+    afserver_host: str = _option(
+        "127.0.0.1",
+        help="Host name or address of afserver.",
+        env=("CGRU_AF_SERVERNAME",),
+        cgru_key="af_servername",
+    )
+    afserver_port: int = _option(
+        51000,
+        help="TCP port of afserver.",
+        env=("CGRU_AF_SERVERPORT",),
+        cgru_key="af_serverport",
+    )
+    afserver_http: bool = _option(
+        False,
+        help="Talk to afserver with HTTP POST (as the web GUI does) instead of its raw framing.",
+        env=("AFPOOLS_AFSERVER_HTTP",),
+    )
+    afserver_timeout: float = _option(
+        5.0,
+        help="Seconds to wait for an afserver reply.",
+        env=("AFPOOLS_AFSERVER_TIMEOUT",),
+    )
+    user_name: str = _option(
+        help="User name written into afserver actions and the pool history.",
+        env=("CGRU_USERNAME", "AF_USERNAME"),
+        factory=_default_user,
+    )
+    host_name: str = _option(
+        help="Host name written into afserver actions.",
+        env=("AF_HOSTNAME",),
+        factory=_default_host,
+    )
+    poll_interval: float = _option(
+        2.0,
+        help="Seconds between two afserver polls of the board.",
+        env=("AFPOOLS_POLL_INTERVAL",),
+    )
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def afserver_address(self) -> str:
+        return f"{self.afserver_host}:{self.afserver_port}"
+
+    def embedded_data_dir(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else user_data_dir()
+
+
+def options() -> list[dataclasses.Field[Any]]:
+    """The declared options (the two bookkeeping fields are not options)."""
+    return [f for f in dataclasses.fields(Settings) if "help" in f.metadata]
+
+
+def user_config_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if sys.platform.startswith("win"):
+        return Path(env.get("APPDATA", Path.home() / "AppData" / "Roaming")) / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", Path.home())) / ".config")
+    return Path(base) / APP_NAME
+
+
+def user_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if sys.platform.startswith("win"):
+        return Path(env.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", Path.home())) / ".local/share")
+    return Path(base) / APP_NAME
+
+
+def settings_file_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    explicit = env.get("AFPOOLS_SETTINGS_FILE", "")
+    return Path(explicit) if explicit else user_config_dir(env) / "settings.json"
+
+
+def _coerce(name: str, kind: Any, raw: Any, origin: str) -> Any:
+    """Turn a value from a file or the environment into the option's type, or explain."""
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        if kind is int:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError(raw)
+            return int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+        if kind is float:
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return float(raw)
+        if isinstance(raw, dict | list):
+            raise ValueError(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        word = {bool: "true or false", int: "a whole number", float: "a number"}.get(kind, "text")
+        raise SettingsError(f"{name} from {origin} must be {word}, not {raw!r}.") from None
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"The settings file {path} cannot be read: {error}.") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"The settings file {path} must hold a JSON object.")
+    return data
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, *, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Resolve every option; ``overrides`` (command-line flags) win over everything."""
+    env = os.environ if env is None else env
+    file_path = settings_file_path(env)
+    from_file = read_settings_file(file_path)
+    cgru, warnings = read_cgru_config(env)
+    known = {f.name for f in options()}
+    warnings += [
+        f"The settings file {file_path} has an unknown option '{key}'; it was ignored."
+        for key in from_file
+        if key not in known
+    ]
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for option in options():
+        name, kind = option.name, option.type
+        py_kind = {"str": str, "int": int, "float": float, "bool": bool}[str(kind)]
+        candidates: list[tuple[str, Any]] = []
+        if overrides and overrides.get(name) is not None:
+            candidates.append(("the command line", overrides[name]))
+        candidates += [(f"${var}", env[var]) for var in option.metadata["env"] if env.get(var)]
+        if name in from_file:
+            candidates.append((str(file_path), from_file[name]))
+        cgru_key = option.metadata["cgru_key"]
+        if cgru_key and cgru.get(cgru_key) not in (None, ""):
+            candidates.append((f"CGRU config '{cgru_key}'", cgru[cgru_key]))
+        if candidates:
+            origin, raw = candidates[0]
+            values[name] = _coerce(name, py_kind, raw, origin)
+            sources[name] = origin
+        else:
+            sources[name] = "default"
+    return Settings(**values, sources=sources, warnings=tuple(warnings))
+
+
+def write_settings_file(changes: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Path:
+    """Merge ``changes`` into the settings file, keeping options the user set before."""
+    path = settings_file_path(env)
+    current = read_settings_file(path)
+    current.update(changes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

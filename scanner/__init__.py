@@ -1,0 +1,1 @@
+"""LAN discovery: ARP, zeroconf and reverse DNS sightings; plain Python, no Qt."""

@@ -1,0 +1,109 @@
+"""The embedded default: one private nx-27017 per data folder, shared, stopped by the last user."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pools.connection import open_store
+from pools.embedded import EmbeddedServer, _pid_alive, _port_answers
+from pools.settings import load_settings
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def server_state(folder: Path) -> dict[str, int]:
+    return json.loads((folder / "server.json").read_text(encoding="utf-8"))
+
+
+def test_second_copy_reuses_the_running_server_and_the_last_stops_it(tmp_path: Path) -> None:
+    first, second = EmbeddedServer(tmp_path), EmbeddedServer(tmp_path)
+
+    uri_one = first.acquire()
+    state = server_state(tmp_path)
+    uri_two = second.acquire()
+    first.release()
+    still_up = _port_answers(state["port"])
+    second.release()
+
+    assert uri_one == uri_two
+    assert still_up
+    assert not _port_answers(state["port"])
+    assert not _pid_alive(state["pid"])
+    assert not (tmp_path / "server.json").exists()
+
+
+def test_data_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> None:
+    settings = load_settings(overrides={"data_dir": str(tmp_path)})
+
+    with open_store(settings) as store:
+        store.create("lighting")
+        store.add_hosts("lighting", ["rnd-01"])
+    with open_store(settings) as store:
+        pools = store.pools()
+
+    assert [(p.name, p.hostnames) for p in pools] == [("lighting", ("rnd-01",))]
+
+
+def test_a_second_process_joins_instead_of_starting_its_own(tmp_path: Path) -> None:
+    """While this process holds the server, the CLI in another process uses the same one."""
+    holder = EmbeddedServer(tmp_path)
+    holder.acquire()
+    pid_before = server_state(tmp_path)["pid"]
+    env = {**os.environ, "AFPOOLS_DATA_DIR": str(tmp_path)}
+    try:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "pools", "create", "from-cli"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        settings = load_settings(overrides={"data_dir": str(tmp_path)})
+        with open_store(settings) as store:
+            names = [p.name for p in store.pools()]
+        pid_after = server_state(tmp_path)["pid"]
+    finally:
+        holder.release()
+
+    assert done.returncode == 0, done.stderr
+    assert names == ["from-cli"]
+    assert pid_after == pid_before
+
+
+def test_a_stale_state_file_of_a_dead_server_is_replaced(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (tmp_path / "server.json").write_text(
+        json.dumps({"pid": int(dead.stdout), "port": 9}), encoding="utf-8"
+    )
+    server = EmbeddedServer(tmp_path)
+
+    uri = server.acquire()
+    fresh = server_state(tmp_path)
+    server.release()
+
+    assert fresh["pid"] != int(dead.stdout)
+    assert uri.endswith(f":{fresh['port']}/?directConnection=true")
+
+
+def test_with_a_configured_uri_nothing_is_started(fresh_environment: Path, nx_server: str) -> None:
+    settings = load_settings(overrides={"mongodb_uri": nx_server})
+
+    with open_store(settings) as store:
+        store.pools()
+
+    assert not settings.embedded_data_dir().exists()
+    assert settings.embedded_data_dir().is_relative_to(fresh_environment)

@@ -1,0 +1,83 @@
+"""Bytes as afserver writes them: reply bodies and rapidjson-style parse errors.
+
+Written independently of ``afserver.framing`` on purpose, so a framing bug in the client
+cannot be hidden by the same bug in the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+CONTEXT_CHARS = 50
+
+# Python's json messages mapped to the rapidjson (en.h) texts afserver sends back.
+_RAPIDJSON_TEXTS = {
+    "Expecting property name enclosed in double quotes": "Missing a name for object member.",
+    "Expecting ':' delimiter": "Missing a colon after a name of object member.",
+    "Unterminated string starting at": "Missing a closing quotation mark in string.",
+    "Extra data": "The document root must not be followed by other values.",
+    "Invalid control character at": "Invalid encoding in string.",
+    "Invalid \\escape": "Invalid escape character in string.",
+}
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def serialize_reply(reply: dict[str, Any]) -> bytes:
+    """Node lists get a line per node and per member (fixture transcripts); the rest is compact."""
+    if len(reply) == 1:
+        ((key, value),) = reply.items()
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            nodes = ",\n".join(_node_text(item) for item in value)
+            return f"{{{_compact(key)}:[\n{nodes}\n]}}".encode()
+    return _compact(reply).encode()
+
+
+def _node_text(node: dict[str, Any]) -> str:
+    members = ",\n".join(f"{_compact(key)}:{_compact(value)}" for key, value in node.items())
+    return "{\n" + members + "\n}"
+
+
+def parse_error_text(text: str, error: json.JSONDecodeError) -> str:
+    """The error afserver answers for a body rapidjson cannot parse (fixture 12a)."""
+    message = _rapidjson_message(text, error)
+    where = f"{message} (at character {error.pos} of {len(text)}):\n"
+    if error.pos < len(text):
+        before = text[max(0, error.pos - CONTEXT_CHARS) : error.pos]
+        after = text[error.pos : error.pos + CONTEXT_CHARS]
+        where += f"{before}\n!\n{after}"
+    return where
+
+
+def _rapidjson_message(text: str, error: json.JSONDecodeError) -> str:
+    if error.msg == "Expecting value":
+        return "The document is empty." if not text.strip() else "Invalid value."
+    if error.msg == "Expecting ',' delimiter":
+        if _innermost_bracket(text, error.pos) == "[":
+            return "Missing a comma or ']' after an array element."
+        return "Missing a comma or '}' after an object member."
+    return _RAPIDJSON_TEXTS.get(error.msg, error.msg + ".")
+
+
+def _innermost_bracket(text: str, end: int) -> str:
+    """The last unclosed ``{`` or ``[`` before ``end``, skipping string contents."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for char in text[:end]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append(char)
+        elif char in "}]" and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
