@@ -1,0 +1,23 @@
+"""How long a user waits for an unreachable MongoDB is a setting, not pymongo's 30 s."""
+
+from __future__ import annotations
+
+import pytest
+
+from pools.connection import mongo_client
+from pools.errors import StoreUnavailableError
+from pools.settings import load_settings
+
+
+def test_default_timeouts_answer_well_within_fifteen_seconds() -> None:
+    settings = load_settings()
+    client = mongo_client("mongodb://127.0.0.1:9/?directConnection=true", settings.mongodb_timeout)
+
+    assert client.options.server_selection_timeout == 5.0
+    assert client.options.pool_options.connect_timeout == 5.0
+    client.close()
+
+
+def test_a_malformed_uri_is_one_sentence() -> None:
+    with pytest.raises(StoreUnavailableError, match="The MongoDB URI 'mongo://x' is not valid"):
+        mongo_client("mongo://x", 5.0)
