@@ -290,3 +290,32 @@ def test_a_job_with_a_broken_regex_mask_is_refused_before_anything_is_sent(
     assert code == 1
     assert err.startswith("The hosts mask 'gpu-0[1-' is not a valid regular expression")
     assert actions(afserver) == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "sentence"),
+    [
+        ("truncate", "sent a truncated reply"),
+        ("garbage", "sent"),
+        ("not_json", "sent"),
+    ],
+)
+def test_a_broken_afserver_reply_is_one_sentence_and_writes_nothing(
+    cli: Run,
+    store: PoolStore,
+    afserver: FakeAfserver,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+    sentence: str,
+) -> None:
+    monkeypatch.setenv("AFPOOLS_AFSERVER_TIMEOUT", "1")  # a truncated reply ends in a timeout
+    store.create("gpu")
+    afserver.fault = fault  # type: ignore[assignment]
+    before = (store.pools(), store.revision())
+
+    code, out, err = cli("apply", "gpu", "4")
+
+    assert (code, out) == (1, "")
+    assert err.startswith(f"afserver at {afserver.address} {sentence}")
+    assert err.count("\n") == 1
+    assert (store.pools(), store.revision()) == before
