@@ -55,6 +55,15 @@ def _windows_pid_alive(pid: int) -> bool:
     return code.value == 259  # STILL_ACTIVE
 
 
+def _command_line(pid: int) -> list[str] | None:
+    """The arguments of a process where the system tells them (Linux), else None."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
 def _port_answers(port: int, timeout: float = 0.5) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout):
@@ -200,7 +209,39 @@ class EmbeddedServer:
                 ticket.unlink(missing_ok=True)
         return alive
 
+    def _orphan(self) -> dict[str, Any] | None:
+        """An nx-27017 of this folder that a crashed copy left running without a state file.
+
+        nx-27017 refuses to start while its pid file names a live process: adopt the orphan
+        when it still serves, stop it when it does not.
+        """
+        pid_file = self.folder / "nx-27017.pid"
+        try:
+            pid = int(pid_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+        if not _pid_alive(pid):
+            pid_file.unlink(missing_ok=True)
+            return None
+        args = _command_line(pid)
+        if args is None or str(self.folder / "db") not in args:
+            raise StoreUnavailableError(
+                f"The embedded database cannot start: {pid_file} names process {pid}, "
+                "which may still use it; stop it or remove that file."
+            )
+        port = int(args[args.index("-p") + 1]) if "-p" in args else 0
+        if port and _port_answers(port):
+            state = {"pid": pid, "port": port, "started_at": time.time()}
+            self._state_file.write_text(json.dumps(state), encoding="utf-8")
+            return state
+        self._stop(pid)
+        pid_file.unlink(missing_ok=True)
+        return None
+
     def _start(self) -> dict[str, Any]:
+        adopted = self._orphan()
+        if adopted is not None:
+            return adopted
         data_dir = self.folder / "db"
         data_dir.mkdir(parents=True, exist_ok=True)
         log_file = self.folder / "nx-27017.log"

@@ -20,6 +20,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from pools.bindings import Bindings
 from pools.documents import (
     Change,
+    HostSighting,
     KnownHost,
     client_entry,
     client_hostnames,
@@ -29,6 +30,7 @@ from pools.documents import (
     pool_snapshot,
 )
 from pools.errors import (
+    HostNotFoundError,
     InvalidNameError,
     NothingChangedError,
     PoolExistsError,
@@ -67,6 +69,10 @@ class PoolStore:
             return ", ".join(f"{host}:{port}" for host, port in nodes) or "the database"
         except PyMongoError:
             return "the database"
+
+    def close(self) -> None:
+        """Close the connection (the client is this store's alone)."""
+        self._db.client.close()
 
     @property
     def bindings(self) -> Bindings:
@@ -148,14 +154,18 @@ class PoolStore:
         return {"updated_at": time.time(), "updated_by": self.user}
 
     @translate_errors
-    def create(self, name: str, *, description: str = "", color: str = "") -> Pool:
+    def create(
+        self, name: str, *, description: str = "", color: str = "", hosts: Iterable[str] = ()
+    ) -> Pool:
+        """Create a pool; ``hosts`` fills it at once (how an undone delete comes back)."""
         name = normalize_pool_name(name)
         color = normalize_color(color)
         description = self._check_description(description)
+        members = unique_hostnames(hosts)
         self._refuse_case_twin(name)
         doc: Document = {
             "name": name,
-            "clients": [],
+            "clients": [client_entry(h) for h in members],
             "description": description,
             "color": color,
             "revision": 1,
@@ -166,7 +176,7 @@ class PoolStore:
         except DuplicateKeyError:
             raise PoolExistsError(f"A pool named '{name}' already exists.") from None
         pool = pool_from_doc(doc)
-        self._record("create", name, (), None, pool_snapshot(pool))
+        self._record("create", name, members, None, pool_snapshot(pool))
         return pool
 
     def _refuse_case_twin(self, name: str, *, allow: str = "") -> None:
@@ -322,6 +332,65 @@ class PoolStore:
             },
             upsert=True,
         )
+
+    @translate_errors
+    def record_sightings(self, sightings: Iterable[HostSighting]) -> list[str]:
+        """Remember what a network scan saw; returns the name each machine is kept under.
+
+        A machine without a name is kept under its IP, unless its MAC is already known
+        under a name. Once a name turns up, the IP entry moves into the named one (its
+        first_seen and sources kept), so the board never shows the same machine twice.
+        """
+        names = []
+        for sighting in sightings:
+            mac = sighting.mac.lower()
+            name = sighting.hostname
+            if not name and mac:
+                owner = self._db.hosts.find_one({"mac": mac}, {"_id": 1})
+                name = str(owner["_id"]) if owner else ""
+            name = unique_hostnames([name or sighting.ip])[0]
+            sources, first_seen = set(sighting.sources), sighting.seen_at
+            if name != sighting.ip:
+                placeholder = self._db.hosts.find_one_and_delete({"_id": sighting.ip})
+                if placeholder is not None:
+                    sources.update(placeholder.get("sources") or ())
+                    first_seen = float(placeholder.get("first_seen") or first_seen)
+            fields: Document = {"ip": sighting.ip, "last_seen": sighting.seen_at}
+            if mac:
+                fields["mac"] = mac
+            self._db.hosts.update_one(
+                {"_id": name},
+                {
+                    "$set": fields,
+                    "$setOnInsert": {"first_seen": first_seen},
+                    "$addToSet": {"sources": {"$each": sorted(sources)}},
+                },
+                upsert=True,
+            )
+            names.append(name)
+        return names
+
+    @translate_errors
+    def name_host(self, current: str, hostname: str) -> KnownHost:
+        """Give a known machine (typically one kept under its IP) a name typed by hand."""
+        new = unique_hostnames([hostname])[0]
+        doc = self._db.hosts.find_one({"_id": current.strip()})
+        if doc is None:
+            raise HostNotFoundError(f"There is no known host named '{current.strip()}'.")
+        if new == doc["_id"]:
+            raise NothingChangedError(f"The host is already named '{new}'.")
+        fields = {k: doc[k] for k in ("ip", "mac", "last_seen") if doc.get(k)}
+        self._db.hosts.update_one(
+            {"_id": new},
+            {
+                "$set": fields,
+                "$setOnInsert": {"first_seen": doc.get("first_seen") or time.time()},
+                "$addToSet": {"sources": {"$each": [*(doc.get("sources") or ()), "manual"]}},
+            },
+            upsert=True,
+        )
+        self._db.hosts.delete_one({"_id": doc["_id"]})
+        return KnownHost.from_doc(self._db.hosts.find_one({"_id": new}) or {"_id": new, **fields})
 
     # -- history ------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,6 +17,12 @@ from pymongo import MongoClient
 from pools.connection import mongo_client
 from pools.embedded import EmbeddedServer
 from pools.store import PoolStore
+
+# Qt tests run without a screen unless a test starts Xvfb for itself.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_RUNTIME = Path(tempfile.gettempdir()) / f"afpools-xdg-runtime-{os.getuid()}"
+_RUNTIME.mkdir(mode=0o700, exist_ok=True)
+os.environ.setdefault("XDG_RUNTIME_DIR", str(_RUNTIME))
 
 # Variables that would let a test read the developer's own farm or database.
 _FOREIGN_ENV_PREFIXES = ("AFPOOLS_", "CGRU_", "AF_")
@@ -43,12 +51,19 @@ def no_leaked_threads() -> Iterator[None]:
     leaked = [
         t
         for t in threading.enumerate()
-        if t not in before and t.is_alive() and not t.name.startswith("pymongo")
+        if t not in before
+        and t.is_alive()
+        and not t.name.startswith("pymongo")
+        and not isinstance(t, threading._DummyThread)  # a QThread that ran Python code
     ]
     for thread in leaked:
         thread.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"threads left running: {still}"
+    workers = sys.modules.get("manager.workers")
+    if workers is not None:
+        running = workers.running_threads()
+        assert not running, f"worker threads left running: {running}"
 
 
 @pytest.fixture(scope="session")

@@ -107,3 +107,21 @@ def test_with_a_configured_uri_nothing_is_started(fresh_environment: Path, nx_se
 
     assert not settings.embedded_data_dir().exists()
     assert settings.embedded_data_dir().is_relative_to(fresh_environment)
+
+
+def test_an_orphan_left_by_a_crashed_copy_is_adopted(tmp_path: Path) -> None:
+    """A copy that dies without releasing leaves nx-27017 running; the next copy reuses it."""
+    crash = (
+        "import os, sys; from pathlib import Path; from pools.embedded import EmbeddedServer;"
+        f"EmbeddedServer(Path({str(tmp_path)!r})).acquire(); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", crash], cwd=ROOT, check=True, timeout=60)
+    orphan = server_state(tmp_path)
+    (tmp_path / "server.json").unlink()  # as if the state was lost with the crash
+    server = EmbeddedServer(tmp_path)
+
+    uri = server.acquire()
+    server.release()
+
+    assert uri.endswith(f":{orphan['port']}/?directConnection=true")
+    assert not _pid_alive(orphan["pid"])

@@ -1,0 +1,1 @@
+"""The PyQt5 pool board: models, views, dialogs and workers over the Qt-free core."""

@@ -1,0 +1,62 @@
+"""Polls afserver off the UI thread and reports only the renders that changed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PyQt5.QtCore import pyqtSignal
+
+from afserver.client import AfserverClient
+from afserver.renders import hosts_from_renders
+from manager.workers import Worker
+from pools.farm import diff_hosts
+from pools.model import Host
+
+RESOURCES_EVERY = 15  # polls; cores and memory hardly change, new renders fetch them at once
+
+
+@dataclass(frozen=True)
+class PollResult:
+    changed: list[Host]
+    removed: set[str]
+    total: int
+    at: float = field(default_factory=time.time)
+
+
+class AfserverPoller(Worker):
+    """Every ``interval`` seconds: renders (and now and then their resources)."""
+
+    polled = pyqtSignal(object)  # PollResult
+    poll_started = pyqtSignal()
+
+    def __init__(self, client: AfserverClient, interval: float) -> None:
+        super().__init__()
+        self.client = client
+        self.interval = interval
+        self._previous: dict[str, Host] = {}
+        self._resources: list[dict[str, object]] | None = None
+        self._polls = 0
+
+    def on_started(self) -> None:
+        self.poll()
+        self.every(self.interval, self.poll)
+
+    def poll(self) -> None:
+        if self.stopping:
+            return
+        self.poll_started.emit()
+        result = self.guarded(self._poll)
+        if result is not None:
+            self.polled.emit(result)
+
+    def _poll(self) -> PollResult:
+        renders = self.client.renders()
+        new_names = {str(r.get("name")) for r in renders} - set(self._previous)
+        if self._resources is None or new_names or self._polls % RESOURCES_EVERY == 0:
+            self._resources = self.client.render_resources()
+        self._polls += 1
+        hosts = hosts_from_renders(renders, self._resources)
+        changed, removed = diff_hosts(self._previous, hosts)
+        self._previous = {h.name: h for h in hosts}
+        return PollResult(changed, removed, len(hosts))

@@ -1,0 +1,116 @@
+"""The board: the Farm column pinned on the left, pool columns side by side, scrolling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PyQt5.QtCore import QObject, Qt, pyqtSignal
+from PyQt5.QtGui import QColor
+from PyQt5.QtWidgets import QHBoxLayout, QScrollArea, QWidget
+
+from manager import theme
+from manager.column import PoolColumn
+from manager.host_card import HostCardDelegate
+from manager.host_model import HostListModel
+from pools.farm import Farm
+
+
+class Board(QWidget):
+    """Columns by pool name; the controller tells it which pools exist."""
+
+    column_added = pyqtSignal(object)  # PoolColumn
+    order_changed = pyqtSignal(list)
+
+    def __init__(
+        self, farm: Farm, mask_preview: Callable[[str], str], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.farm = farm
+        self._mask_preview = mask_preview
+        self.farm_model = HostListModel(farm, None, self)
+        self.farm_column = PoolColumn(self.farm_model, HostCardDelegate(self.pool_color))
+        self.columns: dict[str, PoolColumn] = {}
+        self._order: list[str] = []
+
+        self.container = QWidget()
+        self.container.setObjectName("BoardContainer")
+        self.row = QHBoxLayout(self.container)
+        self.row.setContentsMargins(4, 6, 6, 6)
+        self.row.setSpacing(6)
+        self.row.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.container)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.setSpacing(0)
+        farm_holder = QWidget()
+        farm_layout = QHBoxLayout(farm_holder)
+        farm_layout.setContentsMargins(0, 6, 0, 6)
+        farm_layout.addWidget(self.farm_column)
+        layout.addWidget(farm_holder)
+        layout.addWidget(self.scroll, 1)
+
+    def pool_color(self, name: str) -> QColor:
+        pool = self.farm.pools.get(name)
+        return theme.pool_color(name, pool.color if pool else "")
+
+    # -- columns ------------------------------------------------------------------------
+
+    def models(self) -> list[HostListModel]:
+        return [self.farm_model, *(c.model for c in self.columns.values())]
+
+    def all_columns(self) -> list[PoolColumn]:
+        return [self.farm_column, *(self.columns[n] for n in self._order)]
+
+    def add_pool(self, name: str) -> PoolColumn:
+        model = HostListModel(self.farm, name, self)
+        delegate = HostCardDelegate(self.pool_color, own_pool=name)
+        column = PoolColumn(model, delegate, mask_preview=self._mask_preview)
+        self.columns[name] = column
+        self._order.append(name)
+        self.row.insertWidget(len(self._order) - 1, column)
+        self.column_added.emit(column)
+        return column
+
+    def remove_pool(self, name: str) -> None:
+        column = self.columns.pop(name, None)
+        if column is None:
+            return
+        self._order.remove(name)
+        self.row.removeWidget(column)
+        column.hide()
+        column.deleteLater()
+        column.model.deleteLater()
+
+    def order(self) -> list[str]:
+        return list(self._order)
+
+    def set_order(self, names: Iterable[str]) -> None:
+        """Saved order first (names that still exist), then the rest as they are."""
+        wanted = [n for n in dict.fromkeys(names) if n in self.columns]
+        wanted += [n for n in self._order if n not in wanted]
+        if wanted == self._order:
+            return
+        self._order = wanted
+        for index, name in enumerate(wanted):
+            self.row.removeWidget(self.columns[name])
+            self.row.insertWidget(index, self.columns[name])
+        self.order_changed.emit(list(self._order))
+
+    def move_column(self, name: str, delta: int) -> None:
+        if name not in self._order:
+            return
+        order = list(self._order)
+        index = order.index(name)
+        target = max(0, min(len(order) - 1, index + delta))
+        order.insert(target, order.pop(index))
+        self.set_order(order)
+
+    def scroll_to(self, name: str) -> None:
+        column = self.columns.get(name)
+        if column is not None:
+            self.scroll.ensureWidgetVisible(column, 20, 0)

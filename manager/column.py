@@ -1,0 +1,257 @@
+"""One column of the board: a header (name, colour, counts) over a list of host cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt5.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, pyqtSignal
+from PyQt5.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+)
+from PyQt5.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manager import theme
+from manager.host_card import HostCardDelegate
+from manager.host_model import HostListModel, decode_hosts
+from pools.model import HostState
+
+COLUMN_WIDTH_EM = 16  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
+COLLAPSED_WIDTH_EM = 2.6
+
+
+class HostListView(QListView):
+    """A list of cards that drags hostnames out and takes them in."""
+
+    focused = pyqtSignal()
+
+    def __init__(self, model: HostListModel, delegate: HostCardDelegate) -> None:
+        super().__init__()
+        self.setModel(model)
+        self._delegate = delegate  # the view does not own it
+        self.setItemDelegate(delegate)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setSelectionRectVisible(True)
+        self.setDragDropMode(QAbstractItemView.DragDrop)
+        self.setDefaultDropAction(Qt.MoveAction)
+        self.setDragDropOverwriteMode(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.setMouseTracking(True)
+
+    def host_model(self) -> HostListModel:
+        model = self.model()
+        assert isinstance(model, HostListModel)
+        return model
+
+    def selected_names(self) -> list[str]:
+        model = self.host_model()
+        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
+        return [model.name_at(r) for r in rows]
+
+    def focusInEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().focusInEvent(event)
+        self.focused.emit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # Dropping back into the column a drag came from is not an edit.
+        decoded = decode_hosts(event.mimeData())
+        if decoded is None or decoded[1] == self.host_model().pool:
+            event.ignore()
+            return
+        super().dragEnterEvent(event)
+
+
+class CollapsedStrip(QWidget):
+    """A collapsed column: the name written upwards, the count, and still a drop target."""
+
+    expand_requested = pyqtSignal()
+
+    def __init__(self, column: PoolColumn) -> None:
+        super().__init__()
+        self.column = column
+        self.setAcceptDrops(True)
+        self.setObjectName("CollapsedTitle")
+        self.setCursor(Qt.PointingHandCursor)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(QColor("#dfe3e6"))
+        painter.translate(
+            self.width() / 2 + QFontMetrics(self.font()).ascent() / 2 - 2, self.height() - 8
+        )
+        painter.rotate(-90)
+        painter.drawText(QPoint(0, 0), f"{self.column.title}  ({self.column.model.member_count()})")
+
+    def mouseReleaseEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        self.expand_requested.emit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.column.model.canDropMimeData(
+            event.mimeData(), event.proposedAction(), -1, 0, QModelIndex()
+        ):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.column.model.dropMimeData(
+            event.mimeData(), event.dropAction(), -1, 0, QModelIndex()
+        ):
+            event.acceptProposedAction()
+
+
+class PoolColumn(QFrame):
+    """The Farm column (``model.pool is None``) or one pool's column."""
+
+    collapsed_changed = pyqtSignal(bool)
+    menu_requested = pyqtSignal(QPoint)
+
+    def __init__(
+        self,
+        model: HostListModel,
+        delegate: HostCardDelegate,
+        *,
+        mask_preview: Callable[[str], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.title = model.pool or "Farm"
+        self.color = QColor("#607d8b")
+        self.description = ""
+        self.collapsed = False
+        self._mask_preview = mask_preview
+        self.setObjectName("PoolColumn")
+        self.setProperty("farm", model.pool is None)
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
+
+        self.view = HostListView(model, delegate)
+        self.swatch = QLabel()
+        self.swatch.setFixedSize(QSize(10, 22))
+        self.title_label = QLabel(self.title)
+        self.title_label.setObjectName("ColumnTitle")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("ColumnCounts")
+        self.description_label = QLabel()
+        self.description_label.setObjectName("ColumnDescription")
+        self.description_label.setWordWrap(True)
+        self.description_label.hide()
+        self.collapse_button = self._tool_button("collapse", "Collapse this column")
+        self.collapse_button.clicked.connect(lambda: self.set_collapsed(True))
+        self.menu_button = self._tool_button("menu", "Pool actions")
+        self.menu_button.clicked.connect(
+            lambda: self.menu_requested.emit(
+                self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
+            )
+        )
+        self.menu_button.setVisible(model.pool is not None)
+        self.swatch.setVisible(model.pool is not None)
+        self.strip = CollapsedStrip(self)
+        self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
+        self.strip.hide()
+
+        self.header = QWidget()
+        self.header.setObjectName("ColumnHeader")
+        self.header.installEventFilter(self)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.setSpacing(6)
+        title_row.addWidget(self.swatch)
+        title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.menu_button)
+        title_row.addWidget(self.collapse_button)
+        header_layout = QVBoxLayout(self.header)
+        header_layout.setContentsMargins(8, 6, 6, 2)
+        header_layout.setSpacing(1)
+        header_layout.addLayout(title_row)
+        header_layout.addWidget(self.counts_label)
+        header_layout.addWidget(self.description_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.strip, 1)
+        self._apply_width()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
+            signal.connect(self.refresh_counts)
+        self.refresh_counts()
+
+    @staticmethod
+    def _tool_button(icon_name: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(theme.icon(icon_name))
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        return button
+
+    def _apply_width(self) -> None:
+        em = QFontMetrics(self.font()).height()
+        width = COLLAPSED_WIDTH_EM if self.collapsed else COLUMN_WIDTH_EM
+        self.setFixedWidth(int(width * em))
+
+    # -- looks --------------------------------------------------------------------------
+
+    def set_pool_looks(self, color: QColor, description: str) -> None:
+        self.color = color
+        self.description = description
+        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
+        self.description_label.setText(description)
+        self.description_label.setVisible(bool(description) and not self.collapsed)
+        self.strip.update()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        if collapsed == self.collapsed:
+            return
+        self.collapsed = collapsed
+        self.view.setVisible(not collapsed)
+        self.header.setVisible(not collapsed)
+        self.strip.setVisible(collapsed)
+        self.description_label.setVisible(bool(self.description) and not collapsed)
+        self._apply_width()
+        self.collapsed_changed.emit(collapsed)
+
+    def refresh_counts(self, *_: object) -> None:
+        """Members, and how many of them are online and busy, from the merged farm."""
+        farm = self.model.farm
+        names = farm.members(self.model.pool) if self.model.pool else tuple(farm.hosts)
+        states = [farm.hosts[n].state for n in names if n in farm.hosts]
+        online = sum(1 for s in states if s.is_up)
+        busy = sum(1 for s in states if s is HostState.BUSY)
+        noun = "machine" if self.model.pool is None else "host"
+        text = f"{len(names)} {noun}{'s' * (len(names) != 1)} · {online} online · {busy} busy"
+        shown = self.model.rowCount()
+        if shown != len(names):
+            text += f" · {shown} shown"
+        self.counts_label.setText(text)
+        if self.collapsed:
+            self.strip.update()
+
+    # -- hover: the mask ----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.header and event.type() == QEvent.ToolTip and self._mask_preview:
+            tip = self._mask_preview(self.title)
+            QToolTip.showText(event.globalPos(), tip, self.header, QRect())
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,279 @@
+"""Connects the workers, the farm and the board, and turns gestures into store edits.
+
+Everything here runs on the UI thread and only ever does quick work: the network is the
+workers' business. Edits go to the store worker as ``StepRequest`` values; the board
+changes when the store's new state comes back, for this board and every other one.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PyQt5.QtCore import QObject, Qt, pyqtSignal
+
+from afserver.client import AfserverClient
+from manager.afserver_worker import AfserverPoller, PollResult
+from manager.board import Board
+from manager.column import PoolColumn
+from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
+from manager.workers import WorkerThread
+from pools.edits import Edit, Step, UndoHistory
+from pools.farm import Farm, FarmChange, HostFilter
+from pools.masks import include_mask
+from pools.settings import Settings
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def describe_hosts(hosts: list[str]) -> str:
+    return hosts[0] if len(hosts) == 1 else plural(len(hosts), "host")
+
+
+class BoardController(QObject):
+    """The board's behaviour; the window only lays it out."""
+
+    afserver_state = pyqtSignal(bool, str)  # reachable, one sentence
+    store_state = pyqtSignal(bool, str)
+    message = pyqtSignal(str, str)  # level ("info" | "error"), one sentence
+    history_changed = pyqtSignal()
+    pools_changed = pyqtSignal()
+    busy_changed = pyqtSignal(int)  # edits waiting for the store
+    step_requested = pyqtSignal(object)  # to the store worker (queued)
+    reload_requested = pyqtSignal()
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.farm = Farm()
+        self.board = Board(self.farm, self.mask_preview)
+        self.history = UndoHistory()
+        self.afserver_ok: bool | None = None
+        self.store_ok: bool | None = None
+        self.last_poll = 0.0
+        self.pending = 0
+        self.board.farm_model.drop_requested.connect(self._on_model_drop_requested)
+        self.board.column_added.connect(self._on_board_column_added)
+
+        client = AfserverClient(
+            settings.afserver_host,
+            settings.afserver_port,
+            user_name=settings.user_name,
+            host_name=settings.host_name,
+            http=settings.afserver_http,
+            timeout=settings.afserver_timeout,
+        )
+        self.poller = AfserverPoller(client, settings.poll_interval)
+        self.poller.polled.connect(self._on_poller_polled)
+        self.poller.failed.connect(self._on_poller_failed)
+        self.store_worker = StoreWorker(settings)
+        self.store_worker.loaded.connect(self._on_store_loaded)
+        self.store_worker.unreachable.connect(self._on_store_unreachable)
+        self.store_worker.connected.connect(self._on_store_connected)
+        self.store_worker.step_applied.connect(self._on_store_step_applied)
+        self.store_worker.step_failed.connect(self._on_store_step_failed)
+        self.step_requested.connect(self.store_worker.apply, Qt.QueuedConnection)
+        self.reload_requested.connect(self.store_worker.reload, Qt.QueuedConnection)
+        self._threads = [
+            WorkerThread(self.store_worker, "afpools-store"),
+            WorkerThread(self.poller, "afpools-afserver"),
+        ]
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def shutdown(self) -> None:
+        for thread in self._threads:
+            thread.stop()
+
+    # -- afserver -----------------------------------------------------------------------
+
+    def _on_poller_polled(self, result: PollResult) -> None:
+        change = self.farm.apply_renders(result.changed, result.removed)
+        self._show(change)
+        self.last_poll = result.at
+        if self.afserver_ok is not True:
+            self.afserver_ok = True
+            for model in self.board.models():
+                model.set_stale(False)
+            self.afserver_state.emit(True, f"afserver {self.poller.client.address}")
+
+    def _on_poller_failed(self, sentence: str) -> None:
+        if self.afserver_ok is not False:
+            self.afserver_ok = False
+            for model in self.board.models():
+                model.set_stale(True)
+        self.afserver_state.emit(False, sentence)
+
+    # -- store --------------------------------------------------------------------------
+
+    def _on_store_connected(self, where: str) -> None:
+        self.store_state.emit(True, where)
+
+    def _on_store_loaded(self, snapshot: StoreSnapshot) -> None:
+        was_ok = self.store_ok
+        self.store_ok = True
+        change = self.farm.apply_store(snapshot.pools, snapshot.known)
+        for name in sorted(change.pools_removed):
+            self.board.remove_pool(name)
+        for name in sorted(change.pools_added, key=str.casefold):
+            self.board.add_pool(name)
+        for name in change.pools_added | change.pools_changed:
+            self.board.columns[name].model.set_members(self.farm.members(name))
+            pool = self.farm.pools[name]
+            self.board.columns[name].set_pool_looks(self.board.pool_color(name), pool.description)
+        self._show(change)
+        if change.pools_added or change.pools_removed or change.pools_changed:
+            self.pools_changed.emit()
+        if was_ok is not True:
+            self.store_state.emit(True, self.store_worker.description or "database")
+
+    def _on_store_unreachable(self, sentence: str) -> None:
+        if self.store_ok is not False:
+            self.store_ok = False
+        self.store_state.emit(False, sentence)
+
+    def _show(self, change: FarmChange) -> None:
+        """Hand a farm change to the models as row signals."""
+        if change.hosts_added or change.hosts_removed:
+            self.board.farm_model.set_members(self.farm.hosts)
+        if change.hosts_changed:
+            for model in self.board.models():
+                model.hosts_changed(change.hosts_changed)
+        for column in self.board.all_columns():
+            column.refresh_counts()
+
+    # -- filter -------------------------------------------------------------------------
+
+    def set_filter(self, text: str, state: str) -> None:
+        if self.farm.set_filter(HostFilter(text, state)):
+            for model in self.board.models():
+                model.refilter()
+
+    # -- edits --------------------------------------------------------------------------
+
+    def request(self, label: str, edits: list[Edit], *, remember: tuple[str, ...] = ()) -> bool:
+        """Send an edit to the store; refused at once, with a sentence, if it is down."""
+        return self._send(StepRequest(label, tuple(edits), hosts_to_remember=remember))
+
+    def _send(self, request: StepRequest) -> bool:
+        if self.store_ok is False:
+            self.message.emit(
+                "error", f"Not saved: {request.label} — the database cannot be reached right now."
+            )
+            return False
+        self.pending += 1
+        self.busy_changed.emit(self.pending)
+        self.step_requested.emit(request)
+        return True
+
+    def undo(self) -> None:
+        self._replay(self.history.take_undo(), "undo")
+
+    def redo(self) -> None:
+        self._replay(self.history.take_redo(), "redo")
+
+    def _replay(self, step: Step | None, kind: str) -> None:
+        """Apply a step's inverse; a refused request leaves the step where it was."""
+        if step is not None and not self._send(StepRequest(step.label, step.inverse, kind, step)):
+            self.history.give_back(step, to_undo=kind == "undo")
+        self.history_changed.emit()
+
+    def _on_store_step_applied(self, request: StepRequest, step: Step | None) -> None:
+        self._done()
+        if request.kind == "undo":
+            self.history.undone(step)
+            self.message.emit("info", f"Undone: {request.label}.")
+        elif request.kind == "redo":
+            self.history.redone(step)
+            self.message.emit("info", f"Redone: {request.label}.")
+        elif step is not None:
+            self.history.record(step)
+            self.message.emit("info", f"{request.label[:1].upper()}{request.label[1:]}.")
+        elif request.hosts_to_remember and not request.edits:
+            self.message.emit("info", f"{request.label[:1].upper()}{request.label[1:]}.")
+        else:
+            self.message.emit("info", f"Nothing to change: {request.label}.")
+        self.history_changed.emit()
+
+    def _on_store_step_failed(self, request: StepRequest, sentence: str) -> None:
+        self._done()
+        if request.origin is not None:
+            self.history.give_back(request.origin, to_undo=request.kind == "undo")
+            self.history_changed.emit()
+        self.message.emit("error", f"Not saved: {request.label} — {sentence}")
+
+    def _done(self) -> None:
+        self.pending = max(0, self.pending - 1)
+        self.busy_changed.emit(self.pending)
+
+    # -- gestures -----------------------------------------------------------------------
+
+    def _on_board_column_added(self, column: PoolColumn) -> None:
+        column.model.drop_requested.connect(self._on_model_drop_requested)
+
+    def _on_model_drop_requested(
+        self, hosts: list[str], from_pool: str | None, to_pool: str | None, action: int
+    ) -> None:
+        self.drop(hosts, from_pool, to_pool, copy=action == int(Qt.CopyAction))
+
+    def drop(
+        self, hosts: list[str], from_pool: str | None, to_pool: str | None, *, copy: bool
+    ) -> None:
+        """Farm → pool adds; pool → pool moves (Ctrl copies); pool → Farm removes."""
+        what = describe_hosts(hosts)
+        if to_pool is None:
+            if from_pool is not None and not copy:
+                self.request(
+                    f"remove {what} from {from_pool}", [Edit("remove", from_pool, tuple(hosts))]
+                )
+            return
+        if from_pool is None or copy:
+            self.request(f"add {what} to {to_pool}", [Edit("add", to_pool, tuple(hosts))])
+            return
+        self.request(
+            f"move {what} from {from_pool} to {to_pool}",
+            [Edit("add", to_pool, tuple(hosts)), Edit("remove", from_pool, tuple(hosts))],
+        )
+
+    def add_to_pool(self, hosts: list[str], pool: str, *, remember: bool = False) -> bool:
+        remembered = tuple(hosts) if remember else ()
+        return self.request(
+            f"add {describe_hosts(hosts)} to {pool}",
+            [Edit("add", pool, tuple(hosts))],
+            remember=remembered,
+        )
+
+    def remove_from_pool(self, hosts: list[str], pool: str) -> bool:
+        return self.request(
+            f"remove {describe_hosts(hosts)} from {pool}", [Edit("remove", pool, tuple(hosts))]
+        )
+
+    def remember_hosts(self, hosts: list[str]) -> None:
+        """Typed-in machines that are off: they join the Farm column without a pool."""
+        self._send(
+            StepRequest(f"remember {describe_hosts(hosts)}", (), hosts_to_remember=tuple(hosts))
+        )
+
+    # -- for the window -----------------------------------------------------------------
+
+    def mask_preview(self, pool: str) -> str:
+        members = self.farm.members(pool)
+        mask = include_mask(members)
+        if len(mask) > 400:
+            mask = mask[:400] + "…"
+        return (
+            f"<b>{pool}</b> — {plural(len(members), 'host')}<br>"
+            f"hosts_mask (regex): <code>{_html(mask)}</code>"
+        )
+
+    def seconds_since_poll(self) -> float | None:
+        return time.time() - self.last_poll if self.last_poll else None
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,175 @@
+"""Small dialogs of the board: a pool's name, description and colour; hosts typed by name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from PyQt5.QtGui import QColor
+from PyQt5.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manager import theme
+from pools.errors import InvalidNameError
+from pools.model import normalize_hostname, normalize_pool_name
+
+FARM_ONLY = "(Farm column only, no pool)"
+
+
+class PoolForm(QDialog):
+    """New pool, or edit one: the name is checked as it is typed."""
+
+    def __init__(
+        self,
+        title: str,
+        taken: Iterable[str],
+        *,
+        name: str = "",
+        description: str = "",
+        color: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self._taken = {t.casefold() for t in taken if t != name}
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("lighting, gpu, comp-nodes…")
+        self.description_edit = QLineEdit(description)
+        self.description_edit.setPlaceholderText("optional: what the pool is for")
+        self.color = color
+        self.color_button = QPushButton()
+        self.color_button.clicked.connect(self._pick_color)
+        self.clear_color = QPushButton("Default")
+        self.clear_color.clicked.connect(lambda: self._set_color(""))
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #ff8a80;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        color_row = QHBoxLayout()
+        color_row.addWidget(self.color_button)
+        color_row.addWidget(self.clear_color)
+        color_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Description", self.description_edit)
+        form.addRow("Colour", color_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(self._validate)
+        self._set_color(color)
+        self._validate()
+
+    def _pick_color(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.color or "#5c9ded"), self, "Pool colour")
+        if chosen.isValid():
+            self._set_color(chosen.name())
+
+    def _set_color(self, color: str) -> None:
+        self.color = color
+        shown = theme.pool_color(self.name_edit.text().strip() or "pool", color)
+        self.color_button.setText(color or "by name")
+        self.color_button.setStyleSheet(f"border-left: 14px solid {shown.name()};")
+
+    def _validate(self) -> None:
+        text = self.name_edit.text()
+        sentence = ""
+        if text.strip():
+            try:
+                name = normalize_pool_name(text)
+                if name.casefold() in self._taken:
+                    sentence = f"A pool named '{name}' already exists."
+            except InvalidNameError as error:
+                sentence = str(error)
+        self.problem.setText(sentence)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text.strip()) and not sentence)
+
+    @property
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    @property
+    def description(self) -> str:
+        return self.description_edit.text().strip()
+
+
+def split_names(text: str) -> list[str]:
+    """Names separated by spaces, commas, semicolons or new lines."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+class AddHostsDialog(QDialog):
+    """Machines that are switched off can join pools by name; each name is checked."""
+
+    def __init__(
+        self, pools: list[str], current: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add hosts by name")
+        self.setMinimumSize(460, 320)
+        self.names_edit = QPlainTextEdit()
+        self.names_edit.setPlaceholderText("rnd-0101\nrnd-0102, rnd-0103\n…")
+        self.pool_box = QComboBox()
+        self.pool_box.addItems([FARM_ONLY, *pools])
+        if current in pools:
+            self.pool_box.setCurrentText(current)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #ff8a80;")
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: #9aa5ad;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("Add")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Host names, one per line or separated by spaces or commas:"))
+        layout.addWidget(self.names_edit, 1)
+        form = QFormLayout()
+        form.addRow("Add to", self.pool_box)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.names_edit.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        names = split_names(self.names_edit.toPlainText())
+        bad: list[str] = []
+        for name in names:
+            try:
+                normalize_hostname(name)
+            except InvalidNameError as error:
+                bad.append(str(error))
+        self.problem.setText(" ".join(bad[:3]))
+        count = len(dict.fromkeys(names))
+        self.summary.setText(f"{count} host{'s' * (count != 1)}" if names else "")
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(names) and not bad)
+
+    @property
+    def hostnames(self) -> list[str]:
+        return list(
+            dict.fromkeys(normalize_hostname(n) for n in split_names(self.names_edit.toPlainText()))
+        )
+
+    @property
+    def pool(self) -> str | None:
+        text = self.pool_box.currentText()
+        return None if text == FARM_ONLY else text

@@ -1,0 +1,232 @@
+"""One column's hosts as a Qt list model: the Farm (every machine) or one pool's members.
+
+A thin adapter over ``pools.farm.Farm``: it keeps the sorted names this column shows (after
+the shared filter) and follows every change with fine-grained row signals, so a poll keeps
+selection and scroll position. Drags carry hostnames under our own MIME type; a drop only
+asks for the edit (``drop_requested``) — the store writes on a worker.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PyQt5.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    Qt,
+    pyqtSignal,
+)
+
+from pools.farm import Farm
+
+MIME_TYPE = "application/x-afpools-hosts"
+HOST_ROLE = Qt.UserRole + 1  # the merged Host
+POOLS_ROLE = Qt.UserRole + 2  # names of the pools the host is in
+STALE_ROLE = Qt.UserRole + 3  # afserver is unreachable: the state shown is the last known
+RESET_ABOVE = 64  # more separate row ranges than this: one reset is cheaper than the signals
+
+
+def encode_hosts(hosts: Sequence[str], from_pool: str | None) -> QMimeData:
+    data = QMimeData()
+    data.setData(MIME_TYPE, json.dumps({"hosts": list(hosts), "from_pool": from_pool}).encode())
+    data.setText("\n".join(hosts))
+    return data
+
+
+def decode_hosts(data: QMimeData) -> tuple[list[str], str | None] | None:
+    """The hosts of a drag and the pool they come from (None: the Farm); None if not ours."""
+    if not data.hasFormat(MIME_TYPE):
+        return None
+    try:
+        payload = json.loads(bytes(data.data(MIME_TYPE)).decode())
+        hosts = [str(h) for h in payload["hosts"]]
+        origin = payload.get("from_pool")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return hosts, (str(origin) if origin is not None else None)
+
+
+def _ranges(indexes: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted indexes as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(indexes):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+class HostListModel(QAbstractListModel):
+    """Hosts of the Farm column (``pool=None``) or of one pool, sorted, filtered."""
+
+    drop_requested = pyqtSignal(list, object, object, int)  # hosts, from_pool, to_pool, action
+
+    def __init__(self, farm: Farm, pool: str | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.farm = farm
+        self.pool = pool
+        self.stale = False
+        self._members: set[str] = set()
+        self._rows: list[str] = []
+        self._keys: list[Any] = []
+        self._row_of: dict[str, int] = {}
+
+    # -- reading ------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        name = self._rows[index.row()]
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return name
+        if role == HOST_ROLE:
+            return self.farm.hosts.get(name)
+        if role == POOLS_ROLE:
+            return self.farm.pools_of(name)
+        if role == STALE_ROLE:
+            return self.stale
+        if role == Qt.ToolTipRole:
+            return self._tooltip(name)
+        return None
+
+    def _tooltip(self, name: str) -> str:
+        host = self.farm.hosts.get(name)
+        if host is None:
+            return name
+        lines = [f"<b>{name}</b> — {host.state_label}{' (last known)' if self.stale else ''}"]
+        if host.ip:
+            lines.append(f"IP {host.ip}" + (f", MAC {host.mac}" if host.mac else ""))
+        if host.cpu_num:
+            memory = f", {host.mem_total_mb / 1024:.0f} GiB" if host.mem_total_mb else ""
+            lines.append(f"{host.cpu_num} cores{memory}")
+        if host.native_pool:
+            lines.append(f"afserver pool {host.native_pool}")
+        pools = self.farm.pools_of(name)
+        lines.append("pools: " + (", ".join(pools) if pools else "none"))
+        seen = ", ".join(sorted(host.sources))
+        lines.append(f"seen by {seen}" if seen else "")
+        return "<br>".join(line for line in lines if line)
+
+    def name_at(self, row: int) -> str:
+        return self._rows[row]
+
+    def names(self) -> list[str]:
+        return list(self._rows)
+
+    def row_of(self, name: str) -> int | None:
+        return self._row_of.get(name)
+
+    def member_count(self) -> int:
+        return len(self._members)
+
+    # -- updates (fine-grained) ---------------------------------------------------------
+
+    def set_members(self, names: Iterable[str]) -> None:
+        """The hosts this column holds; rows appear and vanish one range at a time."""
+        self._members = set(names)
+        self._sync()
+
+    def refilter(self) -> None:
+        self._sync()
+
+    def hosts_changed(self, names: Iterable[str]) -> None:
+        """Hosts whose state, address or pools changed: repaint, or show/hide under a filter."""
+        names = [n for n in names if n in self._members]
+        if not names:
+            return
+        if self.farm.filter.active:
+            visible_now = {n for n in names if self.farm.visible(n)}
+            if visible_now != {n for n in names if n in self._row_of}:
+                self._sync()
+                names = [n for n in names if n in self._row_of]
+        for first, last in _ranges(self._row_of[n] for n in names if n in self._row_of):
+            self.dataChanged.emit(self.index(first), self.index(last))
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            if self._rows:
+                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [STALE_ROLE])
+
+    def _sync(self) -> None:
+        wanted = self.farm.sorted_names(n for n in self._members if self.farm.visible(n))
+        wanted_set = set(wanted)
+        gone = [i for i, n in enumerate(self._rows) if n not in wanted_set]
+        new = [n for n in wanted if n not in self._row_of]
+        if not gone and not new:
+            return
+        if len(_ranges(gone)) + len(new) > RESET_ABOVE:
+            self.beginResetModel()
+            self._rows = wanted
+            self._reindex()
+            self.endResetModel()
+            return
+        for first, last in reversed(_ranges(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            del self._keys[first : last + 1]
+            self.endRemoveRows()
+        for name in new:
+            key = self.farm.sort_key(name)
+            row = bisect.bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, name)
+            self._keys.insert(row, key)
+            self.endInsertRows()
+        self._reindex(keys=False)
+
+    def _reindex(self, *, keys: bool = True) -> None:
+        if keys:
+            self._keys = [self.farm.sort_key(n) for n in self._rows]
+        self._row_of = {n: i for i, n in enumerate(self._rows)}
+
+    # -- drag and drop ------------------------------------------------------------------
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlags:
+        if not index.isValid():
+            return Qt.ItemIsDropEnabled
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
+
+    def supportedDragActions(self) -> Qt.DropActions:
+        return Qt.MoveAction | Qt.CopyAction
+
+    def supportedDropActions(self) -> Qt.DropActions:
+        return Qt.MoveAction | Qt.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        return encode_hosts([self._rows[r] for r in rows], self.pool)
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
+    ) -> bool:
+        decoded = decode_hosts(data)
+        return decoded is not None and decoded[1] != self.pool
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
+    ) -> bool:
+        """Ask for the edit and return: the rows change when the store says so.
+
+        Nothing is removed from the source by Qt afterwards: this model has no removeRows.
+        """
+        decoded = decode_hosts(data)
+        if decoded is None or action not in (Qt.MoveAction, Qt.CopyAction):
+            return False
+        hosts, from_pool = decoded
+        if from_pool == self.pool:
+            return False
+        self.drop_requested.emit(hosts, from_pool, self.pool, int(action))
+        return True

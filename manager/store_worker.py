@@ -1,0 +1,139 @@
+"""All MongoDB work of the board, in one thread: connect, watch the revision, apply edits."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from PyQt5.QtCore import pyqtSignal, pyqtSlot
+
+from manager.workers import Worker
+from pools.connection import mongo_client
+from pools.documents import KnownHost
+from pools.edits import Edit, Step, apply_step
+from pools.embedded import EmbeddedServer
+from pools.errors import AfpoolsError
+from pools.model import Pool
+from pools.settings import Settings
+from pools.store import PoolStore
+
+log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 1.0  # another board's edit shows here within about this much
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    pools: list[Pool]
+    known: list[KnownHost]
+    revision: int
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """An edit the user made (``do``), or an ``undo``/``redo`` of an earlier step."""
+
+    label: str
+    edits: tuple[Edit, ...]
+    kind: str = "do"
+    origin: Step | None = None  # the step an undo/redo came from, to give back on failure
+    hosts_to_remember: tuple[str, ...] = ()  # typed-in names to keep in the Farm column
+
+
+class StoreWorker(Worker):
+    """Owns the connection; every store call of the board happens here."""
+
+    connected = pyqtSignal(str)  # where the database is
+    loaded = pyqtSignal(object)  # StoreSnapshot
+    unreachable = pyqtSignal(str)  # one sentence
+    step_applied = pyqtSignal(object, object)  # StepRequest, Step | None
+    step_failed = pyqtSignal(object, str)  # StepRequest, one sentence
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self._store: PoolStore | None = None
+        self._embedded: EmbeddedServer | None = None
+        self._revision = -1
+        self.description = ""
+
+    # -- lifecycle (worker thread) ------------------------------------------------------
+
+    def on_started(self) -> None:
+        self.watch()
+        self.every(WATCH_SECONDS, self.watch)
+
+    def on_stopping(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                self._store.close()
+        if self._embedded is not None:
+            self._embedded.release()
+
+    def _connect(self) -> PoolStore:
+        if self._store is not None:
+            return self._store
+        uri = self.settings.mongodb_uri
+        if not uri:
+            if self._embedded is None:
+                self._embedded = EmbeddedServer(self.settings.embedded_data_dir())
+            uri = self._embedded.acquire()
+            self.description = "embedded database"
+        else:
+            self.description = "MongoDB"
+        client = mongo_client(uri, self.settings.mongodb_timeout)
+        store = PoolStore(client[self.settings.mongodb_database], user=self.settings.user_name)
+        store.ensure_schema()
+        self._store = store
+        self.connected.emit(f"{self.description} at {store.address}")
+        return store
+
+    # -- watching -----------------------------------------------------------------------
+
+    @pyqtSlot()
+    def watch(self) -> None:
+        """Reload when the store's revision moved (another board, the CLI, the service)."""
+        if self.stopping:
+            return
+        try:
+            store = self._connect()
+            revision = store.revision()
+            if revision != self._revision:
+                self._load(store, revision)
+        except AfpoolsError as error:
+            self._revision = -1  # reload everything once it is back
+            self.unreachable.emit(str(error))
+        except Exception as error:
+            log.exception("watching the store failed")
+            self.unreachable.emit(f"Unexpected error ({type(error).__name__}: {error}).")
+
+    @pyqtSlot()
+    def reload(self) -> None:
+        self._revision = -1
+        self.watch()
+
+    def _load(self, store: PoolStore, revision: int) -> None:
+        snapshot = StoreSnapshot(store.pools(), store.known_hosts(), revision)
+        self._revision = revision
+        self.loaded.emit(snapshot)
+
+    # -- edits --------------------------------------------------------------------------
+
+    @pyqtSlot(object)
+    def apply(self, request: StepRequest) -> None:
+        try:
+            store = self._connect()
+            for name in request.hosts_to_remember:
+                store.record_host(name, source="manual")
+            step = apply_step(store, request.label, request.edits)
+        except AfpoolsError as error:
+            self.step_failed.emit(request, str(error))
+            self.watch()
+            return
+        except Exception as error:  # a bug must not take the board down with it
+            log.exception("applying %s failed", request.label)
+            self.step_failed.emit(request, f"Unexpected error ({type(error).__name__}: {error}).")
+            return
+        self.step_applied.emit(request, step)
+        self.watch()

@@ -1,0 +1,93 @@
+"""Colours, icons and the style sheet of the board, all from resources/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtGui import QColor, QIcon, QPalette
+from PyQt5.QtWidgets import QApplication
+
+from pools.model import HostState
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+ICONS = RESOURCES / "icons"
+
+STATE_COLORS: dict[HostState, str] = {
+    HostState.ONLINE: "#4caf50",
+    HostState.BUSY: "#ff9800",
+    HostState.NIMBY: "#42a5f5",
+    HostState.PAUSED: "#b39ddb",
+    HostState.SICK: "#ef5350",
+    HostState.OFFLINE: "#757575",
+    HostState.UNKNOWN: "#80cbc4",
+}
+
+# Pools without a colour of their own take one of these, by name, so that a pool keeps its
+# colour on every board.
+POOL_PALETTE = (
+    "#5c9ded",
+    "#e0a33a",
+    "#5fbf8f",
+    "#c27ad6",
+    "#e06c75",
+    "#4fc1c9",
+    "#c9b04f",
+    "#8f9cf0",
+)
+
+CARD_BACKGROUND = QColor("#363c42")
+CARD_SELECTED = QColor("#3d5a78")
+CARD_BORDER = QColor("#434b53")
+TEXT = QColor("#e6eaed")
+TEXT_DIM = QColor("#9aa5ad")
+TEXT_STALE = QColor("#7d868d")
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon of resources/icons by file stem, e.g. ``icon("state-busy")``."""
+    return QIcon(str(ICONS / f"{name}.svg"))
+
+
+def state_icon(state: HostState) -> QIcon:
+    return icon(f"state-{state.value}")
+
+
+def pool_color(name: str, color: str) -> QColor:
+    if color:
+        return QColor(color)
+    return QColor(POOL_PALETTE[sum(name.encode()) % len(POOL_PALETTE)])
+
+
+def apply_theme(app: QApplication) -> None:
+    """The dark palette for native parts, the style sheet for the rest."""
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for role, value in (
+        (QPalette.Window, "#262a2e"),
+        (QPalette.WindowText, "#dfe3e6"),
+        (QPalette.Base, "#1b1e21"),
+        (QPalette.AlternateBase, "#2d3237"),
+        (QPalette.Text, "#dfe3e6"),
+        (QPalette.Button, "#333b42"),
+        (QPalette.ButtonText, "#dfe3e6"),
+        (QPalette.Highlight, "#3d6f9e"),
+        (QPalette.HighlightedText, "#ffffff"),
+        (QPalette.ToolTipBase, "#1c1f22"),
+        (QPalette.ToolTipText, "#e8ecef"),
+        (QPalette.PlaceholderText, "#77818a"),
+    ):
+        palette.setColor(role, QColor(value))
+    palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6b747c"))
+    palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6b747c"))
+    app.setPalette(palette)
+    app.setStyleSheet((RESOURCES / "theme.qss").read_text(encoding="utf-8"))
+    app.setWindowIcon(icon("afpools"))
+
+
+def enable_high_dpi() -> None:
+    """Must run before the QApplication exists: crisp at 100 % and 200 % scaling."""
+    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
+    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)

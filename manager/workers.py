@@ -1,0 +1,110 @@
+"""One background-worker pattern for polling, storage and scanning.
+
+A worker is a QObject living in its own QThread. It talks to the UI only through signals,
+turns every exception into its ``failed`` signal (one sentence), honours a stop request and
+is waited for on shutdown. ``running_threads()`` lets tests fail when one is left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
+from PyQt5.QtCore import QObject, QThread, QTimer, pyqtSignal
+
+from pools.errors import AfpoolsError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def running_threads() -> list[str]:
+    """Names of worker threads that have been started and not yet finished."""
+    return [t.objectName() for t in list(_THREADS) if t.isRunning()]
+
+
+class Worker(QObject):
+    """Base of every background worker."""
+
+    failed = pyqtSignal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()
+        self._timer: QTimer | None = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def request_stop(self) -> None:
+        """Callable from any thread; long jobs check ``stopping`` between steps."""
+        self._stop.set()
+
+    def guarded(self, job: Callable[[], T]) -> T | None:
+        """Run a job; an error becomes one sentence on ``failed`` instead of a traceback."""
+        try:
+            return job()
+        except AfpoolsError as error:
+            self.failed.emit(str(error))
+        except Exception as error:
+            log.exception("worker job failed")
+            self.failed.emit(f"Unexpected error ({type(error).__name__}: {error}).")
+        return None
+
+    def every(self, seconds: float, job: Callable[[], None]) -> None:
+        """Repeat ``job`` in this worker's thread; call from that thread (e.g. on start)."""
+        self._timer = QTimer(self)
+        self._timer.setInterval(max(50, int(seconds * 1000)))
+        self._timer.timeout.connect(job)
+        self._timer.start()
+
+    def on_started(self) -> None:
+        """Runs in the worker's thread when it starts; override."""
+
+    def on_stopping(self) -> None:
+        """Runs in the worker's thread just before it ends; override to release resources."""
+
+    def _finish(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.guarded(self.on_stopping)
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
+
+
+class WorkerThread(QObject):
+    """Owns a worker and its QThread: start, stop and wait."""
+
+    _stop_requested = pyqtSignal()
+
+    def __init__(self, worker: Worker, name: str) -> None:
+        super().__init__()
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName(name)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.on_started)
+        self._stop_requested.connect(worker._finish)
+
+    def start(self) -> None:
+        _THREADS.add(self.thread)
+        self.thread.start()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Ask the worker to finish what it is doing and end; True when it did in time."""
+        if not self.thread.isRunning():
+            return True
+        self.worker.request_stop()
+        self._stop_requested.emit()
+        finished = bool(self.thread.wait(int(timeout * 1000)))
+        if not finished:
+            log.warning("worker thread %s did not stop in %s s", self.thread.objectName(), timeout)
+        return finished

@@ -1,0 +1,169 @@
+"""Edits of pools as values, applied to the store, undone by applying their inverse.
+
+Every board gesture becomes a step of one or more ``Edit`` values (a move is an add then a
+remove: if the second fails, the host is in both pools, never in neither). Applying a step
+returns what really changed and how to take it back; undo and redo are new steps through the
+store, so they land in its history like any other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pools.errors import NothingChangedError
+from pools.store import PoolStore
+
+Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor"]
+
+
+@dataclass(frozen=True)
+class Edit:
+    op: Op
+    pool: str
+    hosts: tuple[str, ...] = ()
+    value: str = ""  # the new name, description or colour
+    description: str = ""  # for create: a whole pool comes back with its looks
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable gesture: the edits that were applied and the ones that take it back."""
+
+    label: str
+    applied: tuple[Edit, ...]
+    inverse: tuple[Edit, ...]
+
+
+def _add(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    _, added = store.add_hosts(edit.pool, edit.hosts)
+    return Edit("add", edit.pool, added), Edit("remove", edit.pool, added)
+
+
+def _remove(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    _, removed = store.remove_hosts(edit.pool, edit.hosts)
+    return Edit("remove", edit.pool, removed), Edit("add", edit.pool, removed)
+
+
+def _create(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    pool = store.create(edit.pool, description=edit.description, color=edit.color, hosts=edit.hosts)
+    return Edit("create", pool.name, pool.hostnames), Edit("delete", pool.name)
+
+
+def _delete(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    pool = store.delete(edit.pool)
+    back = Edit("create", pool.name, pool.hostnames, description=pool.description, color=pool.color)
+    return edit, back
+
+
+def _rename(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    old = store.pool(edit.pool).name
+    new = store.rename(old, edit.value).name
+    return Edit("rename", old, value=new), Edit("rename", new, value=old)
+
+
+def _describe(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    before = store.pool(edit.pool).description
+    store.set_description(edit.pool, edit.value)
+    return edit, Edit("describe", edit.pool, value=before)
+
+
+def _recolor(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    before = store.pool(edit.pool).color
+    store.set_color(edit.pool, edit.value)
+    return edit, Edit("recolor", edit.pool, value=before)
+
+
+_APPLY: dict[str, Callable[[PoolStore, Edit], tuple[Edit, Edit]]] = {
+    "add": _add,
+    "remove": _remove,
+    "create": _create,
+    "delete": _delete,
+    "rename": _rename,
+    "describe": _describe,
+    "recolor": _recolor,
+}
+
+
+def apply_edit(store: PoolStore, edit: Edit) -> tuple[Edit, Edit] | None:
+    """Apply one edit; returns (what was done, its inverse), or None if nothing changed."""
+    try:
+        return _APPLY[edit.op](store, edit)
+    except NothingChangedError:
+        return None
+
+
+def apply_step(store: PoolStore, label: str, edits: Sequence[Edit]) -> Step | None:
+    """Apply edits in order; a failure stops the step and takes back what it had done.
+
+    Returns None when no edit changed anything (nothing to undo).
+    """
+    applied: list[Edit] = []
+    inverse: list[Edit] = []
+    try:
+        for edit in edits:
+            result = apply_edit(store, edit)
+            if result is not None:
+                applied.append(result[0])
+                inverse.insert(0, result[1])
+    except Exception:
+        for undo in inverse:
+            try:
+                apply_edit(store, undo)
+            except Exception:  # the first error is the one to report
+                break
+        raise
+    if not applied:
+        return None
+    return Step(label, tuple(applied), tuple(inverse))
+
+
+@dataclass
+class UndoHistory:
+    """Undo and redo stacks of steps; a new gesture clears what could be redone.
+
+    Both stacks work alike: apply a step's ``inverse`` and push the resulting step onto the
+    other stack.
+    """
+
+    limit: int = 200
+    _undo: list[Step] = field(default_factory=list)
+    _redo: list[Step] = field(default_factory=list)
+
+    def record(self, step: Step) -> None:
+        self._undo.append(step)
+        del self._undo[: -self.limit]
+        self._redo.clear()
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+    def take_undo(self) -> Step | None:
+        return self._undo.pop() if self._undo else None
+
+    def take_redo(self) -> Step | None:
+        return self._redo.pop() if self._redo else None
+
+    def undone(self, result: Step | None) -> None:
+        """``result`` applied a step's inverse; applying its own inverse redoes the step."""
+        if result is not None:
+            self._redo.append(result)
+
+    def redone(self, result: Step | None) -> None:
+        if result is not None:
+            self._undo.append(result)
+
+    def give_back(self, step: Step, *, to_undo: bool) -> None:
+        """An undo or redo failed: the step stays where it was."""
+        (self._undo if to_undo else self._redo).append(step)

@@ -1,0 +1,212 @@
+"""The farm as the board shows it: every machine once, merged from all sources, and filtered.
+
+afserver renders, hosts the store knows (scanned or typed in) and pool members that nobody
+reports become one ``Host`` per hostname. Updates return a ``FarmChange`` naming exactly what
+changed, so a view can follow with fine-grained row signals instead of rebuilding.
+Plain Python: the board's Qt models only adapt this.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pools.documents import KnownHost
+from pools.model import Host, HostState, Pool, memberships
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort rnd-2 before rnd-10, the way an admin counts machines."""
+    parts = _DIGITS.split(name.casefold())
+    return tuple((1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p)
+
+
+STATE_FILTERS: dict[str, frozenset[HostState] | None] = {
+    "all": None,
+    "online": frozenset(
+        {HostState.ONLINE, HostState.BUSY, HostState.NIMBY, HostState.PAUSED, HostState.SICK}
+    ),
+    "busy": frozenset({HostState.BUSY}),
+    "offline": frozenset({HostState.OFFLINE, HostState.UNKNOWN}),
+}
+
+
+@dataclass(frozen=True)
+class HostFilter:
+    """The board's find field and state filter; every word must appear somewhere."""
+
+    text: str = ""
+    state: str = "all"
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.text.casefold().split())
+
+    @property
+    def active(self) -> bool:
+        return bool(self.words) or STATE_FILTERS.get(self.state) is not None
+
+
+@dataclass
+class FarmChange:
+    """What one update changed; empty collections mean nothing to do."""
+
+    hosts_added: set[str] = field(default_factory=set)
+    hosts_removed: set[str] = field(default_factory=set)
+    hosts_changed: set[str] = field(default_factory=set)
+    pools_added: set[str] = field(default_factory=set)
+    pools_removed: set[str] = field(default_factory=set)
+    pools_changed: set[str] = field(default_factory=set)  # members or description/colour
+
+    def __bool__(self) -> bool:
+        return any(bool(v) for v in dataclasses.astuple(self))
+
+
+class Farm:
+    """Merged hosts and pools, with the search text and sort key of each host kept ready."""
+
+    def __init__(self) -> None:
+        self._renders: dict[str, Host] = {}
+        self._known: dict[str, KnownHost] = {}
+        self.pools: dict[str, Pool] = {}
+        self.hosts: dict[str, Host] = {}
+        self._member_of: dict[str, tuple[str, ...]] = {}
+        self._haystack: dict[str, str] = {}
+        self._sort_key: dict[str, tuple[tuple[int, int | str], ...]] = {}
+        self.filter = HostFilter()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def pools_of(self, name: str) -> tuple[str, ...]:
+        return self._member_of.get(name, ())
+
+    def sort_key(self, name: str) -> tuple[tuple[int, int | str], ...]:
+        key = self._sort_key.get(name)
+        if key is None:
+            key = self._sort_key[name] = natural_key(name)
+        return key
+
+    def sorted_names(self, names: Iterable[str]) -> list[str]:
+        return sorted(names, key=self.sort_key)
+
+    def members(self, pool: str) -> tuple[str, ...]:
+        found = self.pools.get(pool)
+        return found.hostnames if found else ()
+
+    def visible(self, name: str) -> bool:
+        """Whether the current filter shows this host (in every column alike)."""
+        spec = self.filter
+        states = STATE_FILTERS.get(spec.state)
+        host = self.hosts.get(name)
+        if states is not None and (host is None or host.state not in states):
+            return False
+        haystack = self._haystack.get(name, name.casefold())
+        return all(word in haystack for word in spec.words)
+
+    # -- updating -----------------------------------------------------------------------
+
+    def set_filter(self, spec: HostFilter) -> bool:
+        changed = spec != self.filter
+        self.filter = spec
+        return changed
+
+    def apply_renders(self, changed: Iterable[Host], removed: Iterable[str] = ()) -> FarmChange:
+        """afserver's news: only the renders that differ from the last poll."""
+        touched: set[str] = set()
+        for host in changed:
+            self._renders[host.name] = host
+            touched.add(host.name)
+        for name in removed:
+            if self._renders.pop(name, None) is not None:
+                touched.add(name)
+        return self._remerge(touched)
+
+    def replace_renders(self, renders: Iterable[Host]) -> FarmChange:
+        new = {h.name: h for h in renders}
+        gone = set(self._renders) - set(new)
+        changed = [h for name, h in new.items() if self._renders.get(name) != h]
+        return self.apply_renders(changed, gone)
+
+    def apply_store(self, pools: Iterable[Pool], known: Iterable[KnownHost]) -> FarmChange:
+        """The store's pools and known hosts, as loaded after a change of its revision."""
+        new_pools = {p.name: p for p in pools}
+        new_known = {k.name: k for k in known}
+        change = FarmChange(
+            pools_added=set(new_pools) - set(self.pools),
+            pools_removed=set(self.pools) - set(new_pools),
+            pools_changed={
+                n for n in set(new_pools) & set(self.pools) if new_pools[n] != self.pools[n]
+            },
+        )
+        touched = {
+            n for n in set(new_known) | set(self._known) if new_known.get(n) != self._known.get(n)
+        }
+        old_members = self._member_of
+        self.pools, self._known = new_pools, new_known
+        self._member_of = memberships(new_pools.values())
+        touched |= {
+            n
+            for n in set(old_members) | set(self._member_of)
+            if old_members.get(n) != self._member_of.get(n)
+        }
+        merged = self._remerge(touched)
+        change.hosts_added, change.hosts_removed = merged.hosts_added, merged.hosts_removed
+        change.hosts_changed = merged.hosts_changed
+        return change
+
+    def _remerge(self, names: set[str]) -> FarmChange:
+        change = FarmChange()
+        for name in names:
+            merged = self._merged(name)
+            before = self.hosts.get(name)
+            if merged is None:
+                if before is not None:
+                    del self.hosts[name]
+                    self._haystack.pop(name, None)
+                    change.hosts_removed.add(name)
+                continue
+            self.hosts[name] = merged
+            self._haystack[name] = self._search_text(merged)
+            if before is None:
+                change.hosts_added.add(name)
+            else:
+                change.hosts_changed.add(name)  # pools may have changed even if the host did not
+        return change
+
+    def _merged(self, name: str) -> Host | None:
+        render = self._renders.get(name)
+        known = self._known.get(name)
+        if render is not None:
+            if known is None:
+                return render
+            return dataclasses.replace(
+                render,
+                mac=render.mac or known.mac,
+                sources=render.sources | frozenset(known.sources),
+            )
+        if known is not None:
+            return Host(name=name, ip=known.ip, mac=known.mac, sources=frozenset(known.sources))
+        if name in self._member_of:
+            return Host(name=name, sources=frozenset({"pool"}))
+        return None
+
+    def _search_text(self, host: Host) -> str:
+        parts = [host.name, host.ip, host.state_label, host.native_pool, *self.pools_of(host.name)]
+        return " ".join(parts).casefold()
+
+
+def diff_hosts(
+    previous: Mapping[str, Host], current: Iterable[Host]
+) -> tuple[list[Host], set[str]]:
+    """What a poll changed compared to the one before: run it off the UI thread."""
+    seen: set[str] = set()
+    changed: list[Host] = []
+    for host in current:
+        seen.add(host.name)
+        if previous.get(host.name) != host:
+            changed.append(host)
+    return changed, set(previous) - seen

@@ -1,0 +1,132 @@
+"""Pool dialogs, hosts typed by name, and what the window remembers between runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PyQt5.QtCore import QTimer
+from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from manager.dialogs import AddHostsDialog, PoolForm
+from manager.window import MainWindow
+from pools.store import PoolStore
+from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
+
+pytestmark = pytest.mark.gui
+
+
+def answer_dialog(fill: Callable[[QDialog], None]) -> None:
+    """Fill in the next modal dialog from inside its own event loop, as a user would."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, act)
+            return
+        assert isinstance(dialog, QDialog)
+        fill(dialog)
+
+    QTimer.singleShot(0, act)
+
+
+def ok_button(dialog: QDialog) -> QDialogButtonBox:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    return box.button(QDialogButtonBox.Ok)
+
+
+def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: PoolStore) -> None:
+    form = PoolForm("New pool", ["gpu", "lighting"])
+    qtbot.addWidget(form)
+
+    states = []
+    for text in ("", "GPU", "x" * 65, "comp (A) [2]*"):
+        form.name_edit.setText(text)
+        states.append((ok_button(form).isEnabled(), form.problem.text()))
+
+    assert states == [
+        (False, ""),
+        (False, "A pool named 'GPU' already exists."),
+        (False, f"A pool name can have at most 64 characters; '{'x' * 20}...' has 65."),
+        (True, ""),
+    ]
+
+
+def test_new_pool_from_the_menu_appears_as_a_column(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, PoolForm)
+        dialog.name_edit.setText("comp nodes")
+        dialog.description_edit.setText("Nuke farm")
+        dialog.accept()
+
+    answer_dialog(fill)
+    board.new_pool_action.trigger()
+
+    qtbot.waitUntil(lambda: "comp nodes" in board.board.columns, timeout=WAIT_MS)
+    assert seeded.pool("comp nodes").description == "Nuke farm"
+    qtbot.waitUntil(lambda: board.board.columns["comp nodes"].description_label.text() == "Nuke farm", timeout=WAIT_MS)
+
+
+def test_rename_from_the_menu_keeps_the_members(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    board.current_pool = "gpu"
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, PoolForm)
+        dialog.name_edit.setText("gpu-a100")
+        dialog.accept()
+
+    answer_dialog(fill)
+    board.rename_action.trigger()
+
+    wait_members(qtbot, board, "gpu-a100", ["gpu-01"])
+
+
+def test_hosts_typed_by_name_are_validated_and_join_the_pool(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    seen: list[tuple[bool, str]] = []
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, AddHostsDialog)
+        dialog.names_edit.setPlainText("gpu-02 gpu 03")
+        seen.append((ok_button(dialog).isEnabled(), dialog.summary.text()))
+        dialog.names_edit.setPlainText("gpu-02, gpu-03\ngpu-02")
+        seen.append((ok_button(dialog).isEnabled(), dialog.summary.text()))
+        dialog.pool_box.setCurrentText("gpu")
+        dialog.accept()
+
+    answer_dialog(fill)
+    board.add_hosts_action.trigger()
+
+    wait_members(qtbot, board, "gpu", ["gpu-01", "gpu-02", "gpu-03"])
+    assert seen == [(True, "3 hosts"), (True, "2 hosts")]
+    assert {h.name for h in seeded.known_hosts()} == {"gpu-02", "gpu-03"}
+    assert "gpu-03" in shown(board, None)
+
+
+def test_a_name_with_a_control_character_is_refused_in_the_dialog(qtbot: QtBot) -> None:
+    dialog = AddHostsDialog(["gpu"], None)
+    qtbot.addWidget(dialog)
+
+    dialog.names_edit.setPlainText("ok-01 bad\x07name")
+
+    assert not ok_button(dialog).isEnabled()
+    assert "control character" in dialog.problem.text()
+
+
+def test_column_order_collapse_and_geometry_are_remembered(qtbot: QtBot, seeded: PoolStore, make_board: BoardFactory) -> None:
+    first = make_board()
+    wait_members(qtbot, first, "gpu", ["gpu-01"])
+    first.board.move_column("lighting", -1)
+    first.board.columns["gpu"].set_collapsed(True)
+    first.resize(1111, 777)
+    first.close()
+
+    second = make_board()
+    wait_members(qtbot, second, "gpu", ["gpu-01"])
+
+    assert second.board.order() == ["lighting", "gpu"]
+    assert second.board.columns["gpu"].collapsed
+    assert (second.width(), second.height()) == (1111, 777)

@@ -1,0 +1,175 @@
+"""Editing pools on the board: drops, menus, undo/redo — all through the real store."""
+
+from __future__ import annotations
+
+import pytest
+from PyQt5.QtCore import QModelIndex, Qt
+from PyQt5.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from manager.host_model import HostListModel, decode_hosts
+from manager.window import MainWindow
+from pools.store import PoolStore
+from tests.gui.conftest import WAIT_MS, column, focus, shown, wait_members
+
+pytestmark = pytest.mark.gui
+
+RECORDED = ["gpu-01", "rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04", "rnd-b01", "rnd-b02", "ws-anna"]
+
+
+def drag(
+    window: MainWindow,
+    source: str | None,
+    hosts: list[str],
+    target: str | None,
+    action: Qt.DropAction = Qt.MoveAction,
+) -> bool:
+    """What a mouse drag does, through the models' own mimeData/dropMimeData."""
+    from_model = column(window, source).model
+    indexes = [from_model.index(from_model.row_of(h) or 0) for h in hosts]
+    data = from_model.mimeData(indexes)
+    to_model = column(window, target).model
+    if not to_model.canDropMimeData(data, action, -1, 0, QModelIndex()):
+        return False
+    return to_model.dropMimeData(data, action, -1, 0, QModelIndex())
+
+
+def test_the_farm_column_lists_every_machine_and_pools_their_members(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+
+    assert shown(board, None) == RECORDED
+    assert list(board.board.columns) == ["gpu", "lighting"]
+    assert shown(board, "gpu") == ["gpu-01"]
+    assert column(board, "lighting").counts_label.text() == "2 hosts · 2 online · 0 busy"
+
+
+def test_drag_from_farm_adds_to_the_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+
+    assert drag(board, None, ["rnd-a03", "rnd-a04"], "gpu")
+
+    wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a03", "rnd-a04"])
+    assert seeded.pool("gpu").hostnames == ("gpu-01", "rnd-a03", "rnd-a04")
+
+
+def test_drag_between_pools_moves_and_ctrl_copies(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+
+    drag(board, "lighting", ["rnd-a01"], "gpu")
+    wait_members(qtbot, board, "lighting", ["rnd-a02"])
+    drag(board, "lighting", ["rnd-a02"], "gpu", Qt.CopyAction)
+    wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a01", "rnd-a02"])
+
+    assert shown(board, "lighting") == ["rnd-a02"]
+    assert seeded.pool("lighting").hostnames == ("rnd-a02",)
+
+
+def test_dropping_back_into_the_farm_removes_from_the_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+
+    drag(board, "lighting", ["rnd-a01", "rnd-a02"], None)
+
+    wait_members(qtbot, board, "lighting", [])
+    assert "rnd-a01" in shown(board, None)
+
+
+def test_a_drop_on_its_own_column_is_not_an_edit(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+
+    assert not drag(board, "gpu", ["gpu-01"], "gpu")
+
+
+def test_drag_data_carries_names_under_our_own_type(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+    model = column(board, "lighting").model
+
+    data = model.mimeData([model.index(0), model.index(1)])
+
+    assert decode_hosts(data) == (["rnd-a01", "rnd-a02"], "lighting")
+    assert data.text() == "rnd-a01\nrnd-a02"
+
+
+def test_delete_key_removes_the_selection_from_the_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+    view = focus(board, "lighting")
+    view.selectionModel().select(view.model().index(1), view.selectionModel().ClearAndSelect)
+
+    QTest.keyClick(view, Qt.Key_Delete)
+
+    wait_members(qtbot, board, "lighting", ["rnd-a01"])
+
+
+def test_undo_and_redo_go_through_the_store(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+    drag(board, "lighting", ["rnd-a02"], "gpu")
+    wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a02"])
+    qtbot.waitUntil(board.undo_action.isEnabled, timeout=WAIT_MS)
+    view = focus(board, "gpu")
+
+    QTest.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    qtbot.waitUntil(board.redo_action.isEnabled, timeout=WAIT_MS)
+    QTest.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+
+    wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a02"])
+    ops = [c.op for c in seeded.history(limit=6)]
+    assert ops[:6] == ["remove", "add", "remove", "add", "remove", "add"]
+
+
+def test_undo_brings_a_deleted_pool_back_whole(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    seeded.set_description("lighting", "Lighting renders")
+    qtbot.waitUntil(
+        lambda: (
+            board.controller.farm.pools.get("lighting") is not None
+            and board.controller.farm.pools["lighting"].description != ""
+        ),
+        timeout=WAIT_MS,
+    )
+    board.current_pool = "lighting"
+
+    board.delete_pool_action.trigger()
+    qtbot.waitUntil(lambda: "lighting" not in board.board.columns, timeout=WAIT_MS)
+    qtbot.waitUntil(board.undo_action.isEnabled, timeout=WAIT_MS)
+    board.undo_action.trigger()
+
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+    assert seeded.pool("lighting").description == "Lighting renders"
+
+
+def test_context_menu_adds_to_another_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+
+    board.controller.add_to_pool(["rnd-b01", "rnd-b02"], "gpu")
+
+    wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-b01", "rnd-b02"])
+
+
+def test_every_model_passes_the_model_tester(
+    qtmodeltester, qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+
+    for model in board.board.models():
+        assert isinstance(model, HostListModel)
+        qtmodeltester.check(model, force_py=True)
