@@ -6,27 +6,28 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# Debian packages: the C++ compiler for the std::regex harness that checks every mask.
-APT_TEST := g++
+# Debian packages the board needs at run time (PyQt5's wheels bring Qt, not these).
+APT_RUN := libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 \
+	libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 \
+	fonts-dejavu-core iproute2
+# ...and the tests: g++ for the std::regex harness that checks every mask, Xvfb and xdotool
+# for the real mouse drag, iproute2 for the namespace LAN, curl for the service's HTTP tests.
+APT_TEST := $(APT_RUN) g++ xvfb xdotool curl
 
-.PHONY: run test apt-test clean
+.PHONY: run test apt-run apt-test clean
 
-run: $(VENV)/.run-deps
+run: apt-run $(VENV)/.run-deps
 	$(PY) main.py
 
 test: apt-test $(VENV)/.dev-deps
 	$(PY) -m pytest
 
-# Install only what is missing; needs root or sudo, and only Debian/Ubuntu's apt.
+apt-run:
+	@PACKAGES="$(APT_RUN)" sh .ci/apt-install
+
 apt-test:
-	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		if ! command -v apt-get >/dev/null; then echo "Please install:$$missing"; exit 1; fi; \
-		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-		echo "Installing Debian packages:$$missing"; \
-		$$sudo apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@PACKAGES="$(APT_TEST)" sh .ci/apt-install
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

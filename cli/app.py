@@ -32,11 +32,21 @@ def json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from cli import apply_cmd, mask_cmd, pools_cmd, renders_cmd, settings_cmd
+    from cli import (
+        apply_cmd,
+        keeper_cmd,
+        mask_cmd,
+        pools_cmd,
+        renders_cmd,
+        scan_cmd,
+        serve_cmd,
+        settings_cmd,
+    )
 
     parser = Parser(
         prog="main.py",
         description="Render pools for CGRU's Afanasy. Without a command, opens the pool board.",
+        epilog="Run 'main.py COMMAND --help' for the options of a command.",
     )
     parser.add_argument(
         "--mongodb-uri", metavar="URI", help="MongoDB to use (default: settings, else embedded)"
@@ -45,7 +55,16 @@ def build_parser() -> Parser:
         "--afserver", metavar="HOST[:PORT]", help="afserver to use (default: settings, CGRU config)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (pools_cmd, renders_cmd, mask_cmd, apply_cmd, settings_cmd):
+    for module in (
+        pools_cmd,
+        renders_cmd,
+        mask_cmd,
+        apply_cmd,
+        scan_cmd,
+        serve_cmd,
+        settings_cmd,
+        keeper_cmd,
+    ):
         module.register(commands)
     return parser
 
@@ -62,13 +81,20 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
+def _board(args: argparse.Namespace, settings: Settings) -> int:
+    """No command: the pool board (Qt is imported only here)."""
+    from manager.app import display_problem, run_board
+
+    problem = display_problem()
+    if problem:
+        raise AfpoolsError(problem)
+    return run_board(settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_OK
+    handler: Handler = getattr(args, "handler", None) or _board
     try:
         settings = load_settings(overrides=_overrides(args))
         for warning in settings.warnings:

@@ -17,11 +17,18 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=_settings)
 
 
+def _shown(name: str, value: object) -> object:
+    """Secrets are not printed: a token on a screen is a token in a screenshot."""
+    if name.endswith("token") and value:
+        return "(set, not shown)"
+    return value
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         (
             o.name,
-            getattr(settings, o.name),
+            _shown(o.name, getattr(settings, o.name)),
             settings.sources.get(o.name, "default"),
             o.metadata["help"],
         )

@@ -45,7 +45,8 @@ def run_board(settings: Settings) -> int:
 
     sys.excepthook = _log_uncaught
     enable_high_dpi()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("afpools")
     app.setOrganizationName("afpools")
     apply_theme(app)

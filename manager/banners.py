@@ -25,6 +25,13 @@ class Banner(QFrame):
             layout.addWidget(close)
         self.hide()
 
+    def set_kind(self, kind: str) -> None:
+        """warning (amber) or error (red); the style sheet keys on this property."""
+        if self.property("kind") != kind:
+            self.setProperty("kind", kind)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
     def show_message(self, text: str) -> None:
         self.label.setText(text)
         self.show()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PyQt5.QtCore import QObject, Qt, pyqtSignal
+from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QColor
-from PyQt5.QtWidgets import QHBoxLayout, QScrollArea, QWidget
+from PyQt5.QtWidgets import QHBoxLayout, QLayout, QScrollArea, QWidget
 
 from manager import theme
 from manager.column import PoolColumn
@@ -22,7 +22,7 @@ class Board(QWidget):
     order_changed = pyqtSignal(list)
 
     def __init__(
-        self, farm: Farm, mask_preview: Callable[[str], str], parent: QObject | None = None
+        self, farm: Farm, mask_preview: Callable[[str], str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.farm = farm
@@ -35,14 +35,17 @@ class Board(QWidget):
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
         self.row = QHBoxLayout(self.container)
+        # The scroll area honours an explicit minimum size: let the layout set it, so columns
+        # never overlap and the board scrolls instead.
+        self.row.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.row.setContentsMargins(4, 6, 6, 6)
         self.row.setSpacing(6)
         self.row.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.container)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.container)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
@@ -52,7 +55,7 @@ class Board(QWidget):
         farm_layout.setContentsMargins(0, 6, 0, 6)
         farm_layout.addWidget(self.farm_column)
         layout.addWidget(farm_holder)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
@@ -113,4 +116,4 @@ class Board(QWidget):
     def scroll_to(self, name: str) -> None:
         column = self.columns.get(name)
         if column is not None:
-            self.scroll.ensureWidgetVisible(column, 20, 0)
+            self.scroll_area.ensureWidgetVisible(column, 20, 0)

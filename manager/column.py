@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, pyqtSignal
+from PyQt5.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
 )
@@ -32,7 +35,7 @@ from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
 from pools.model import HostState
 
-COLUMN_WIDTH_EM = 16  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
+COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
 
 
@@ -50,11 +53,11 @@ class HostListView(QListView):
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setSelectionRectVisible(True)
         self.setDragDropMode(QAbstractItemView.DragDrop)
-        self.setDefaultDropAction(Qt.MoveAction)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setDragDropOverwriteMode(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setMouseTracking(True)
 
     def host_model(self) -> HostListModel:
@@ -67,11 +70,13 @@ class HostListView(QListView):
         rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
         return [model.name_at(r) for r in rows]
 
-    def focusInEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def focusInEvent(self, event: QFocusEvent | None) -> None:
         super().focusInEvent(event)
         self.focused.emit()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is None:
+            return
         # Dropping back into the column a drag came from is not an edit.
         decoded = decode_hosts(event.mimeData())
         if decoded is None or decoded[1] == self.host_model().pool:
@@ -90,7 +95,7 @@ class CollapsedStrip(QWidget):
         self.column = column
         self.setAcceptDrops(True)
         self.setObjectName("CollapsedTitle")
-        self.setCursor(Qt.PointingHandCursor)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -101,20 +106,21 @@ class CollapsedStrip(QWidget):
         painter.rotate(-90)
         painter.drawText(QPoint(0, 0), f"{self.column.title}  ({self.column.model.member_count()})")
 
-    def mouseReleaseEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         self.expand_requested.emit()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.column.model.canDropMimeData(
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is not None and self.column.model.canDropMimeData(
             event.mimeData(), event.proposedAction(), -1, 0, QModelIndex()
         ):
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        event.acceptProposedAction()
+    def dragMoveEvent(self, event: QDragMoveEvent | None) -> None:
+        if event is not None:
+            event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        if self.column.model.dropMimeData(
+    def dropEvent(self, event: QDropEvent | None) -> None:
+        if event is not None and self.column.model.dropMimeData(
             event.mimeData(), event.dropAction(), -1, 0, QModelIndex()
         ):
             event.acceptProposedAction()
@@ -145,8 +151,28 @@ class PoolColumn(QFrame):
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
 
         self.view = HostListView(model, delegate)
+        self.strip = CollapsedStrip(self)
+        self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
+        self.strip.hide()
+        self._build_header(is_pool=model.pool is not None)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.strip, 1)
+        self._apply_width()
+        self._counts_due = False
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.schedule_counts)
+        self.refresh_counts()
+
+    def _build_header(self, *, is_pool: bool) -> None:
+        """Colour, name and buttons; counts below; the description below them."""
         self.swatch = QLabel()
         self.swatch.setFixedSize(QSize(10, 22))
+        self.swatch.setVisible(is_pool)
         self.title_label = QLabel(self.title)
         self.title_label.setObjectName("ColumnTitle")
         self.counts_label = QLabel()
@@ -163,39 +189,27 @@ class PoolColumn(QFrame):
                 self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
             )
         )
-        self.menu_button.setVisible(model.pool is not None)
-        self.swatch.setVisible(model.pool is not None)
-        self.strip = CollapsedStrip(self)
-        self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
-        self.strip.hide()
+        self.menu_button.setVisible(is_pool)
 
-        self.header = QWidget()
-        self.header.setObjectName("ColumnHeader")
-        self.header.installEventFilter(self)
+        self.header = header = QWidget()
+        header.setObjectName("ColumnHeader")
+        header.installEventFilter(self)
         title_row = QHBoxLayout()
         title_row.setContentsMargins(0, 0, 0, 0)
         title_row.setSpacing(6)
-        title_row.addWidget(self.swatch)
-        title_row.addWidget(self.title_label, 1)
-        title_row.addWidget(self.menu_button)
-        title_row.addWidget(self.collapse_button)
-        header_layout = QVBoxLayout(self.header)
+        for widget, stretch in (
+            (self.swatch, 0),
+            (self.title_label, 1),
+            (self.menu_button, 0),
+            (self.collapse_button, 0),
+        ):
+            title_row.addWidget(widget, stretch)
+        header_layout = QVBoxLayout(header)
         header_layout.setContentsMargins(8, 6, 6, 2)
         header_layout.setSpacing(1)
         header_layout.addLayout(title_row)
         header_layout.addWidget(self.counts_label)
         header_layout.addWidget(self.description_label)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.header)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.strip, 1)
-        self._apply_width()
-        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
-            signal.connect(self.refresh_counts)
-        self.refresh_counts()
 
     @staticmethod
     def _tool_button(icon_name: str, tip: str) -> QToolButton:
@@ -231,8 +245,15 @@ class PoolColumn(QFrame):
         self._apply_width()
         self.collapsed_changed.emit(collapsed)
 
+    def schedule_counts(self, *_: object) -> None:
+        """Many row signals in one update cost one recount, when the event loop is free."""
+        if not self._counts_due:
+            self._counts_due = True
+            QTimer.singleShot(0, self.refresh_counts)
+
     def refresh_counts(self, *_: object) -> None:
         """Members, and how many of them are online and busy, from the merged farm."""
+        self._counts_due = False
         farm = self.model.farm
         names = farm.members(self.model.pool) if self.model.pool else tuple(farm.hosts)
         states = [farm.hosts[n].state for n in names if n in farm.hosts]
@@ -250,8 +271,9 @@ class PoolColumn(QFrame):
     # -- hover: the mask ----------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.header and event.type() == QEvent.ToolTip and self._mask_preview:
+        if watched is self.header and event.type() == QEvent.Type.ToolTip and self._mask_preview:
             tip = self._mask_preview(self.title)
+            assert isinstance(event, QHelpEvent)
             QToolTip.showText(event.globalPos(), tip, self.header, QRect())
             return True
         return super().eventFilter(watched, event)

@@ -15,12 +15,14 @@ from afserver.client import AfserverClient
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.board import Board
 from manager.column import PoolColumn
+from manager.network_worker import NetworkWorker
 from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
 from manager.workers import WorkerThread
 from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
 from pools.settings import Settings
+from scanner.scan import ScanResult
 
 
 def plural(count: int, noun: str) -> str:
@@ -42,6 +44,14 @@ class BoardController(QObject):
     busy_changed = pyqtSignal(int)  # edits waiting for the store
     step_requested = pyqtSignal(object)  # to the store worker (queued)
     reload_requested = pyqtSignal()
+    sightings_to_record = pyqtSignal(list)  # to the store worker
+    host_name_requested = pyqtSignal(str, str)  # to the store worker
+    scan_requested = pyqtSignal(bool)  # to the network worker: allow ranges wider than /22
+    wake_requested = pyqtSignal(list)  # to the network worker: (name, mac, ip)
+    forget_requested = pyqtSignal(str)  # to the network worker: stop watching a woken host
+    scan_running = pyqtSignal(bool)
+    scan_progress = pyqtSignal(int, int, int)  # found, probed, total
+    scan_wide_confirm = pyqtSignal(str)  # ask the user, then scan_network(allow_wide=True)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,11 +83,28 @@ class BoardController(QObject):
         self.store_worker.connected.connect(self._on_store_connected)
         self.store_worker.step_applied.connect(self._on_store_step_applied)
         self.store_worker.step_failed.connect(self._on_store_step_failed)
-        self.step_requested.connect(self.store_worker.apply, Qt.QueuedConnection)
-        self.reload_requested.connect(self.store_worker.reload, Qt.QueuedConnection)
+        self.step_requested.connect(self.store_worker.apply)  # queued: another thread
+        self.reload_requested.connect(self.store_worker.reload)
+        self.store_worker.sightings_recorded.connect(self._on_store_sightings_recorded)
+        self.store_worker.host_named.connect(self._on_store_host_named)
+        self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
+        self.sightings_to_record.connect(self.store_worker.record_sightings)
+        self.host_name_requested.connect(self.store_worker.name_host)
+        self.network = NetworkWorker(settings)
+        self.network.scan_progress.connect(self.scan_progress)
+        self.network.scan_finished.connect(self._on_network_scan_finished)
+        self.network.scan_too_wide.connect(self._on_network_scan_too_wide)
+        self.network.woken.connect(self._on_network_woken)
+        self.network.answered.connect(self._on_network_answered)
+        self.network.failed.connect(self._on_network_failed)
+        self.scan_requested.connect(self.network.run_scan)
+        self.wake_requested.connect(self.network.wake_hosts)
+        self.forget_requested.connect(self.network.forget)
+        self.scanning = False
         self._threads = [
             WorkerThread(self.store_worker, "afpools-store"),
             WorkerThread(self.poller, "afpools-afserver"),
+            WorkerThread(self.network, "afpools-network"),
         ]
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -94,6 +121,9 @@ class BoardController(QObject):
 
     def _on_poller_polled(self, result: PollResult) -> None:
         change = self.farm.apply_renders(result.changed, result.removed)
+        for host in result.changed:
+            if host.name in self.farm.waking and host.state.is_up:
+                self._woke_up(host.name)
         self._show(change)
         self.last_poll = result.at
         if self.afserver_ok is not True:
@@ -144,8 +174,15 @@ class BoardController(QObject):
         if change.hosts_changed:
             for model in self.board.models():
                 model.hosts_changed(change.hosts_changed)
+        touched = change.hosts_changed | change.hosts_added | change.hosts_removed
         for column in self.board.all_columns():
-            column.refresh_counts()
+            pool = column.model.pool
+            if (
+                pool is None
+                or pool in change.pools_changed
+                or not touched.isdisjoint(self.farm.members(pool))
+            ):
+                column.schedule_counts()
 
     # -- filter -------------------------------------------------------------------------
 
@@ -219,7 +256,7 @@ class BoardController(QObject):
     def _on_model_drop_requested(
         self, hosts: list[str], from_pool: str | None, to_pool: str | None, action: int
     ) -> None:
-        self.drop(hosts, from_pool, to_pool, copy=action == int(Qt.CopyAction))
+        self.drop(hosts, from_pool, to_pool, copy=action == int(Qt.DropAction.CopyAction))
 
     def drop(
         self, hosts: list[str], from_pool: str | None, to_pool: str | None, *, copy: bool
@@ -258,6 +295,84 @@ class BoardController(QObject):
         self._send(
             StepRequest(f"remember {describe_hosts(hosts)}", (), hosts_to_remember=tuple(hosts))
         )
+
+    # -- network: scans and Wake-on-LAN -------------------------------------------------
+
+    def scan_network(self, *, allow_wide: bool = False) -> None:
+        if self.scanning:
+            return
+        self.scanning = True
+        self.network.prepare_scan()
+        self.scan_running.emit(True)
+        self.scan_requested.emit(allow_wide)
+
+    def cancel_scan(self) -> None:
+        self.network.cancel_scan()  # thread-safe: the worker is busy inside the scan
+
+    def _scan_ended(self) -> None:
+        self.scanning = False
+        self.scan_running.emit(False)
+
+    def _on_network_scan_finished(self, result: ScanResult) -> None:
+        self._scan_ended()
+        for warning in result.warnings:
+            self.message.emit("warning", warning)
+        found = plural(len(result.sightings), "machine")
+        where = ", ".join(result.ranges)
+        how = "cancelled after" if result.cancelled else "took"
+        self.message.emit("info", f"Scan of {where} found {found} ({how} {result.seconds:.1f} s).")
+        if result.sightings:
+            self.sightings_to_record.emit(list(result.sightings))
+
+    def _on_network_scan_too_wide(self, sentence: str) -> None:
+        self._scan_ended()
+        self.scan_wide_confirm.emit(sentence)
+
+    def _on_network_failed(self, sentence: str) -> None:
+        if self.scanning:
+            self._scan_ended()
+        self.message.emit("error", sentence)
+
+    def _on_store_sightings_recorded(self, names: list[str], new: int) -> None:
+        if new:
+            self.message.emit(
+                "info", f"{plural(new, 'new machine')} in the Farm column, seen by scan."
+            )
+
+    def _on_store_host_named(self, old: str, new: str) -> None:
+        self.message.emit("info", f"{old} is now named {new}.")
+
+    def name_host(self, current: str, new: str) -> None:
+        self.host_name_requested.emit(current, new)
+
+    def wakeable(self, names: list[str]) -> list[tuple[str, str, str]]:
+        """(name, mac, ip) of the machines among ``names`` that are down and have a MAC."""
+        hosts = [self.farm.hosts[n] for n in names if n in self.farm.hosts]
+        return [(h.name, h.mac, h.ip) for h in hosts if h.mac and not h.state.is_up]
+
+    def wake(self, names: list[str]) -> None:
+        targets = self.wakeable(names)
+        if targets:
+            self.wake_requested.emit(targets)
+
+    def _on_network_woken(self, name: str, where: str) -> None:
+        self.farm.waking.add(name)
+        for model in self.board.models():
+            model.hosts_changed({name})
+        self.message.emit(
+            "info", f"Wake-on-LAN sent to {name} ({where}); waiting for it to come up."
+        )
+
+    def _on_network_answered(self, name: str) -> None:
+        if name in self.farm.waking:
+            self._woke_up(name)
+
+    def _woke_up(self, name: str) -> None:
+        self.farm.waking.discard(name)
+        self.forget_requested.emit(name)
+        for model in self.board.models():
+            model.hosts_changed({name})
+        self.message.emit("info", f"{name} is up.")
 
     # -- for the window -----------------------------------------------------------------
 

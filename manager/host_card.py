@@ -9,19 +9,21 @@ from PyQt5.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
 from PyQt5.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from manager import theme
-from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE
+from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE, WAKING_ROLE
 from pools.model import Host, HostState
 
 MAX_BADGES = 3
 
 
-def detail_text(host: Host) -> str:
+def detail_text(host: Host, *, waking: bool = False) -> str:
     """The second line: what an admin wants to know at a glance."""
     parts: list[str] = []
-    if host.state is HostState.BUSY and host.tasks:
+    if waking:
+        parts.append("waking…")
+    elif host.state is HostState.BUSY and host.tasks:
         parts.append(f"busy · {host.tasks} task{'s' * (host.tasks != 1)}")
     elif host.state is HostState.UNKNOWN:
-        parts.append("seen by scan" if host.sources - {"pool", "manual"} else "not seen yet")
+        parts.append(_unknown_origin(host))
     else:
         parts.append(host.state_label)
     if host.ip:
@@ -31,6 +33,13 @@ def detail_text(host: Host) -> str:
     if host.mem_total_mb:
         parts.append(f"{host.mem_total_mb / 1024:.0f} GiB")
     return " · ".join(parts)
+
+
+def _unknown_origin(host: Host) -> str:
+    """Why a machine afserver does not know is on the board at all."""
+    if host.sources - {"pool", "manual"}:
+        return "seen by scan"
+    return "added by name" if "manual" in host.sources else "not seen yet"
 
 
 class HostCardDelegate(QStyledItemDelegate):
@@ -58,7 +67,7 @@ class HostCardDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)
         pad = self._pad(metrics)
         card = QRectF(option.rect).adjusted(pad, 2, -pad, -2)
-        selected = bool(option.state & QStyle.State_Selected)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
 
         painter.save()
         painter.setRenderHint(QPainter.Antialiasing)
@@ -66,7 +75,11 @@ class HostCardDelegate(QStyledItemDelegate):
         painter.setBrush(theme.CARD_SELECTED if selected else theme.CARD_BACKGROUND)
         if host.state is HostState.UNKNOWN:
             painter.setPen(
-                QPen(QColor(theme.STATE_COLORS[HostState.UNKNOWN]).darker(140), 1, Qt.DashLine)
+                QPen(
+                    QColor(theme.STATE_COLORS[HostState.UNKNOWN]).darker(140),
+                    1,
+                    Qt.PenStyle.DashLine,
+                )
             )
         painter.drawRoundedRect(card, 4, 4)
         state_color = QColor(theme.STATE_COLORS[host.state])
@@ -76,8 +89,8 @@ class HostCardDelegate(QStyledItemDelegate):
 
         icon_size = metrics.height()
         icon_rect = QRect(int(card.left()) + pad + 4, int(card.top()) + pad, icon_size, icon_size)
-        mode = QIcon.Disabled if stale else QIcon.Normal
-        theme.state_icon(host.state).paint(painter, icon_rect, Qt.AlignCenter, mode)
+        mode = QIcon.Mode.Disabled if stale else QIcon.Mode.Normal
+        theme.state_icon(host.state).paint(painter, icon_rect, Qt.AlignmentFlag.AlignCenter, mode)
 
         text_left = icon_rect.right() + pad + 2
         badge_room = self._paint_badges(painter, option.font, card, pools, pad)
@@ -91,8 +104,12 @@ class HostCardDelegate(QStyledItemDelegate):
             int(card.right()) - text_left - badge_room - pad,
             metrics.height(),
         )
-        name = QFontMetrics(name_font).elidedText(host.name, Qt.ElideMiddle, name_rect.width())
-        painter.drawText(name_rect, Qt.AlignLeft | Qt.AlignVCenter, name)
+        name = QFontMetrics(name_font).elidedText(
+            host.name, Qt.TextElideMode.ElideMiddle, name_rect.width()
+        )
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+        )
 
         detail_font = QFont(option.font)
         detail_font.setPointSizeF(option.font.pointSizeF() * 0.9)
@@ -104,12 +121,15 @@ class HostCardDelegate(QStyledItemDelegate):
             int(card.right()) - text_left - pad,
             metrics.height(),
         )
-        detail = detail_text(host) + (" · last known" if stale else "")
+        detail = detail_text(host, waking=bool(index.data(WAKING_ROLE)))
+        detail += " · last known" if stale else ""
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
         painter.drawText(
             detail_rect,
-            Qt.AlignLeft | Qt.AlignVCenter,
-            QFontMetrics(detail_font).elidedText(detail, Qt.ElideRight, detail_rect.width()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            QFontMetrics(detail_font).elidedText(
+                detail, Qt.TextElideMode.ElideRight, detail_rect.width()
+            ),
         )
         painter.restore()
 
@@ -135,12 +155,12 @@ class HostCardDelegate(QStyledItemDelegate):
             width = metrics.horizontalAdvance(label) + 8
             rect = QRectF(right - width, top, width, height)
             color = self.color_of(shown[index]) if index < len(shown) else QColor("#59636b")
-            painter.setPen(Qt.NoPen)
+            painter.setPen(Qt.PenStyle.NoPen)
             fill = QColor(color)
             fill.setAlpha(70)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, height / 2, height / 2)
             painter.setPen(color.lighter(135))
-            painter.drawText(rect, Qt.AlignCenter, label)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
             right -= width + 3
         return int(card.right()) - pad - right

@@ -25,9 +25,17 @@ from PyQt5.QtCore import (
 from pools.farm import Farm
 
 MIME_TYPE = "application/x-afpools-hosts"
-HOST_ROLE = Qt.UserRole + 1  # the merged Host
-POOLS_ROLE = Qt.UserRole + 2  # names of the pools the host is in
-STALE_ROLE = Qt.UserRole + 3  # afserver is unreachable: the state shown is the last known
+_USER = Qt.ItemDataRole.UserRole
+HOST_ROLE = _USER + 1  # the merged Host
+POOLS_ROLE = _USER + 2  # names of the pools the host is in
+STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
+WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
+HOST_FLAGS = (
+    Qt.ItemFlags(Qt.ItemFlag.ItemIsEnabled)
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
+MOVE_OR_COPY = Qt.DropActions(Qt.DropAction.MoveAction) | Qt.DropAction.CopyAction
 RESET_ABOVE = 64  # more separate row ranges than this: one reset is cheaper than the signals
 
 
@@ -38,9 +46,9 @@ def encode_hosts(hosts: Sequence[str], from_pool: str | None) -> QMimeData:
     return data
 
 
-def decode_hosts(data: QMimeData) -> tuple[list[str], str | None] | None:
+def decode_hosts(data: QMimeData | None) -> tuple[list[str], str | None] | None:
     """The hosts of a drag and the pool they come from (None: the Farm); None if not ours."""
-    if not data.hasFormat(MIME_TYPE):
+    if data is None or not data.hasFormat(MIME_TYPE):
         return None
     try:
         payload = json.loads(bytes(data.data(MIME_TYPE)).decode())
@@ -73,6 +81,7 @@ class HostListModel(QAbstractListModel):
         self.pool = pool
         self.stale = False
         self._members: set[str] = set()
+        self._ordered: list[str] = []  # the members, sorted once per membership change
         self._rows: list[str] = []
         self._keys: list[Any] = []
         self._row_of: dict[str, int] = {}
@@ -82,11 +91,11 @@ class HostListModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         name = self._rows[index.row()]
-        if role in (Qt.DisplayRole, Qt.EditRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return name
         if role == HOST_ROLE:
             return self.farm.hosts.get(name)
@@ -94,7 +103,11 @@ class HostListModel(QAbstractListModel):
             return self.farm.pools_of(name)
         if role == STALE_ROLE:
             return self.stale
-        if role == Qt.ToolTipRole:
+        if role == WAKING_ROLE:
+            return name in self.farm.waking
+        if role == WAKING_ROLE:
+            return name in self.farm.waking
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(name)
         return None
 
@@ -132,7 +145,10 @@ class HostListModel(QAbstractListModel):
 
     def set_members(self, names: Iterable[str]) -> None:
         """The hosts this column holds; rows appear and vanish one range at a time."""
-        self._members = set(names)
+        members = set(names)
+        if members != self._members:
+            self._members = members
+            self._ordered = self.farm.sorted_names(members)
         self._sync()
 
     def refilter(self) -> None:
@@ -158,11 +174,15 @@ class HostListModel(QAbstractListModel):
                 self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [STALE_ROLE])
 
     def _sync(self) -> None:
-        wanted = self.farm.sorted_names(n for n in self._members if self.farm.visible(n))
+        visible = self.farm.visible
+        wanted = [n for n in self._ordered if visible(n)]
         wanted_set = set(wanted)
         gone = [i for i, n in enumerate(self._rows) if n not in wanted_set]
         new = [n for n in wanted if n not in self._row_of]
         if not gone and not new:
+            return
+        if not self._rows or not wanted:  # filling or emptying: one range, no reset
+            self._replace_all(wanted)
             return
         if len(_ranges(gone)) + len(new) > RESET_ABOVE:
             self.beginResetModel()
@@ -184,6 +204,18 @@ class HostListModel(QAbstractListModel):
             self.endInsertRows()
         self._reindex(keys=False)
 
+    def _replace_all(self, wanted: list[str]) -> None:
+        if self._rows:
+            self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
+            self._rows = []
+            self._reindex()
+            self.endRemoveRows()
+        if wanted:
+            self.beginInsertRows(QModelIndex(), 0, len(wanted) - 1)
+            self._rows = list(wanted)
+            self._reindex()
+            self.endInsertRows()
+
     def _reindex(self, *, keys: bool = True) -> None:
         if keys:
             self._keys = [self.farm.sort_key(n) for n in self._rows]
@@ -193,37 +225,47 @@ class HostListModel(QAbstractListModel):
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlags:
         if not index.isValid():
-            return Qt.ItemIsDropEnabled
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
+            return Qt.ItemFlags(Qt.ItemFlag.ItemIsDropEnabled)
+        return HOST_FLAGS
 
     def supportedDragActions(self) -> Qt.DropActions:
-        return Qt.MoveAction | Qt.CopyAction
+        return MOVE_OR_COPY
 
     def supportedDropActions(self) -> Qt.DropActions:
-        return Qt.MoveAction | Qt.CopyAction
+        return MOVE_OR_COPY
 
     def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
         return encode_hosts([self._rows[r] for r in rows], self.pool)
 
     def canDropMimeData(
-        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
+        self,
+        data: QMimeData | None,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex,
     ) -> bool:
         decoded = decode_hosts(data)
         return decoded is not None and decoded[1] != self.pool
 
     def dropMimeData(
-        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
+        self,
+        data: QMimeData | None,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex,
     ) -> bool:
         """Ask for the edit and return: the rows change when the store says so.
 
         Nothing is removed from the source by Qt afterwards: this model has no removeRows.
         """
         decoded = decode_hosts(data)
-        if decoded is None or action not in (Qt.MoveAction, Qt.CopyAction):
+        if decoded is None or action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
             return False
         hosts, from_pool = decoded
         if from_pool == self.pool:

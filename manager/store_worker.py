@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
@@ -17,10 +18,12 @@ from pools.errors import AfpoolsError
 from pools.model import Pool
 from pools.settings import Settings
 from pools.store import PoolStore
+from scanner.sighting import Sighting
 
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 1.0  # another board's edit shows here within about this much
+FULL_RELOAD_SECONDS = 30.0  # the 2019 tool writes pools without moving the revision
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class StoreWorker(Worker):
     unreachable = pyqtSignal(str)  # one sentence
     step_applied = pyqtSignal(object, object)  # StepRequest, Step | None
     step_failed = pyqtSignal(object, str)  # StepRequest, one sentence
+    sightings_recorded = pyqtSignal(list, int)  # names kept, how many were new
+    host_named = pyqtSignal(str, str)  # old name (an IP), new name
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -56,6 +61,7 @@ class StoreWorker(Worker):
         self._store: PoolStore | None = None
         self._embedded: EmbeddedServer | None = None
         self._revision = -1
+        self._last_full = 0.0
         self.description = ""
 
     # -- lifecycle (worker thread) ------------------------------------------------------
@@ -63,6 +69,7 @@ class StoreWorker(Worker):
     def on_started(self) -> None:
         self.watch()
         self.every(WATCH_SECONDS, self.watch)
+        self._last_full = time.monotonic()
 
     def on_stopping(self) -> None:
         if self._store is not None:
@@ -99,7 +106,8 @@ class StoreWorker(Worker):
         try:
             store = self._connect()
             revision = store.revision()
-            if revision != self._revision:
+            stale = time.monotonic() - self._last_full > FULL_RELOAD_SECONDS
+            if revision != self._revision or stale:
                 self._load(store, revision)
         except AfpoolsError as error:
             self._revision = -1  # reload everything once it is back
@@ -115,8 +123,34 @@ class StoreWorker(Worker):
 
     def _load(self, store: PoolStore, revision: int) -> None:
         snapshot = StoreSnapshot(store.pools(), store.known_hosts(), revision)
+        self._last_full = time.monotonic()
         self._revision = revision
         self.loaded.emit(snapshot)
+
+    # -- known hosts --------------------------------------------------------------------
+
+    @pyqtSlot(list)
+    def record_sightings(self, sightings: list[Sighting]) -> None:
+        """A scan's findings join the store's hosts; the board reloads like after any edit."""
+        try:
+            store = self._connect()
+            before = {h.name for h in store.known_hosts()}
+            names = store.record_sightings(sightings)
+        except AfpoolsError as error:
+            self.failed.emit(f"The scan's findings were not saved: {error}")
+            return
+        self.sightings_recorded.emit(names, len(set(names) - before))
+        self.watch()
+
+    @pyqtSlot(str, str)
+    def name_host(self, current: str, new: str) -> None:
+        try:
+            named = self._connect().name_host(current, new)
+        except AfpoolsError as error:
+            self.failed.emit(str(error))
+            return
+        self.host_named.emit(current, named.name)
+        self.watch()
 
     # -- edits --------------------------------------------------------------------------
 

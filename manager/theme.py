@@ -89,5 +89,5 @@ def apply_theme(app: QApplication) -> None:
 
 def enable_high_dpi() -> None:
     """Must run before the QApplication exists: crisp at 100 % and 200 % scaling."""
-    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
-    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_EnableHighDpiScaling, True)
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_UseHighDpiPixmaps, True)

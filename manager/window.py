@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
-from PyQt5.QtCore import QPoint, QSettings, Qt, QTimer
+from PyQt5.QtCore import QSettings, Qt, QTimer
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
-    QApplication,
-    QColorDialog,
     QComboBox,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -23,11 +21,10 @@ from PyQt5.QtWidgets import (
 
 from manager import theme
 from manager.banners import Banner
-from manager.column import HostListView, PoolColumn
+from manager.column import PoolColumn
 from manager.controller import BoardController, plural
-from manager.dialogs import AddHostsDialog, PoolForm
-from pools.edits import Edit
-from pools.model import Pool
+from manager.gestures import Gestures
+from manager.scan_status import ScanStatus
 from pools.settings import Settings, user_config_dir
 
 STATE_CHOICES = (
@@ -47,8 +44,7 @@ class MainWindow(QMainWindow):
         self.controller = controller or BoardController(settings, self)
         self.board = self.controller.board
         self.current_pool: str | None = None
-        self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
-        self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.IniFormat)
+        self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
         self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
 
         self.filter_edit = QLineEdit()
@@ -74,6 +70,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
 
+        self.gestures = Gestures(self)
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
@@ -86,7 +83,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot: Callable[[], None],
+        slot: Callable[[], object],
         shortcut: str | QKeySequence.StandardKey = "",
         icon: str = "",
     ) -> QAction:
@@ -95,20 +92,25 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if icon:
             action.setIcon(theme.icon(icon))
-        action.triggered.connect(slot)
+
+        def run(_checked: bool = False) -> None:
+            slot()
+
+        action.triggered.connect(run)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
         a = self._action
-        self.new_pool_action = a("&New pool…", self.new_pool, "Ctrl+N", "pool-new")
+        g = self.gestures
+        self.new_pool_action = a("&New pool…", g.new_pool, "Ctrl+N", "pool-new")
         self.add_hosts_action = a(
-            "&Add hosts by name…", self.add_hosts_by_name, "Ctrl+Shift+N", "host-add"
+            "&Add hosts by name…", g.add_hosts_by_name, "Ctrl+Shift+N", "host-add"
         )
-        self.rename_action = a("&Rename pool…", self.rename_pool, "F2")
-        self.describe_action = a("&Describe pool…", self.describe_pool, "Ctrl+Shift+D")
-        self.recolor_action = a("&Colour…", self.recolor_pool, "Ctrl+Shift+K")
-        self.delete_pool_action = a("De&lete pool…", self.delete_pool, "Ctrl+Shift+Del")
+        self.rename_action = a("&Rename pool…", g.rename_pool, "F2")
+        self.describe_action = a("&Describe pool…", g.describe_pool, "Ctrl+Shift+D")
+        self.recolor_action = a("&Colour…", g.recolor_pool, "Ctrl+Shift+K")
+        self.delete_pool_action = a("De&lete pool…", g.delete_pool, "Ctrl+Shift+Del")
         self.collapse_action = a("Collapse or e&xpand column", self.toggle_collapse, "Ctrl+Shift+C")
         self.move_left_action = a(
             "Move column &left", lambda: self._move_column(-1), "Ctrl+Shift+Left"
@@ -120,23 +122,28 @@ class MainWindow(QMainWindow):
         self.redo_action = a("&Redo", self.controller.redo, "Ctrl+Shift+Z", "redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.find_action = a("&Find…", self.focus_filter, "Ctrl+F", "search")
-        self.copy_action = a("&Copy names", self.copy_names, "Ctrl+C")
-        self.remove_action = a("Remove from &pool", self.remove_selected, "Del")
+        self.copy_action = a("&Copy names", g.copy_names, "Ctrl+C")
+        self.remove_action = a("Remove from &pool", g.remove_selected, "Del")
         for action in (self.copy_action, self.remove_action):
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.removeAction(action)
             self.board.addAction(action)
         self.refresh_action = a("&Reload pools", self.controller.reload_requested.emit, "F5")
+        self.scan_action = a("&Scan network…", self.controller.scan_network, "Ctrl+Shift+S", "scan")
+        self.scan_action.setToolTip(
+            "Find machines on the LAN (ARP, zeroconf, DNS) that afserver does not list"
+        )
         self.quit_action = a("&Quit", self.close, "Ctrl+Q")
         self.about_action = a("&About afpools", self._about)
         self.state_actions = [
-            a(label, lambda _=False, i=i: self.state_box.setCurrentIndex(i), f"Alt+{i + 1}")
-            for i, (label, _) in enumerate(STATE_CHOICES)
+            a(label, partial(self.state_box.setCurrentIndex, index), f"Alt+{index + 1}")
+            for index, (label, _) in enumerate(STATE_CHOICES)
         ]
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.scan_action)
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -175,7 +182,7 @@ class MainWindow(QMainWindow):
         tools = self.addToolBar("Board")
         tools.setObjectName("BoardToolbar")
         tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tools.addAction(self.new_pool_action)
         tools.addAction(self.add_hosts_action)
         tools.addSeparator()
@@ -184,6 +191,8 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addWidget(self.filter_edit)
         tools.addWidget(self.state_box)
+        tools.addSeparator()
+        tools.addAction(self.scan_action)
         self.toolbar = tools
 
     def _build_status_bar(self) -> None:
@@ -191,7 +200,10 @@ class MainWindow(QMainWindow):
         self.store_label = QLabel("database: connecting…")
         self.poll_label = QLabel()
         self.saving_label = QLabel()
+        self.scan_status = ScanStatus(self.controller)
         status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        status.addWidget(self.scan_status)
         for label in (self.saving_label, self.afserver_label, self.poll_label, self.store_label):
             status.addPermanentWidget(label)
         self._clock = QTimer(self)
@@ -207,6 +219,8 @@ class MainWindow(QMainWindow):
         c.history_changed.connect(self._update_undo_actions)
         c.busy_changed.connect(self._on_controller_busy_changed)
         c.pools_changed.connect(self._on_controller_pools_changed)
+        c.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
+        c.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
         self.board.column_added.connect(self._on_board_column_added)
         self.board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
         self._wire_column(self.board.farm_column)
@@ -215,9 +229,9 @@ class MainWindow(QMainWindow):
 
     def _wire_column(self, column: PoolColumn) -> None:
         view = column.view
-        view.focused.connect(lambda: self._set_current_pool(column.model.pool))
-        view.customContextMenuRequested.connect(lambda pos: self._host_menu(view, pos))
-        column.menu_requested.connect(lambda where: self._pool_menu(column, where))
+        view.focused.connect(lambda: self.set_current_pool(column.model.pool))
+        view.customContextMenuRequested.connect(lambda pos: self.gestures.host_menu(view, pos))
+        column.menu_requested.connect(lambda where: self.gestures.pool_menu(column, where))
         column.collapsed_changed.connect(
             lambda collapsed: self._on_column_collapsed(column, collapsed)
         )
@@ -250,7 +264,8 @@ class MainWindow(QMainWindow):
         self._update_pool_actions()
 
     def _on_controller_message(self, level: str, sentence: str) -> None:
-        if level == "error":
+        if level in ("error", "warning"):
+            self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)
         self.statusBar().showMessage(sentence, 8000)
 
@@ -290,7 +305,7 @@ class MainWindow(QMainWindow):
         (self._collapsed.add if collapsed else self._collapsed.discard)(name)
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
-    def _set_current_pool(self, pool: str | None) -> None:
+    def set_current_pool(self, pool: str | None) -> None:
         self.current_pool = pool
         self._update_pool_actions()
 
@@ -312,102 +327,8 @@ class MainWindow(QMainWindow):
     # -- gestures -----------------------------------------------------------------------
 
     def focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.ShortcutFocusReason)
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
-
-    def _focused_view(self) -> HostListView | None:
-        widget = QApplication.focusWidget()
-        return widget if isinstance(widget, HostListView) else None
-
-    def copy_names(self) -> None:
-        view = self._focused_view()
-        names = view.selected_names() if view else []
-        if names:
-            QApplication.clipboard().setText("\n".join(names))
-            self.statusBar().showMessage(f"Copied {plural(len(names), 'name')}.", 4000)
-
-    def remove_selected(self) -> None:
-        view = self._focused_view()
-        if view is None or view.host_model().pool is None:
-            return
-        names = view.selected_names()
-        if names:
-            self.controller.remove_from_pool(names, view.host_model().pool)
-
-    def new_pool(self) -> None:
-        form = PoolForm("New pool", self.controller.farm.pools, parent=self)
-        if form.exec() == PoolForm.Accepted:
-            self.controller.request(
-                f"create pool {form.name}",
-                [Edit("create", form.name, description=form.description, color=form.color)],
-            )
-            self.current_pool = form.name
-
-    def rename_pool(self) -> None:
-        pool = self.current_pool
-        if pool is None:
-            return
-        form = PoolForm(f"Rename pool {pool}", self.controller.farm.pools, name=pool, parent=self)
-        form.description_edit.setEnabled(False)
-        form.color_button.setEnabled(False)
-        form.clear_color.setEnabled(False)
-        if form.exec() == PoolForm.Accepted and form.name != pool:
-            self.controller.request(
-                f"rename {pool} to {form.name}", [Edit("rename", pool, value=form.name)]
-            )
-            self.current_pool = form.name
-
-    def describe_pool(self) -> None:
-        pool = self._current()
-        if pool is None:
-            return
-        form = PoolForm(
-            f"Describe pool {pool.name}",
-            self.controller.farm.pools,
-            name=pool.name,
-            description=pool.description,
-            color=pool.color,
-            parent=self,
-        )
-        form.name_edit.setEnabled(False)
-        if form.exec() == PoolForm.Accepted:
-            edits = []
-            if form.description != pool.description:
-                edits.append(Edit("describe", pool.name, value=form.description))
-            if form.color != pool.color:
-                edits.append(Edit("recolor", pool.name, value=form.color))
-            if edits:
-                self.controller.request(f"change the looks of {pool.name}", edits)
-
-    def recolor_pool(self) -> None:
-        pool = self._current()
-        if pool is None:
-            return
-        start = theme.pool_color(pool.name, pool.color)
-        chosen = QColorDialog.getColor(start, self, f"Colour of pool {pool.name}")
-        if chosen.isValid() and chosen.name() != pool.color:
-            self.controller.request(
-                f"colour {pool.name} {chosen.name()}",
-                [Edit("recolor", pool.name, value=chosen.name())],
-            )
-
-    def delete_pool(self) -> None:
-        pool = self._current()
-        if pool is None:
-            return
-        count = plural(len(pool.hostnames), "host")
-        question = f"Delete pool '{pool.name}' with its {count}? Jobs using it keep their masks; Undo brings the pool back."
-        if self.confirm("Delete pool", question):
-            self.controller.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
-
-    def add_hosts_by_name(self) -> None:
-        dialog = AddHostsDialog(self.board.order(), self.current_pool, self)
-        if dialog.exec() == AddHostsDialog.Accepted:
-            names, pool = dialog.hostnames, dialog.pool
-            if pool is None:
-                self.controller.remember_hosts(names)
-            else:
-                self.controller.add_to_pool(names, pool, remember=True)
 
     def toggle_collapse(self) -> None:
         column = self.board.columns.get(self.current_pool or "")
@@ -418,52 +339,6 @@ class MainWindow(QMainWindow):
         if self.current_pool is not None:
             self.board.move_column(self.current_pool, delta)
             self.board.scroll_to(self.current_pool)
-
-    def _current(self) -> Pool | None:
-        return self.controller.farm.pools.get(self.current_pool or "")
-
-    # -- menus --------------------------------------------------------------------------
-
-    def _host_menu(self, view: HostListView, pos: QPoint) -> None:
-        names = view.selected_names()
-        if not names:
-            return
-        source = view.host_model().pool
-        menu = QMenu(self)
-        add_menu = menu.addMenu("Add to pool")
-        targets = [p for p in self.board.order() if p != source]
-        for pool in targets:
-            add_menu.addAction(pool, lambda p=pool: self.controller.add_to_pool(names, p))
-        add_menu.setEnabled(bool(targets))
-        if source is not None:
-            menu.addAction(
-                f"Remove from {source}", lambda: self.controller.remove_from_pool(names, source)
-            )
-        menu.addSeparator()
-        menu.addAction("Copy names", lambda: QApplication.clipboard().setText("\n".join(names)))
-        menu.exec(view.viewport().mapToGlobal(pos))
-
-    def _pool_menu(self, column: PoolColumn, where: QPoint) -> None:
-        self._set_current_pool(column.model.pool)
-        menu = QMenu(self)
-        for action in (
-            self.rename_action,
-            self.describe_action,
-            None,
-            self.collapse_action,
-            self.move_left_action,
-            self.move_right_action,
-            None,
-            self.delete_pool_action,
-        ):
-            menu.addAction(action) if action else menu.addSeparator()
-        menu.exec(where)
-
-    def _ask(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(
-            self, title, question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
-        )
-        return answer == QMessageBox.Yes
 
     def _about(self) -> None:
         QMessageBox.about(

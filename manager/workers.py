@@ -88,23 +88,23 @@ class WorkerThread(QObject):
     def __init__(self, worker: Worker, name: str) -> None:
         super().__init__()
         self.worker = worker
-        self.thread = QThread()
-        self.thread.setObjectName(name)
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.on_started)
+        self.qthread = QThread()
+        self.qthread.setObjectName(name)
+        worker.moveToThread(self.qthread)
+        self.qthread.started.connect(worker.on_started)
         self._stop_requested.connect(worker._finish)
 
     def start(self) -> None:
-        _THREADS.add(self.thread)
-        self.thread.start()
+        _THREADS.add(self.qthread)
+        self.qthread.start()
 
     def stop(self, timeout: float = 10.0) -> bool:
         """Ask the worker to finish what it is doing and end; True when it did in time."""
-        if not self.thread.isRunning():
+        if not self.qthread.isRunning():
             return True
         self.worker.request_stop()
         self._stop_requested.emit()
-        finished = bool(self.thread.wait(int(timeout * 1000)))
+        finished = bool(self.qthread.wait(int(timeout * 1000)))
         if not finished:
-            log.warning("worker thread %s did not stop in %s s", self.thread.objectName(), timeout)
+            log.warning("worker thread %s did not stop in %s s", self.qthread.objectName(), timeout)
         return finished

@@ -6,8 +6,9 @@ Pool documents stay readable by the 2019 "Afanasy Pools Support" tool:
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pools.model import Pool
 
@@ -142,3 +143,22 @@ class KnownHost:
             first_seen=float(doc.get("first_seen") or 0.0),
             last_seen=float(doc.get("last_seen") or 0.0),
         )
+
+
+class HostSighting(Protocol):
+    """What a network scan saw of one machine (``scanner.sighting.Sighting`` is one).
+
+    ``hostname`` is '' when no source knew a name: the store then keeps the machine under
+    its IP until a name turns up (DNS, zeroconf, a MAC seen before) or is typed by hand.
+    """
+
+    @property
+    def ip(self) -> str: ...
+    @property
+    def mac(self) -> str: ...
+    @property
+    def hostname(self) -> str: ...
+    @property
+    def sources(self) -> AbstractSet[str]: ...
+    @property
+    def seen_at(self) -> float: ...

@@ -13,6 +13,10 @@ class PoolNotFoundError(AfpoolsError, LookupError):
     """The named pool does not exist."""
 
 
+class HostNotFoundError(AfpoolsError, LookupError):
+    """No known host (scanned or typed in) goes by that name or address."""
+
+
 class PoolExistsError(AfpoolsError):
     """A pool with that name already exists."""
 

@@ -41,10 +41,10 @@ class HostFilter:
 
     text: str = ""
     state: str = "all"
+    words: tuple[str, ...] = field(init=False, compare=False)
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.text.casefold().split())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.text.casefold().split()))
 
     @property
     def active(self) -> bool:
@@ -78,6 +78,8 @@ class Farm:
         self._haystack: dict[str, str] = {}
         self._sort_key: dict[str, tuple[tuple[int, int | str], ...]] = {}
         self.filter = HostFilter()
+        self._shown: set[str] | None = None  # None: no filter, everything shows
+        self.waking: set[str] = set()  # sent Wake-on-LAN, not up yet
 
     # -- reading ------------------------------------------------------------------------
 
@@ -99,6 +101,9 @@ class Farm:
 
     def visible(self, name: str) -> bool:
         """Whether the current filter shows this host (in every column alike)."""
+        return self._shown is None or name in self._shown
+
+    def _matches(self, name: str) -> bool:
         spec = self.filter
         states = STATE_FILTERS.get(spec.state)
         host = self.hosts.get(name)
@@ -107,11 +112,27 @@ class Farm:
         haystack = self._haystack.get(name, name.casefold())
         return all(word in haystack for word in spec.words)
 
+    def _refilter(self, names: Iterable[str] | None = None) -> None:
+        """Decide visibility once per host, not once per column: a keystroke stays cheap."""
+        if not self.filter.active:
+            self._shown = None
+            return
+        if names is None or self._shown is None:
+            self._shown = {n for n in self.hosts if self._matches(n)}
+            return
+        for name in names:
+            if name in self.hosts and self._matches(name):
+                self._shown.add(name)
+            else:
+                self._shown.discard(name)
+
     # -- updating -----------------------------------------------------------------------
 
     def set_filter(self, spec: HostFilter) -> bool:
         changed = spec != self.filter
         self.filter = spec
+        if changed:
+            self._refilter()
         return changed
 
     def apply_renders(self, changed: Iterable[Host], removed: Iterable[str] = ()) -> FarmChange:
@@ -159,6 +180,11 @@ class Farm:
         return change
 
     def _remerge(self, names: set[str]) -> FarmChange:
+        change = self._merge_names(names)
+        self._refilter(names)
+        return change
+
+    def _merge_names(self, names: set[str]) -> FarmChange:
         change = FarmChange()
         for name in names:
             merged = self._merged(name)

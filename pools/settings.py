@@ -113,6 +113,106 @@ class Settings:
         help="Seconds between two afserver polls of the board.",
         env=("AFPOOLS_POLL_INTERVAL",),
     )
+    service_host: str = _option(
+        "0.0.0.0",
+        help="Address the pool service listens on; 0.0.0.0 means every network interface.",
+        env=("AFPOOLS_SERVICE_HOST",),
+    )
+    service_port: int = _option(
+        51080,
+        help="TCP port of the pool service's HTTP/JSON API.",
+        env=("AFPOOLS_SERVICE_PORT",),
+    )
+    service_legacy_port: int = _option(
+        9999,
+        help="TCP port of the 2019 'GET POOLS' protocol for old plugins; 0 switches it off.",
+        env=("AFPOOLS_SERVICE_LEGACY_PORT",),
+    )
+    service_tls_cert: str = _option(
+        "",
+        help="PEM certificate of the pool service; with service_tls_key, both ports speak TLS.",
+        env=("AFPOOLS_SERVICE_TLS_CERT",),
+    )
+    service_tls_key: str = _option(
+        "",
+        help="PEM private key that belongs to service_tls_cert.",
+        env=("AFPOOLS_SERVICE_TLS_KEY",),
+    )
+    service_tls_client_ca: str = _option(
+        "",
+        help="PEM CA file; when set, only clients with a certificate it signed may connect.",
+        env=("AFPOOLS_SERVICE_TLS_CLIENT_CA",),
+    )
+    service_writes: bool = _option(
+        False,
+        help="Let farm scripts create and delete pools and edit members through the service.",
+        env=("AFPOOLS_SERVICE_WRITES",),
+    )
+    service_write_token: str = _option(
+        "",
+        help="Bearer token that service writes must present; required when writes are on.",
+        env=("AFPOOLS_SERVICE_WRITE_TOKEN",),
+    )
+    service_max_connections: int = _option(
+        512,
+        help="Open connections per port the service keeps; past it, the longest idle is closed.",
+        env=("AFPOOLS_SERVICE_MAX_CONNECTIONS",),
+    )
+    service_read_timeout: float = _option(
+        10.0,
+        help="Seconds a client has to send a whole request before the service hangs up.",
+        env=("AFPOOLS_SERVICE_READ_TIMEOUT",),
+    )
+    service_max_header_bytes: int = _option(
+        16384,
+        help="Largest request line and headers the service reads, in bytes.",
+        env=("AFPOOLS_SERVICE_MAX_HEADER_BYTES",),
+    )
+    service_max_body_bytes: int = _option(
+        65536,
+        help="Largest request body the service reads, in bytes.",
+        env=("AFPOOLS_SERVICE_MAX_BODY_BYTES",),
+    )
+    service_refresh_interval: float = _option(
+        1.0,
+        help="Seconds between two checks of the store's revision by the pool service.",
+        env=("AFPOOLS_SERVICE_REFRESH_INTERVAL",),
+    )
+    service_afserver_interval: float = _option(
+        5.0,
+        help="Seconds between the pool service's polls of afserver for host states; 0 is off.",
+        env=("AFPOOLS_SERVICE_AFSERVER_INTERVAL",),
+    )
+    service_access_log: bool = _option(
+        True,
+        help="Log one line per request of the pool service.",
+        env=("AFPOOLS_SERVICE_ACCESS_LOG",),
+    )
+    scan_arp_wait: float = _option(
+        0.5,
+        help="Seconds a network scan waits for ARP replies after each of its two sweeps.",
+        env=("AFPOOLS_SCAN_ARP_WAIT",),
+    )
+    scan_zeroconf_seconds: float = _option(
+        1.0,
+        help="Seconds a network scan listens for zeroconf announcements of workstations.",
+        env=("AFPOOLS_SCAN_ZEROCONF_SECONDS",),
+    )
+    scan_dns_timeout: float = _option(
+        1.0,
+        help="Seconds a network scan waits for the reverse-DNS name of one address.",
+        env=("AFPOOLS_SCAN_DNS_TIMEOUT",),
+    )
+    wake_broadcast: str = _option(
+        "",
+        help="Where Wake-on-LAN packets go; empty means the broadcast of the host's network.",
+        env=("AFPOOLS_WAKE_BROADCAST",),
+    )
+    wake_port: int = _option(
+        9,
+        help="UDP port of Wake-on-LAN packets (9, sometimes 7).",
+        env=("AFPOOLS_WAKE_PORT",),
+    )
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 

@@ -20,8 +20,6 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from pools.bindings import Bindings
 from pools.documents import (
     Change,
-    HostSighting,
-    KnownHost,
     client_entry,
     client_hostnames,
     legacy_addresses,
@@ -30,12 +28,12 @@ from pools.documents import (
     pool_snapshot,
 )
 from pools.errors import (
-    HostNotFoundError,
     InvalidNameError,
     NothingChangedError,
     PoolExistsError,
     PoolNotFoundError,
 )
+from pools.known_hosts import KnownHostsMixin
 from pools.model import Pool, normalize_pool_name, unique_hostnames
 from pools.mongo_errors import translate_errors
 
@@ -51,7 +49,7 @@ def normalize_color(color: str) -> str:
     return color.lower()
 
 
-class PoolStore:
+class PoolStore(KnownHostsMixin):
     """Pools, known hosts, history and job bindings of one MongoDB database."""
 
     def __init__(
@@ -298,110 +296,20 @@ class PoolStore:
         self._record("remove", pool.name, removed, None, None)
         return self.pool(pool.name), removed
 
-    # -- known hosts --------------------------------------------------------------------
-
-    @translate_errors
-    def known_hosts(self) -> list[KnownHost]:
-        return sorted(
-            (KnownHost.from_doc(d) for d in self._db.hosts.find({})), key=lambda h: h.name
-        )
-
-    @translate_errors
-    def record_host(
-        self,
-        hostname: str,
-        *,
-        source: str,
-        ip: str = "",
-        mac: str = "",
-        seen_at: float | None = None,
-    ) -> None:
-        """Remember a machine (a scan sighting or a name typed by hand); keeps first_seen."""
-        now = time.time() if seen_at is None else seen_at
-        fields: Document = {"last_seen": now}
-        if ip:
-            fields["ip"] = ip
-        if mac:
-            fields["mac"] = mac.lower()
-        self._db.hosts.update_one(
-            {"_id": unique_hostnames([hostname])[0]},
-            {
-                "$set": fields,
-                "$setOnInsert": {"first_seen": now},
-                "$addToSet": {"sources": source},
-            },
-            upsert=True,
-        )
-
-    @translate_errors
-    def record_sightings(self, sightings: Iterable[HostSighting]) -> list[str]:
-        """Remember what a network scan saw; returns the name each machine is kept under.
-
-        A machine without a name is kept under its IP, unless its MAC is already known
-        under a name. Once a name turns up, the IP entry moves into the named one (its
-        first_seen and sources kept), so the board never shows the same machine twice.
-        """
-        names = []
-        for sighting in sightings:
-            mac = sighting.mac.lower()
-            name = sighting.hostname
-            if not name and mac:
-                owner = self._db.hosts.find_one({"mac": mac}, {"_id": 1})
-                name = str(owner["_id"]) if owner else ""
-            name = unique_hostnames([name or sighting.ip])[0]
-            sources, first_seen = set(sighting.sources), sighting.seen_at
-            if name != sighting.ip:
-                placeholder = self._db.hosts.find_one_and_delete({"_id": sighting.ip})
-                if placeholder is not None:
-                    sources.update(placeholder.get("sources") or ())
-                    first_seen = float(placeholder.get("first_seen") or first_seen)
-            fields: Document = {"ip": sighting.ip, "last_seen": sighting.seen_at}
-            if mac:
-                fields["mac"] = mac
-            self._db.hosts.update_one(
-                {"_id": name},
-                {
-                    "$set": fields,
-                    "$setOnInsert": {"first_seen": first_seen},
-                    "$addToSet": {"sources": {"$each": sorted(sources)}},
-                },
-                upsert=True,
-            )
-            names.append(name)
-        return names
-
-    @translate_errors
-    def name_host(self, current: str, hostname: str) -> KnownHost:
-        """Give a known machine (typically one kept under its IP) a name typed by hand."""
-        new = unique_hostnames([hostname])[0]
-        doc = self._db.hosts.find_one({"_id": current.strip()})
-        if doc is None:
-            raise HostNotFoundError(f"There is no known host named '{current.strip()}'.")
-        if new == doc["_id"]:
-            raise NothingChangedError(f"The host is already named '{new}'.")
-        fields = {k: doc[k] for k in ("ip", "mac", "last_seen") if doc.get(k)}
-        self._db.hosts.update_one(
-            {"_id": new},
-            {
-                "$set": fields,
-                "$setOnInsert": {"first_seen": doc.get("first_seen") or time.time()},
-                "$addToSet": {"sources": {"$each": [*(doc.get("sources") or ()), "manual"]}},
-            },
-            upsert=True,
-        )
-        self._db.hosts.delete_one({"_id": doc["_id"]})
-        return KnownHost.from_doc(self._db.hosts.find_one({"_id": new}) or {"_id": new, **fields})
-
     # -- history ------------------------------------------------------------------------
 
-    def _record(self, op: str, pool: str, hosts: tuple[str, ...], before: Any, after: Any) -> None:
+    def _bump(self) -> int:
+        """Move the store's revision on: every board and the service reload on it."""
         counter = self._db.counters.find_one_and_update(
             {"_id": "changes"},
             {"$inc": {"seq": 1}},
             upsert=True,
             return_document=ReturnDocument.AFTER,
         )
-        seq = int(counter["seq"]) if counter else 0
+        return int(counter["seq"]) if counter else 0
+
+    def _record(self, op: str, pool: str, hosts: tuple[str, ...], before: Any, after: Any) -> None:
+        seq = self._bump()
         self._db.history.insert_one(
             {
                 "seq": seq,

@@ -52,7 +52,7 @@ def make_board(
     def make(*, wait: bool = True, **more: Any) -> MainWindow:
         settings = board_settings(nx_server, database_name, afserver.port, **more)
         window = MainWindow(settings)
-        window.confirm = lambda _title, _question: True
+        window.gestures.confirm = lambda _title, _question: True
         qtbot.addWidget(window)
         window.show()
         window.controller.start()

@@ -54,7 +54,9 @@ def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: Po
     ]
 
 
-def test_new_pool_from_the_menu_appears_as_a_column(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+def test_new_pool_from_the_menu_appears_as_a_column(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, PoolForm)
         dialog.name_edit.setText("comp nodes")
@@ -66,10 +68,15 @@ def test_new_pool_from_the_menu_appears_as_a_column(qtbot: QtBot, seeded: PoolSt
 
     qtbot.waitUntil(lambda: "comp nodes" in board.board.columns, timeout=WAIT_MS)
     assert seeded.pool("comp nodes").description == "Nuke farm"
-    qtbot.waitUntil(lambda: board.board.columns["comp nodes"].description_label.text() == "Nuke farm", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: board.board.columns["comp nodes"].description_label.text() == "Nuke farm",
+        timeout=WAIT_MS,
+    )
 
 
-def test_rename_from_the_menu_keeps_the_members(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+def test_rename_from_the_menu_keeps_the_members(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
     board.current_pool = "gpu"
 
@@ -84,7 +91,9 @@ def test_rename_from_the_menu_keeps_the_members(qtbot: QtBot, seeded: PoolStore,
     wait_members(qtbot, board, "gpu-a100", ["gpu-01"])
 
 
-def test_hosts_typed_by_name_are_validated_and_join_the_pool(qtbot: QtBot, seeded: PoolStore, board: MainWindow) -> None:
+def test_hosts_typed_by_name_are_validated_and_join_the_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
     seen: list[tuple[bool, str]] = []
 
@@ -116,7 +125,9 @@ def test_a_name_with_a_control_character_is_refused_in_the_dialog(qtbot: QtBot) 
     assert "control character" in dialog.problem.text()
 
 
-def test_column_order_collapse_and_geometry_are_remembered(qtbot: QtBot, seeded: PoolStore, make_board: BoardFactory) -> None:
+def test_column_order_collapse_and_geometry_are_remembered(
+    qtbot: QtBot, seeded: PoolStore, make_board: BoardFactory
+) -> None:
     first = make_board()
     wait_members(qtbot, first, "gpu", ["gpu-01"])
     first.board.move_column("lighting", -1)

@@ -42,7 +42,10 @@ def test_the_farm_column_lists_every_machine_and_pools_their_members(
     assert shown(board, None) == RECORDED
     assert list(board.board.columns) == ["gpu", "lighting"]
     assert shown(board, "gpu") == ["gpu-01"]
-    assert column(board, "lighting").counts_label.text() == "2 hosts · 2 online · 0 busy"
+    qtbot.waitUntil(
+        lambda: column(board, "lighting").counts_label.text() == "2 hosts · 2 online · 0 busy",
+        timeout=WAIT_MS,
+    )
 
 
 def test_drag_from_farm_adds_to_the_pool(

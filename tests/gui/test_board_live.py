@@ -104,7 +104,9 @@ def test_filter_narrows_every_column_by_name_ip_state_or_pool(
     assert shown(board, None) == ["ws-anna"]
     board.state_box.setCurrentIndex(board.state_box.findData("busy"))
     assert shown(board, None) == ["rnd-a03"]
-    assert "1 shown" in column(board, None).counts_label.text()
+    qtbot.waitUntil(
+        lambda: column(board, None).counts_label.text().endswith(" · 1 shown"), timeout=WAIT_MS
+    )
 
 
 def test_a_filtered_column_follows_state_changes(
@@ -144,7 +146,7 @@ def test_afserver_down_shows_a_banner_marks_cards_stale_and_pools_stay_editable(
 
     afserver.stop()
 
-    qtbot.waitUntil(lambda: board.afserver_banner.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(board.afserver_banner.isVisible, timeout=WAIT_MS)
     model = column(board, "gpu").model
     assert model.data(model.index(0), STALE_ROLE) is True
     assert "refused the connection" in board.afserver_banner.text()

@@ -148,3 +148,44 @@ def test_set_upsert_keeps_one_binding(mongo: MongoClient[Doc], database_name: st
 
     assert list(bindings.find({})) == [{"_id": "3:2", "pool": "b"}]
     mongo.drop_database(database_name)
+
+
+def test_scan_sightings_merge_into_hosts(mongo: MongoClient[Doc], database_name: str) -> None:
+    """record_sightings/name_host: $each of strings on upsert, lookup by MAC, move by delete."""
+    hosts = mongo[database_name].hosts
+    hosts.update_one(
+        {"_id": "10.0.0.6"},
+        {
+            "$set": {"ip": "10.0.0.6", "mac": "02:00:00:00:00:06", "last_seen": 1.0},
+            "$setOnInsert": {"first_seen": 1.0},
+            "$addToSet": {"sources": {"$each": ["arp", "tcp"]}},
+        },
+        upsert=True,
+    )
+    owner = hosts.find_one({"mac": "02:00:00:00:00:06"}, {"_id": 1})
+    placeholder = hosts.find_one_and_delete({"_id": "10.0.0.6"})
+    gone = hosts.find_one_and_delete({"_id": "10.0.0.6"})
+    hosts.update_one(
+        {"_id": "ws-bob"},
+        {
+            "$set": {"ip": "10.0.0.6", "last_seen": 2.0},
+            "$setOnInsert": {"first_seen": (placeholder or {})["first_seen"]},
+            "$addToSet": {"sources": {"$each": ["arp", "dns", "tcp"]}},
+        },
+        upsert=True,
+    )
+    hosts.insert_one({"_id": "old"})
+    hosts.delete_one({"_id": "old"})
+
+    assert owner == {"_id": "10.0.0.6"}
+    assert gone is None
+    assert list(hosts.find({})) == [
+        {
+            "_id": "ws-bob",
+            "ip": "10.0.0.6",
+            "last_seen": 2.0,
+            "first_seen": 1.0,
+            "sources": ["arp", "dns", "tcp"],
+        }
+    ]
+    mongo.drop_database(database_name)

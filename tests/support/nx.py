@@ -20,7 +20,9 @@ class PrivateNx:
     def start(self) -> PrivateNx:
         (self.folder / "db").mkdir(parents=True, exist_ok=True)
         process = subprocess.Popen(
-            nx_command(self.port, self.folder / "db", self.folder / "nx.log", self.folder / "nx.pid"),
+            nx_command(
+                self.port, self.folder / "db", self.folder / "nx.log", self.folder / "nx.pid"
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -1,0 +1,214 @@
+"""Board benchmark: 5,000 hosts and 50 pools through the afserver stand-in and nx-27017.
+
+    .venv/bin/python bench/board.py [--json] [--hosts 5000] [--pools 50]
+
+The stand-in runs in a process of its own (as afserver does). Measures, offscreen:
+  build_ms        window created -> pools and first poll shown -> painted (wall time)
+  poll_update_ms  UI-thread time to apply a poll in which 50 renders changed, header
+                  counts included (median of runs; the repaint is reported apart)
+  filter_ms       one filter keystroke: refilter every column and repaint (median)
+  rss_mb          resident memory of the whole process after all of it
+Targets: build <= 500 ms, poll <= 15 ms, filter <= 30 ms, rss <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FILTER_KEYSTROKES = ("r", "rn", "rnd", "rnd-", "rnd-0", "rnd-00", "rnd-001", "busy", "gpu", "")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Bench:
+    """The board on a farm, and the three measurements."""
+
+    def __init__(self, hosts: int, pools: int) -> None:
+        from PyQt5.QtWidgets import QApplication
+
+        from manager.theme import apply_theme
+        from pools.connection import mongo_client
+        from pools.embedded import EmbeddedServer
+        from pools.settings import load_settings
+        from pools.store import PoolStore
+        from tests.support.afserver_process import AfserverProcess
+        from tests.support.studio_farm import studio_farm
+
+        home = Path(tempfile.mkdtemp(prefix="afpools-bench-"))
+        os.environ["XDG_CONFIG_HOME"] = str(home / ".config")
+        self.nx = EmbeddedServer(home / "nx")
+        uri = self.nx.acquire()
+        self.studio = studio_farm(hosts, pools)
+        self.client = mongo_client(uri, 10)
+        store = PoolStore(self.client["bench"], user="bench")
+        store.ensure_schema()
+        for name, members in self.studio.pools.items():
+            store.create(name, hosts=members)
+        self.afserver = AfserverProcess(hosts, pools).__enter__()
+        self.settings = load_settings(
+            overrides={
+                "mongodb_uri": uri,
+                "mongodb_database": "bench",
+                "afserver_port": self.afserver.port,
+                "poll_interval": 0.5,
+            }
+        )
+        self.app = QApplication(sys.argv[:1])
+        apply_theme(self.app)
+        self.hosts, self.pools = hosts, pools
+
+    def wait_for(self, condition: Callable[[], object], seconds: float = 60) -> None:
+        from PyQt5.QtCore import QThread
+
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SystemExit("timed out waiting for the board")
+            self.app.processEvents()
+            QThread.msleep(1)
+
+    def build(self) -> float:
+        from manager.window import MainWindow
+
+        started = time.perf_counter()
+        self.window = window = MainWindow(self.settings)
+        window.resize(1600, 1000)
+        window.show()
+        window.controller.start()
+        self.wait_for(
+            lambda: (
+                window.controller.afserver_ok
+                and len(window.board.columns) == self.pools
+                and window.board.farm_model.rowCount() >= self.hosts
+            )
+        )
+        window.grab()
+        return (time.perf_counter() - started) * 1000
+
+    def polls(self, runs: int) -> tuple[list[float], list[float]]:
+        """UI-thread time per poll (slot and the header counts it asks for), and repaint."""
+        controller = self.window.controller
+        slot_ms: list[float] = []
+        original = type(controller)._on_poller_polled
+
+        def timed(result: object) -> None:
+            started = time.perf_counter()
+            original(controller, result)
+            for column in controller.board.all_columns():
+                if column._counts_due:
+                    column.refresh_counts()
+            slot_ms.append((time.perf_counter() - started) * 1000)
+
+        controller.poller.polled.disconnect()
+        controller.poller.polled.connect(timed)
+        poll_ms, paint_ms = [], []
+        for run in range(runs):
+            changed = self.studio.hostnames[run * 50 : run * 50 + 50]
+            state = "busy" if run % 2 == 0 else "online"
+            for name in changed:
+                self.afserver.set_render_state(name, 9 if state == "busy" else 1)
+            seen = len(slot_ms)
+            self.wait_for(
+                lambda s=seen, c=changed, st=state: (
+                    len(slot_ms) > s and all(controller.farm.hosts[n].state.value == st for n in c)
+                )
+            )
+            poll_ms.append(slot_ms[-1])
+            started = time.perf_counter()
+            self.window.grab()
+            paint_ms.append((time.perf_counter() - started) * 1000)
+        return poll_ms, paint_ms
+
+    def filter_keystrokes(self) -> list[float]:
+        timings = []
+        for text in FILTER_KEYSTROKES:
+            started = time.perf_counter()
+            self.window.filter_edit.setText(text)
+            self.app.processEvents()
+            self.window.board.repaint()
+            timings.append((time.perf_counter() - started) * 1000)
+        return timings
+
+    def close(self) -> None:
+        self.window.close()
+        self.afserver.__exit__()
+        self.client.close()
+        self.nx.release()
+
+
+def report(result: dict[str, Any]) -> None:
+    rows = [
+        ("board built and painted", f"{result['build_ms']} ms", "<= 500 ms"),
+        (
+            "poll of 50 changed renders (UI thread)",
+            f"{result['poll_update_ms']} ms (max {result['poll_update_ms_max']})",
+            "<= 15 ms",
+        ),
+        ("  repaint after it (grab of the window)", f"{result['poll_repaint_ms']} ms", ""),
+        (
+            "filter keystroke",
+            f"{result['filter_ms']} ms (max {result['filter_ms_max']})",
+            "<= 30 ms",
+        ),
+        ("resident memory", f"{result['rss_mb']} MB", "<= 300 MB"),
+    ]
+    print(f"Board with {result['hosts']} hosts and {result['pools']} pools (offscreen)")
+    for label, value, target in rows:
+        print(f"  {label:<42} {value:<26} {target}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--hosts", type=int, default=5000)
+    parser.add_argument("--pools", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    bench = Bench(args.hosts, args.pools)
+    try:
+        build_ms = bench.build()
+        poll_ms, paint_ms = bench.polls(args.runs)
+        filter_ms = bench.filter_keystrokes()
+    finally:
+        bench.close()
+    result = {
+        "hosts": args.hosts,
+        "pools": args.pools,
+        "build_ms": round(build_ms, 1),
+        "poll_update_ms": round(statistics.median(poll_ms), 2),
+        "poll_update_ms_max": round(max(poll_ms), 2),
+        "poll_repaint_ms": round(statistics.median(paint_ms), 1),
+        "filter_ms": round(statistics.median(filter_ms), 1),
+        "filter_ms_max": round(max(filter_ms), 1),
+        "rss_mb": round(rss_mb(), 1),
+        "load_average": os.getloadavg()[0],
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+"""Ask the afpools pool service for pools and host masks: one file, standard library only.
+
+Render plugins run inside Pythons where pymongo is hard to install (Natron ships 2.7,
+Blender 3.11), so they ask the pool service over HTTP instead. Copy this file next to the
+plugin; it runs on Python 2.7 and 3.x alike::
+
+    import client as afpools   # or whatever name it was vendored under
+
+    for pool in afpools.list_pools():
+        print(pool["name"], len(pool["hosts"]))
+    afpools.pool_mask("lighting")["mask"]   # the exact regex of the pool's hosts
+    afpools.apply_pool(job, "lighting")     # an af.Job: sets hosts_mask and hosts_mask_type
+
+Where the service is, first found wins: the ``url`` argument; ``AFPOOLS_SERVICE_URL`` (for
+example ``https://farm-server:51080``); CGRU's config key ``afpools_service_url``; the
+afserver host of CGRU's config (``af_servername``, or ``CGRU_AF_SERVERNAME``) on port 51080,
+since the service usually runs beside afserver; ``http://127.0.0.1:51080``. A URL without a
+port uses 51080. For https, ``ca_file`` or ``AFPOOLS_SERVICE_CA`` names the CA file (or the
+service's self-signed certificate); ``cert_file``/``key_file`` (``AFPOOLS_SERVICE_CERT``,
+``AFPOOLS_SERVICE_KEY``) give a client certificate when the service asks for one.
+
+Every failure raises :class:`PoolServiceError`, whose message is one readable sentence.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import socket
+import ssl
+import sys
+
+if sys.version_info[0] >= 3:
+    import http.client as httplib
+    from urllib.parse import quote, urlencode, urlsplit
+else:  # Python 2.7
+    from urllib import quote, urlencode
+
+    import httplib
+    from urlparse import urlsplit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # type comments only: Python 2.7 has no typing module
+    from typing import Any, Dict, List, Optional, Sequence, Tuple  # noqa: F401
+
+    Answer = Dict[str, Any]
+
+__all__ = [
+    "PoolServiceClient",
+    "PoolServiceError",
+    "apply_pool",
+    "list_pools",
+    "pool_mask",
+    "service_url",
+]
+
+DEFAULT_PORT = 51080
+DEFAULT_TIMEOUT = 5.0
+CGRU_URL_KEY = "afpools_service_url"
+_CERT_ERRORS = (ssl.SSLError, getattr(ssl, "CertificateError", ssl.SSLError))
+
+
+class PoolServiceError(Exception):
+    """The pool service could not be asked, or said no; ``str(error)`` is one sentence."""
+
+    def __init__(self, message, status=None):
+        # type: (str, Optional[int]) -> None
+        Exception.__init__(self, message)
+        self.message = message
+        self.status = status  # the HTTP status when the service answered, else None
+
+    def __str__(self):
+        # type: () -> str
+        return self.message
+
+
+def _cgru_values():
+    # type: () -> Dict[str, Any]
+    """CGRU's merged config: through CGRU's own module when the plugin has it, else files."""
+    try:
+        import cgruconfig  # type: ignore[import-not-found]
+
+        return dict(cgruconfig.VARS)
+    except Exception:  # any failure there means: read the files ourselves
+        pass
+    values = {}  # type: Dict[str, Any]
+    paths = []  # type: List[str]
+    location = os.environ.get("CGRU_LOCATION", "")
+    if location:
+        paths += [
+            os.path.join(location, "config_default.json"),
+            os.path.join(location, "config.json"),
+        ]
+    paths.append(os.path.join(os.path.expanduser("~"), ".cgru", "config.json"))
+    for path in paths:
+        try:
+            with open(path) as handle:
+                section = json.load(handle).get("cgru_config", {})
+        except (IOError, OSError, ValueError, AttributeError):
+            continue
+        if isinstance(section, dict):
+            values.update(section)
+    return values
+
+
+def service_url(url=None):
+    # type: (Optional[str]) -> str
+    """The service's base URL, ``scheme://host:port`` plus any path, found as described above."""
+    if not url:
+        url = os.environ.get("AFPOOLS_SERVICE_URL", "").strip()
+    if not url:
+        cgru = _cgru_values()
+        url = str(cgru.get(CGRU_URL_KEY) or "").strip()
+        if not url:
+            host = os.environ.get("CGRU_AF_SERVERNAME") or cgru.get("af_servername") or ""
+            url = str(host).strip() or "127.0.0.1"
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PoolServiceError("The pool service address %r is not an http(s) URL." % url)
+    host = parts.hostname
+    if ":" in host:
+        host = "[%s]" % host
+    try:
+        port = parts.port or DEFAULT_PORT
+    except ValueError:
+        raise PoolServiceError("The pool service address %r has an invalid port." % url)
+    return "%s://%s:%d%s" % (parts.scheme, host, port, parts.path.rstrip("/"))
+
+
+class PoolServiceClient(object):
+    """Talks to one pool service; cheap to make, holds no connection between calls."""
+
+    def __init__(
+        self,
+        url=None,  # type: Optional[str]
+        timeout=DEFAULT_TIMEOUT,  # type: float
+        ca_file=None,  # type: Optional[str]
+        cert_file=None,  # type: Optional[str]
+        key_file=None,  # type: Optional[str]
+    ):
+        # type: (...) -> None
+        self.url = service_url(url)
+        self.timeout = float(timeout)
+        self.ca_file = ca_file or os.environ.get("AFPOOLS_SERVICE_CA") or None
+        self.cert_file = cert_file or os.environ.get("AFPOOLS_SERVICE_CERT") or None
+        self.key_file = key_file or os.environ.get("AFPOOLS_SERVICE_KEY") or None
+
+    # -- what plugins ask ------------------------------------------------------------------
+
+    def list_pools(self):
+        # type: () -> List[Answer]
+        """Every pool: ``[{"name", "description", "color", "hosts", "revision", ...}]``."""
+        pools = self._get("/v1/pools")["pools"]  # type: List[Answer]
+        return pools
+
+    def pool(self, name):
+        # type: (str) -> Answer
+        pool = self._get("/v1/pools/" + _quote(name))["pool"]  # type: Answer
+        return pool
+
+    def pool_mask(
+        self,
+        name,  # type: str
+        user_mask=None,  # type: Optional[str]
+        user_mask_type=None,  # type: Optional[str]
+        user_exclude=None,  # type: Optional[str]
+        kind="include",  # type: str
+    ):
+        # type: (...) -> Answer
+        """The pool's exact mask, combined with the job's own ``user_mask`` if given.
+
+        Returns ``{"mask", "hosts_mask_type": "regex", "hosts_mask_exclude", "hosts", ...}``;
+        ``user_mask_type`` is the job's own type ("find", afserver's default, or "regex").
+        """
+        query = [("kind", kind)]  # type: List[Tuple[str, str]]
+        if user_mask:
+            query.append(("user_mask", user_mask))
+        if user_mask_type:
+            query.append(("user_mask_type", user_mask_type))
+        if user_exclude:
+            query.append(("user_exclude", user_exclude))
+        answer = self._get("/v1/pools/" + _quote(name) + "/mask", query)  # type: Answer
+        return answer
+
+    def apply_pool(self, job, name):
+        # type: (Any, str) -> Answer
+        """Keep a CGRU ``af.Job`` (or a job dict) on the pool's hosts; returns the answer.
+
+        The job's own masks still hold: it runs on hosts in the pool AND matching its mask,
+        and its exclude mask is kept (converted to regex, because the job's type becomes
+        regex). Call it once, just before ``job.send()``.
+        """
+        data = getattr(job, "data", job)
+        if not isinstance(data, dict):
+            raise PoolServiceError("apply_pool needs a CGRU af.Job or a job dictionary.")
+        answer = self.pool_mask(
+            name,
+            user_mask=data.get("hosts_mask") or None,
+            user_mask_type=data.get("hosts_mask_type") or "find",
+            user_exclude=data.get("hosts_mask_exclude") or None,
+        )
+        data["hosts_mask"] = answer["mask"]
+        data["hosts_mask_type"] = answer.get("hosts_mask_type", "regex")
+        if answer.get("hosts_mask_exclude"):
+            data["hosts_mask_exclude"] = answer["hosts_mask_exclude"]
+        return answer
+
+    def health(self):
+        # type: () -> Answer
+        answer = self._get("/v1/health", allow_unavailable=True)  # type: Answer
+        return answer
+
+    # -- the wire --------------------------------------------------------------------------
+
+    def _connection(self, parts):
+        # type: (Any) -> httplib.HTTPConnection
+        if parts.scheme == "http":
+            return httplib.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        context = ssl.create_default_context(cafile=self.ca_file)
+        if self.cert_file:
+            context.load_cert_chain(self.cert_file, self.key_file)
+        return httplib.HTTPSConnection(
+            parts.hostname, parts.port, timeout=self.timeout, context=context
+        )
+
+    def _get(self, path, query=None, allow_unavailable=False):
+        # type: (str, Optional[Sequence[Tuple[str, str]]], bool) -> Any
+        parts = urlsplit(self.url)
+        target = parts.path + path
+        if query:
+            target += "?" + urlencode([(k, _utf8(v)) for k, v in query])
+        where = "The pool service at %s" % self.url
+        connection = None
+        try:
+            connection = self._connection(parts)
+            connection.request("GET", target, headers={"Accept": "application/json"})
+            response = connection.getresponse()
+            status, body = response.status, response.read()
+        except socket.timeout:
+            raise PoolServiceError("%s did not answer within %g s." % (where, self.timeout))
+        except _CERT_ERRORS as error:
+            raise PoolServiceError(
+                "%s failed the TLS check (%s); set AFPOOLS_SERVICE_CA to its CA or certificate "
+                "file." % (where, _reason(error))
+            )
+        except (IOError, OSError) as error:  # socket.error is one of these on 2.7 and 3
+            raise PoolServiceError("%s cannot be reached (%s)." % (where, _reason(error)))
+        except httplib.HTTPException as error:
+            raise PoolServiceError("%s did not answer in HTTP (%s)." % (where, _reason(error)))
+        finally:
+            if connection is not None:
+                connection.close()
+        try:
+            answer = json.loads(body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise PoolServiceError(
+                "%s answered %d with something that is not JSON." % (where, status)
+            )
+        if status == 200 or (allow_unavailable and status == 503):
+            return answer
+        message = answer.get("error") if isinstance(answer, dict) else None
+        raise PoolServiceError(message or "%s answered HTTP %d." % (where, status), status)
+
+
+def _quote(name):
+    # type: (str) -> str
+    return quote(_utf8(name), safe="")
+
+
+def _utf8(text):
+    # type: (Any) -> bytes
+    if not isinstance(text, bytes):
+        encoded = text.encode("utf-8")  # type: bytes
+        return encoded
+    return bytes(text)
+
+
+def _reason(error):
+    # type: (BaseException) -> str
+    text = getattr(error, "reason", None) or getattr(error, "strerror", None) or str(error)
+    return str(text).rstrip(".") or type(error).__name__
+
+
+def _client(options):
+    # type: (Dict[str, Any]) -> PoolServiceClient
+    return PoolServiceClient(**options)
+
+
+def list_pools(**options):
+    # type: (**Any) -> List[Answer]
+    """Every pool; ``options`` are those of :class:`PoolServiceClient` (url, timeout, ...)."""
+    return _client(options).list_pools()
+
+
+def pool_mask(name, user_mask=None, user_mask_type=None, **options):
+    # type: (str, Optional[str], Optional[str], **Any) -> Answer
+    """The pool's exact regex mask, combined with the job's own mask if one is given."""
+    return _client(options).pool_mask(name, user_mask=user_mask, user_mask_type=user_mask_type)
+
+
+def apply_pool(job, name, **options):
+    # type: (Any, str, **Any) -> Answer
+    """Set ``hosts_mask`` and ``hosts_mask_type`` of a CGRU af.Job so it stays on the pool."""
+    return _client(options).apply_pool(job, name)

@@ -1,0 +1,1 @@
+"""CGRU Keeper menu entries (AFANASY/*.sh, *.cmd) and their installer; no Qt."""

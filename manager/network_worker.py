@@ -1,0 +1,108 @@
+"""The board's network work off the UI thread: scans, Wake-on-LAN, and watching woken hosts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import partial
+
+from PyQt5.QtCore import pyqtSignal, pyqtSlot
+
+from manager.workers import Worker
+from pools.errors import AfpoolsError
+from pools.settings import Settings
+from scanner.errors import TooWideError
+from scanner.scan import NetworkScan, ScanOptions, ScanResult
+from scanner.sighting import Sighting
+from scanner.tcp_probe import host_answers
+from scanner.wake import wake
+
+WATCH_EVERY = 5.0  # seconds between probes of a woken machine that is not an afserver render
+WATCH_FOR = 300.0  # how long a woken machine is watched
+
+
+class NetworkWorker(Worker):
+    """Scans (one at a time, cancellable from the UI thread) and wakes machines."""
+
+    scan_progress = pyqtSignal(int, int, int)  # found, probed, total
+    scan_sighted = pyqtSignal(object)  # Sighting
+    scan_finished = pyqtSignal(object)  # ScanResult
+    scan_too_wide = pyqtSignal(str)  # the sentence to ask the user with
+    woken = pyqtSignal(str, str)  # host, where the magic packet went
+    answered = pyqtSignal(str)  # a woken host answers on the network
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self._cancel = threading.Event()
+        self._watching: dict[str, tuple[str, float]] = {}  # host -> (ip, until)
+
+    def on_started(self) -> None:
+        self.every(WATCH_EVERY, self._probe_woken)
+
+    def request_stop(self) -> None:
+        super().request_stop()
+        self.cancel_scan()
+
+    def prepare_scan(self) -> None:
+        """Called on the UI thread before asking for a scan: a Cancel from now on counts,
+        even one that comes before this thread has started the scan."""
+        self._cancel = threading.Event()
+
+    def cancel_scan(self) -> None:
+        """Callable from the UI thread while ``run_scan`` blocks this one."""
+        self._cancel.set()
+
+    @pyqtSlot(bool)
+    def run_scan(self, allow_wide: bool) -> None:
+        options = ScanOptions.from_settings(self.settings, allow_wide=allow_wide)
+        scan = NetworkScan(
+            options,
+            on_progress=self.scan_progress.emit,
+            on_sighting=self._sighted,
+            cancel=self._cancel,
+        )
+        try:
+            scan.plan()
+            result: ScanResult | None = scan.run()
+        except TooWideError as error:
+            self.scan_too_wide.emit(str(error))
+            result = None
+        except AfpoolsError as error:
+            self.failed.emit(str(error))
+            result = None
+        if result is not None:
+            self.scan_finished.emit(result)
+
+    def _sighted(self, sighting: Sighting) -> None:
+        self.scan_sighted.emit(sighting)
+
+    @pyqtSlot(list)
+    def wake_hosts(self, hosts: list[tuple[str, str, str]]) -> None:
+        """(name, mac, ip) of each machine; a machine with an IP is watched until it answers."""
+        for name, mac, ip in hosts:
+            sent = self.guarded(partial(self._send_wake, mac, ip))
+            if sent is None:
+                continue
+            self.woken.emit(name, sent)
+            if ip:
+                self._watching[name] = (ip, time.monotonic() + WATCH_FOR)
+
+    def _send_wake(self, mac: str, ip: str) -> str:
+        settings = self.settings
+        return wake(mac, ip=ip, broadcast=settings.wake_broadcast, port=settings.wake_port)
+
+    @pyqtSlot(str)
+    def forget(self, name: str) -> None:
+        self._watching.pop(name, None)
+
+    def _probe_woken(self) -> None:
+        now = time.monotonic()
+        for name, (ip, until) in list(self._watching.items()):
+            if self.stopping:
+                return
+            if now > until:
+                del self._watching[name]
+            elif host_answers(ip, timeout=0.5):
+                del self._watching[name]
+                self.answered.emit(name)

@@ -1,0 +1,47 @@
+"""The scan's place in the status bar: a progress bar, the count found, and Cancel."""
+
+from __future__ import annotations
+
+from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from manager.controller import BoardController, plural
+
+
+class ScanStatus(QWidget):
+    """Visible only while a scan runs."""
+
+    def __init__(self, controller: BoardController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(160)
+        self.bar.setTextVisible(False)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop the scan; what was found so far is kept.")
+        self.cancel.clicked.connect(self._on_cancel_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel)
+        controller.scan_running.connect(self._on_controller_scan_running)
+        controller.scan_progress.connect(self._on_controller_scan_progress)
+        self.hide()
+
+    def _on_controller_scan_running(self, running: bool) -> None:
+        if running:
+            self.bar.setRange(0, 0)  # busy until the first progress arrives
+            self.label.setText("Scanning the network…")
+            self.cancel.setEnabled(True)
+        self.setVisible(running)
+
+    def _on_controller_scan_progress(self, found: int, probed: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(probed, total))
+        self.label.setText(f"Scanning… {plural(found, 'machine')} found")
+
+    def _on_cancel_clicked(self) -> None:
+        self.cancel.setEnabled(False)
+        self.label.setText("Cancelling…")
+        self.controller.cancel_scan()

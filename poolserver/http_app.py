@@ -1,0 +1,204 @@
+"""The HTTP/JSON API: routes, conditional answers and the one place errors become JSON.
+
+Every read is answered from the keeper's current snapshot: bytes prepared in advance, an
+ETag, and ``304 Not Modified`` for a client that already has them. Errors are
+``{"error": "<one sentence>"}`` with the status that says what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from pools.errors import (
+    AfpoolsError,
+    InvalidNameError,
+    PoolExistsError,
+    PoolNotFoundError,
+    SettingsError,
+    StoreUnavailableError,
+)
+from pools.masks import MaskError
+from poolserver.connections import ConnectionRegistry
+from poolserver.http_protocol import JSON_TYPE, json_error, printable
+from poolserver.keeper import Current, SnapshotKeeper
+from poolserver.logs import LOGGER_NAME
+from poolserver.mask_answers import parse_query
+from poolserver.snapshot import Resource, to_json
+
+log = logging.getLogger(LOGGER_NAME)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+KEEPER: web.AppKey[SnapshotKeeper] = web.AppKey("keeper", SnapshotKeeper)
+LIMITS: web.AppKey[Limits] = web.AppKey("limits")
+ROUTES_HINT = "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_header_bytes: int
+    max_body_bytes: int
+    read_timeout: float
+
+
+_STATUS_OF: tuple[tuple[type[AfpoolsError], int], ...] = (
+    (PoolNotFoundError, 404),
+    (PoolExistsError, 409),
+    (StoreUnavailableError, 503),
+    (MaskError, 400),
+    (InvalidNameError, 400),
+    (SettingsError, 400),
+    (AfpoolsError, 400),
+)
+
+
+def status_of(error: AfpoolsError) -> int:
+    return next(status for kind, status in _STATUS_OF if isinstance(error, kind))
+
+
+def build_app(
+    keeper: SnapshotKeeper, registry: ConnectionRegistry, limits: Limits
+) -> web.Application:
+    app = web.Application(
+        middlewares=[_guard(registry, limits)], client_max_size=limits.max_body_bytes
+    )
+    app[KEEPER] = keeper
+    app[LIMITS] = limits
+    app.router.add_get("/v1/health", _health)
+    app.router.add_get("/v1/pools", _pools)
+    app.router.add_get("/v1/pools/{name}", _pool)
+    app.router.add_get("/v1/pools/{name}/mask", _mask)
+    app.router.add_get("/v1/hosts", _hosts)
+    return app
+
+
+def _guard(
+    registry: ConnectionRegistry, limits: Limits
+) -> Callable[..., Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        transport = request.transport
+        registry.busy(transport)
+        try:
+            return await _checked(request, handler, limits)
+        finally:
+            registry.idle(transport)
+
+    return guard
+
+
+async def _checked(request: web.Request, handler: Handler, limits: Limits) -> web.StreamResponse:
+    head = len(request.raw_path) + sum(len(k) + len(v) + 4 for k, v in request.raw_headers)
+    if head > limits.max_header_bytes:
+        return _closing(
+            json_error(431, f"Request headers can have at most {limits.max_header_bytes} bytes.")
+        )
+    length = request.content_length
+    if length is not None and length > limits.max_body_bytes:
+        return _closing(_too_large(limits))
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        return _http_error(request, exc, limits)
+    except AfpoolsError as error:
+        status = status_of(error)
+        if status >= 500 and not isinstance(error, NoSnapshotError):
+            log.error("%s %s: %s", request.method, printable(request.raw_path), error)
+        return json_error(status, str(error))
+    except TimeoutError:
+        return _closing(json_error(408, "The request body did not arrive in time."))
+
+
+def _closing(response: web.Response) -> web.Response:
+    response.force_close()
+    return response
+
+
+def _too_large(limits: Limits) -> web.Response:
+    return json_error(413, f"A request body can have at most {limits.max_body_bytes} bytes.")
+
+
+def _http_error(request: web.Request, exc: web.HTTPException, limits: Limits) -> web.Response:
+    path = printable(request.path, 80)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return json_error(
+            405,
+            f"{printable(request.method, 20)} is not allowed on {path}; use {allowed}.",
+            headers={"Allow": allowed},
+        )
+    if isinstance(exc, web.HTTPNotFound):
+        return json_error(404, f"There is no {path} here; the API has {ROUTES_HINT}.")
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return _closing(_too_large(limits))
+    headers = {k: v for k, v in exc.headers.items() if k.lower() not in ("content-type",)}
+    headers.pop("Content-Length", None)
+    sentence = exc.text if exc.text and not exc.text[0].isdigit() else f"{exc.reason}."
+    return json_error(exc.status, sentence.strip(), headers=headers)
+
+
+def answer(request: web.Request, found: Resource) -> web.Response:
+    """200 with the prepared bytes, or 304 when the client's ETag names them already."""
+    headers = {"ETag": found.etag, "Cache-Control": "no-cache"}
+    if _etag_matches(request.headers.get("If-None-Match"), found.etag):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=found.body, content_type=JSON_TYPE, headers=headers)
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
+
+
+class NoSnapshotError(StoreUnavailableError):
+    """No pools were ever loaded; the keeper has logged why, once."""
+
+
+def current(request: web.Request) -> Current:
+    keeper = request.app[KEEPER]
+    found = keeper.current
+    if found is None:
+        reason = keeper.store_error or "The pools are still loading"
+        raise NoSnapshotError(f"{reason.rstrip('.')}; no pools are known yet, try again.")
+    return found
+
+
+async def _health(request: web.Request) -> web.Response:
+    keeper = request.app[KEEPER]
+    state = keeper.health()
+    if keeper.current is None:
+        state["error"] = keeper.store_error or "The pools are still loading."
+        return web.Response(status=503, body=to_json(state), content_type=JSON_TYPE)
+    return web.Response(
+        body=to_json(state), content_type=JSON_TYPE, headers={"Cache-Control": "no-store"}
+    )
+
+
+async def _pools(request: web.Request) -> web.Response:
+    return answer(request, current(request).snapshot.pool_list)
+
+
+async def _pool(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    found = current(request).snapshot.pool_docs.get(name)
+    if found is None:
+        raise PoolNotFoundError(f"There is no pool named '{printable(name, 80)}'.")
+    return answer(request, found)
+
+
+async def _mask(request: web.Request) -> web.Response:
+    view = current(request)
+    query = request.query
+    repeated = {key for key in query if len(query.getall(key)) > 1}
+    asked = parse_query(request.match_info["name"], dict(query), repeated)
+    return answer(request, view.masks.answer(asked))
+
+
+async def _hosts(request: web.Request) -> web.Response:
+    return answer(request, current(request).snapshot.host_list)

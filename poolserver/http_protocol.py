@@ -1,0 +1,136 @@
+"""aiohttp's HTTP/1.1 connection, with JSON errors and a place in the connection registry.
+
+aiohttp parses requests (llhttp) and answers unparsable ones itself, in text/plain; here
+those answers become ``{"error": "<one sentence>"}`` like every other error of the API.
+aiohttp's keep-alive timer also starts when a connection opens, so a client that does not
+finish a request within the read timeout is closed: slowloris clients expire on their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, cast
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_protocol import RequestHandler
+
+from poolserver.connections import ConnectionRegistry
+from poolserver.logs import ACCESS_LOGGER_NAME, LOGGER_NAME
+from poolserver.snapshot import to_json
+
+log = logging.getLogger(LOGGER_NAME)
+JSON_TYPE = "application/json"
+
+_BUSY_BODY = to_json({"error": "The pool service is at its connection limit; try again shortly."})
+BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b"Content-Length: " + str(len(_BUSY_BODY)).encode() + b"\r\nConnection: close\r\n\r\n"
+) + _BUSY_BODY
+
+
+def json_error(status: int, sentence: str, headers: dict[str, str] | None = None) -> web.Response:
+    response = web.Response(
+        status=status, body=to_json({"error": sentence}), content_type=JSON_TYPE, headers=headers
+    )
+    return response
+
+
+def printable(text: object, limit: int = 120) -> str:
+    """Client-supplied text made safe for one log line or one error sentence."""
+    flat = repr(str(text))[1:-1]
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+class ServiceRequestHandler(RequestHandler):
+    """One HTTP connection of the service."""
+
+    def __init__(
+        self,
+        manager: web.Server,
+        *,
+        registry: ConnectionRegistry,
+        loop: asyncio.AbstractEventLoop,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(manager, loop=loop, **kwargs)
+        self._registry = registry
+        self._refused = False
+        self._own_transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if not self._registry.admit(transport):
+            self._refused = True
+            writer = cast(asyncio.WriteTransport, transport)  # uvloop's are not subclasses
+            writer.write(BUSY_RESPONSE)
+            writer.close()
+            return
+        self._own_transport = transport
+        super().connection_made(transport)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._refused:
+            return
+        if self._own_transport is not None:
+            self._registry.forget(self._own_transport)
+        super().connection_lost(exc)
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        """A request aiohttp could not parse (400) or a handler crash (500), as JSON."""
+        if request.writer.output_size > 0:
+            raise ConnectionError("the response was already under way when the error came")
+        peer = request.remote or "?"
+        if status >= 500:
+            log.error("Request from %s failed", peer, exc_info=exc)
+            sentence = "The pool service failed to answer this request; its log says why."
+        else:
+            reason = (message or str(exc) or "unreadable").strip().splitlines()[0]
+            log.warning("Unreadable request from %s: %s", peer, printable(reason))
+            sentence = f"The request is not valid HTTP/1.1 ({printable(reason, 80)})."
+        response = json_error(status, sentence)
+        response.force_close()
+        return response
+
+
+class AccessLogger(AbstractAccessLogger):
+    """``127.0.0.1 "GET /v1/pools HTTP/1.1" 200 512 0.4ms``, one line per answered request."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        version = request.version
+        line = (
+            f"{request.method} {printable(request.raw_path, 300)} "
+            f"HTTP/{version.major}.{version.minor}"
+        )
+        self.logger.info(
+            '%s "%s" %d %d %.1fms',
+            request.remote or "-",
+            line,
+            response.status,
+            response.body_length,
+            time * 1000,
+            extra={
+                "fields": {
+                    "client": request.remote or "",
+                    "method": request.method,
+                    "path": request.raw_path,
+                    "status": response.status,
+                    "bytes": response.body_length,
+                    "ms": round(time * 1000, 2),
+                }
+            },
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+
+def access_logger() -> logging.Logger:
+    return logging.getLogger(ACCESS_LOGGER_NAME)

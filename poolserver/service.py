@@ -1,0 +1,300 @@
+"""The pool service: both listeners, the snapshot keeper and the store link, started and
+stopped together.
+
+``run_service`` is what ``main.py serve`` runs (until SIGINT/SIGTERM); ``BackgroundService``
+runs the same service on a thread of its own, for tests and for programs that embed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import web
+
+from afserver.connect import client_for
+from pools.errors import SettingsError
+from pools.settings import Settings
+from poolserver.config import ServiceConfig
+from poolserver.connections import ConnectionRegistry
+from poolserver.http_app import Limits, build_app
+from poolserver.http_protocol import AccessLogger, ServiceRequestHandler, access_logger
+from poolserver.http_writes import WriteGate, add_write_routes
+from poolserver.keeper import SnapshotKeeper
+from poolserver.legacy import LegacyContext, LegacyProtocol, error_header
+from poolserver.listener import Listener, open_listener
+from poolserver.snapshot import Snapshot, to_json
+from poolserver.store_link import StoreLink
+
+STORE_THREADS = 4
+
+
+def _https_refusal() -> bytes:
+    body = to_json({"error": "This port speaks HTTPS; use an https:// address."})
+    head = (
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+HTTPS_REFUSAL = _https_refusal()
+
+
+class PoolService:
+    """Start with ``await start()``, stop with ``await stop()``, on one event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.config = ServiceConfig.from_settings(settings)
+        self.listeners: list[Listener] = []
+        self.link = StoreLink(settings)
+        self.keeper: SnapshotKeeper | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._runner: web.AppRunner | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self.http_connections = ConnectionRegistry(self.config.max_connections)
+        self.legacy_connections = ConnectionRegistry(self.config.max_connections)
+
+    @property
+    def http_port(self) -> int:
+        return self.listeners[0].port if self.listeners else 0
+
+    @property
+    def legacy_port(self) -> int:
+        return self.listeners[1].port if len(self.listeners) > 1 else 0
+
+    async def start(self) -> None:
+        """Open the store link, load the pools once, then open the ports."""
+        loop = asyncio.get_running_loop()
+        self._executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="poolserver-store")
+        await loop.run_in_executor(self._executor, self.link.open)
+        self.keeper = self._make_keeper(self._executor)
+        await self.keeper.start()
+        self.listeners.append(await self._open_http(self.keeper, self._executor))
+        if self.config.legacy_port:
+            self.listeners.append(await self._open_legacy(self.keeper))
+        self._sweeper = asyncio.create_task(self._sweep(), name="poolserver-sweeper")
+
+    def _make_keeper(self, executor: ThreadPoolExecutor) -> SnapshotKeeper:
+        afserver = None
+        if self.config.afserver_interval > 0:
+            try:
+                afserver = client_for(self.settings)
+            except ValueError as error:
+                raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+        return SnapshotKeeper(
+            self.link,
+            executor,
+            refresh_interval=self.config.refresh_interval,
+            afserver=afserver,
+            afserver_interval=self.config.afserver_interval,
+        )
+
+    async def _open_http(self, keeper: SnapshotKeeper, executor: ThreadPoolExecutor) -> Listener:
+        config = self.config
+        limits = Limits(config.max_header_bytes, config.max_body_bytes, config.read_timeout)
+        app = build_app(keeper, self.http_connections, limits)
+        gate = WriteGate(
+            enabled=config.writes,
+            token=config.write_token,
+            link=self.link,
+            executor=executor,
+            default_user=self.settings.user_name,
+        )
+        add_write_routes(app, gate)
+        handler_args: dict[str, Any] = {
+            "access_log_class": AccessLogger,
+            "access_log": access_logger() if config.access_log else None,
+            "keepalive_timeout": config.read_timeout,  # also bounds the wait for a request
+            "max_line_size": min(8190, config.max_header_bytes),
+            "max_field_size": min(8190, config.max_header_bytes),
+            "max_headers": 64,
+            "lingering_time": 2.0,
+        }
+        self._runner = web.AppRunner(app, handle_signals=False, **handler_args)
+        await self._runner.setup()
+        server = self._runner.server
+        assert server is not None
+        loop = asyncio.get_running_loop()
+
+        def http_connection() -> ServiceRequestHandler:
+            return ServiceRequestHandler(
+                server, registry=self.http_connections, loop=loop, **handler_args
+            )
+
+        return await open_listener(
+            "HTTP",
+            config.host,
+            config.port,
+            http_connection,
+            context=config.tls,
+            refusal=HTTPS_REFUSAL,
+            timeout=config.read_timeout,
+            limit=config.max_connections,
+        )
+
+    async def _open_legacy(self, keeper: SnapshotKeeper) -> Listener:
+        context = LegacyContext(
+            snapshot=self._snapshot,
+            store_error=lambda: keeper.store_error,
+            registry=self.legacy_connections,
+            read_timeout=self.config.read_timeout,
+        )
+        return await open_listener(
+            "2019 protocol",
+            self.config.host,
+            self.config.legacy_port,
+            lambda: LegacyProtocol(context),
+            context=self.config.tls,
+            refusal=error_header("This port speaks TLS; connect with TLS."),
+            timeout=self.config.read_timeout,
+            limit=self.config.max_connections,
+        )
+
+    async def _sweep(self) -> None:
+        """Now and then, close what every other timer missed (see ConnectionRegistry.expire)."""
+        limit = 2 * self.config.read_timeout
+        while True:
+            await asyncio.sleep(self.config.read_timeout)
+            for registry in (self.http_connections, self.legacy_connections):
+                registry.expire(limit)
+
+    def _snapshot(self) -> Snapshot | None:
+        current = self.keeper.current if self.keeper else None
+        return current.snapshot if current else None
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        for listener in self.listeners:
+            await listener.close()
+        self.legacy_connections.close_all()
+        if self.keeper is not None:
+            await self.keeper.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self.http_connections.close_all()
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            await asyncio.to_thread(executor.shutdown, True)
+        await asyncio.to_thread(self.link.close)
+
+    def endpoints(self) -> list[tuple[str, str]]:
+        """What to print: each listener's name and address, and the store's."""
+        shown: list[tuple[str, str]] = []
+        for listener in self.listeners:
+            host = f"[{listener.host}]" if ":" in listener.host else listener.host
+            if listener.name == "HTTP":
+                scheme = "https" if listener.tls else "http"
+                shown.append(("HTTP API", f"{scheme}://{host}:{listener.port}/v1/"))
+            else:
+                shown.append((listener.name, f"{host}:{listener.port}{' (TLS)' * listener.tls}"))
+        if len(self.listeners) < 2:
+            shown.append(("2019 protocol", "off"))
+        shown.append(("store", self.link.description))
+        shown.append(("writes", "on (bearer token)" if self.config.writes else "off"))
+        return shown
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it exists (Linux, macOS); asyncio's selector loop elsewhere.
+
+    The TLS listener needs ``add_reader``, which Windows' default proactor loop lacks.
+    """
+    if sys.platform.startswith("win"):
+        return asyncio.SelectorEventLoop()
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def run_service(settings: Settings, on_ready: Callable[[PoolService], None]) -> None:
+    """Serve until SIGINT or SIGTERM; raises AfpoolsError when the service cannot start."""
+
+    async def main() -> None:
+        service = PoolService(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        try:
+            await service.start()
+            on_ready(service)
+            await stop.wait()
+        finally:
+            await service.stop()
+
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(main())
+
+
+class BackgroundService:
+    """The service on a thread of its own: ``start()`` returns once it listens."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.service = PoolService(settings)
+        self._thread = threading.Thread(target=self._run, name="poolserver-loop", daemon=True)
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+
+    def start(self, timeout: float = 60.0) -> BackgroundService:
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError("the pool service did not start in time")
+        if self._failure is not None:
+            self._thread.join()
+            raise self._failure
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join()
+
+    def __enter__(self) -> BackgroundService:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def http_port(self) -> int:
+        return self.service.http_port
+
+    @property
+    def legacy_port(self) -> int:
+        return self.service.legacy_port
+
+    def _run(self) -> None:
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            await self.service.start()
+        except BaseException as error:
+            self._failure = error
+            self._ready.set()
+            await self.service.stop()
+            return
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await self.service.stop()

@@ -1,0 +1,86 @@
+"""The service's one link to MongoDB, used from worker threads only (pymongo blocks).
+
+Unlike ``open_store`` for a CLI command, the service must start while the database is down
+and recover when it comes back: the client is made without contacting the server, the
+schema is ensured at the first successful read, and every call may fail with
+``StoreUnavailableError`` without ending the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+from pools.connection import mongo_client
+from pools.embedded import EmbeddedServer
+from pools.settings import Settings
+from pools.store import PoolStore
+from poolserver.snapshot import StoreData
+
+
+class StoreLink:
+    """Open once per service; ``revision``/``load``/``writer`` are called from threads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._embedded: EmbeddedServer | None = None
+        self._client: MongoClient[dict[str, Any]] | None = None
+        self._store: PoolStore | None = None
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self.description = "MongoDB"
+
+    def open(self) -> None:
+        """Join the embedded server (starting it if needed) or prepare the configured one."""
+        uri = self._settings.mongodb_uri
+        if not uri:
+            self._embedded = EmbeddedServer(self._settings.embedded_data_dir())
+            uri = self._embedded.acquire()
+            self.description = f"embedded nx-27017 at {uri.split('/')[2].split('?')[0]}"
+        self._client = mongo_client(uri, self._settings.mongodb_timeout)
+        self._store = PoolStore(
+            self._client[self._settings.mongodb_database], user=self._settings.user_name
+        )
+        if self._embedded is None:
+            self.description = f"MongoDB at {self._store.address}"
+
+    def close(self) -> None:
+        if self._client is not None:
+            with contextlib.suppress(PyMongoError):
+                self._client.close()
+            self._client = None
+        if self._embedded is not None:
+            self._embedded.release()
+            self._embedded = None
+
+    @property
+    def store(self) -> PoolStore:
+        if self._store is None:
+            raise RuntimeError("StoreLink.open() was not called")
+        return self._store
+
+    def revision(self) -> int:
+        return self.store.revision()
+
+    def load(self) -> StoreData:
+        store = self.store
+        with self._schema_lock:
+            if not self._schema_ready:
+                store.ensure_schema()
+                self._schema_ready = True
+        revision = store.revision()
+        return StoreData(revision, tuple(store.pools()), tuple(store.known_hosts()))
+
+    def writer(self, *, user: str, client_address: str) -> PoolStore:
+        """A store whose history records name this user and the client's address."""
+        if self._client is None:
+            raise RuntimeError("StoreLink.open() was not called")
+        return PoolStore(
+            self._client[self._settings.mongodb_database],
+            user=user,
+            client_address=client_address,
+        )

@@ -1,0 +1,63 @@
+"""Screenshots of the board for a person to look at: build/screenshots/*.png.
+
+Each is taken in its own process (the 200 % one needs its scale set before Qt starts); the
+test checks that every pool got its column and that the picture has the window's size.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PyQt5.QtGui import QImage
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "screenshots"
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "size"),
+    [
+        ("board-small.png", [], (1440, 860)),
+        ("board-500-hosts-12-pools.png", ["--hosts", "500", "--pools", "12"], (1440, 860)),
+        (
+            "board-500-hosts-200-percent.png",
+            ["--hosts", "500", "--pools", "12", "--scale", "2", "--size", "1200x720"],
+            (2400, 1440),
+        ),
+        (
+            "board-filtered-busy.png",
+            ["--hosts", "500", "--pools", "12", "--filter", "busy"],
+            (1440, 860),
+        ),
+    ],
+)
+def test_screenshot(nx_server: str, name: str, options: list[str], size: tuple[int, int]) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = SHOTS / name
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.screenshot",
+            str(out),
+            "--mongodb-uri",
+            nx_server,
+            *options,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == size

@@ -1,0 +1,142 @@
+"""Helpers for pool-service tests: settings, waiting, an HTTP call, and a 2019-protocol client.
+
+The 2019 client reassembles the answer the way a careful old plugin must: the first JSON
+object on the wire is the header ``{"type": "response", "size": N}``, and exactly N bytes of
+body follow it, whether both came in one read or in many.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pools.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from poolserver.service import BackgroundService
+
+GET_POOLS = b'{"type": "request", "command": "GET POOLS"}'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def service_settings(uri: str, database: str, **more: Any) -> Settings:
+    """Loopback, an ephemeral HTTP port, a free 2019 port, quick refreshes, no afserver."""
+    return load_settings(
+        overrides={
+            "mongodb_uri": uri,
+            "mongodb_database": database,
+            "mongodb_timeout": 2.0,
+            "service_host": "127.0.0.1",
+            "service_port": 0,
+            "service_legacy_port": free_port(),
+            "service_afserver_interval": 0,
+            "service_refresh_interval": 0.1,
+            "service_read_timeout": 5.0,
+            **more,
+        }
+    )
+
+
+def wait_until(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+    """Poll ``condition`` until it is true; fail with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)  # polling a condition, not waiting for time to pass
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def call(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+    context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> Reply:
+    """One request through http.client; ``body`` is sent as JSON when it is not bytes."""
+    if context is None:
+        connection: http.client.HTTPConnection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=timeout
+        )
+    else:
+        connection = http.client.HTTPSConnection(
+            "localhost", port, timeout=timeout, context=context
+        )
+    payload = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    try:
+        connection.request(method, path, body=payload, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(response.status, dict(response.getheaders()), response.read())
+    finally:
+        connection.close()
+
+
+@dataclass
+class LegacyAnswer:
+    header: dict[str, Any]
+    body: bytes
+    reads: int = 0
+    extra: bytes = field(default=b"")
+
+    def pools(self) -> Any:
+        return json.loads(self.body)
+
+
+def legacy_exchange(
+    port: int,
+    request: bytes = GET_POOLS,
+    *,
+    send_pieces: int = 1,
+    read_size: int = 65536,
+    context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> LegacyAnswer:
+    """Send ``request`` (in ``send_pieces`` writes), read until the server closes, split it."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock = context.wrap_socket(raw, server_hostname="localhost") if context else raw
+    with sock:
+        step = max(1, -(-len(request) // send_pieces))
+        for start in range(0, len(request), step):
+            sock.sendall(request[start : start + step])
+        received, reads = b"", 0
+        while True:
+            chunk = sock.recv(read_size)
+            if not chunk:
+                break
+            received += chunk
+            reads += 1
+    header, end = json.JSONDecoder().raw_decode(received.decode("utf-8"))
+    header_bytes = len(received.decode("utf-8")[:end].encode("utf-8"))
+    rest = received[header_bytes:]
+    size = int(header.get("size", 0))
+    return LegacyAnswer(header, rest[:size], reads, rest[size:])
+
+
+ServiceFactory = Callable[..., "BackgroundService"]
