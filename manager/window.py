@@ -25,6 +25,7 @@ from manager.column import PoolColumn
 from manager.controller import BoardController, plural
 from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
+from manager.service_dialog import ServiceDialog
 from pools.settings import Settings, user_config_dir
 
 STATE_CHOICES = (
@@ -135,6 +136,10 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = a("&Quit", self.close, "Ctrl+Q")
         self.about_action = a("&About afpools", self._about)
+        self.service_action = a("Pool &service settings…", self._configure_service)
+        self.service_action.setToolTip(
+            "Address, ports, TLS and write token of 'main.py serve', the service for plugins"
+        )
         self.state_actions = [
             a(label, partial(self.state_box.setCurrentIndex, index), f"Alt+{index + 1}")
             for index, (label, _) in enumerate(STATE_CHOICES)
@@ -145,6 +150,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.scan_action)
         file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.service_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -339,6 +346,15 @@ class MainWindow(QMainWindow):
         if self.current_pool is not None:
             self.board.move_column(self.current_pool, delta)
             self.board.scroll_to(self.current_pool)
+
+    def _configure_service(self) -> None:
+        dialog = ServiceDialog(self.controller.settings, self)
+        dialog.settings_saved.connect(
+            lambda path: self.statusBar().showMessage(
+                f"Pool service settings saved to {path}; restart 'main.py serve' to use them.", 8000
+            )
+        )
+        dialog.exec()
 
     def _about(self) -> None:
         QMessageBox.about(

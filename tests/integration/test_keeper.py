@@ -90,8 +90,11 @@ def test_install_adds_the_entry_and_keeps_the_users_settings(
     assert text.count('"":') == 2  # both of Keeper's comment lines survived
     assert '"editor":"gvim \\"%s\\""' in text
     assert json.loads(text)["cgru_config"]["af_servername"] == "farm-server"
-    assert [(e.menu, e.label) for e in entries] == [("AFANASY", "Render Pools...")]
-    assert entries[0].icon is not None and entries[0].icon.endswith("resources/icons/afpools.png")
+    assert [(e.menu, e.label) for e in entries] == [
+        ("AFANASY", "Render Pools..."),
+        ("AFANASY", "Pool Service Settings..."),
+    ]
+    assert all(e.icon and e.icon.endswith("resources/icons/afpools.png") for e in entries)
 
 
 def test_install_creates_a_config_when_there_is_none(tmp_path: Path, menu_copy: Path) -> None:
@@ -99,7 +102,7 @@ def test_install_creates_a_config_when_there_is_none(tmp_path: Path, menu_copy: 
 
     entries = keeper_menu(tmp_path / ".cgru" / "config.json")
 
-    assert [e.label for e in entries] == ["Render Pools..."]
+    assert [e.label for e in entries] == ["Render Pools...", "Pool Service Settings..."]
 
 
 def test_the_cmd_twin_is_there_for_windows(tmp_path: Path, menu_copy: Path) -> None:
@@ -107,7 +110,7 @@ def test_the_cmd_twin_is_there_for_windows(tmp_path: Path, menu_copy: Path) -> N
 
     entries = keeper_menu(tmp_path / ".cgru" / "config.json", platform_windows=True)
 
-    assert [e.label for e in entries] == ["Render Pools..."]
+    assert [e.label for e in entries] == ["Render Pools...", "Pool Service Settings..."]
     assert entries[0].script.read_text().count("rem Icon=afpools.png") == 1
 
 
