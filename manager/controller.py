@@ -11,7 +11,7 @@ import time
 
 from PyQt5.QtCore import QObject, Qt, pyqtSignal
 
-from afserver.client import AfserverClient
+from afserver.connect import client_for
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.board import Board
 from manager.column import PoolColumn
@@ -66,15 +66,7 @@ class BoardController(QObject):
         self.board.farm_model.drop_requested.connect(self._on_model_drop_requested)
         self.board.column_added.connect(self._on_board_column_added)
 
-        client = AfserverClient(
-            settings.afserver_host,
-            settings.afserver_port,
-            user_name=settings.user_name,
-            host_name=settings.host_name,
-            http=settings.afserver_http,
-            timeout=settings.afserver_timeout,
-        )
-        self.poller = AfserverPoller(client, settings.poll_interval)
+        self.poller = AfserverPoller(client_for(settings), settings.poll_interval)
         self.poller.polled.connect(self._on_poller_polled)
         self.poller.failed.connect(self._on_poller_failed)
         self.store_worker = StoreWorker(settings)
