@@ -209,3 +209,28 @@ def test_every_command_has_help(argv: tuple[str, ...], capsys: pytest.CaptureFix
 
     assert stop.value.code == 0
     assert capsys.readouterr().out.startswith("usage: main.py")
+
+
+def test_a_reader_that_stops_early_gets_no_error(
+    nx_server: str, database_name: str, store: PoolStore
+) -> None:
+    """``main.py pools list --json | head -c 10``: more output than a pipe holds, cut short."""
+    for index in range(40):
+        store.create(f"pool-{index:02d}", hosts=[f"rnd-{index:02d}-{h:03d}" for h in range(100)])
+    env = {
+        **os.environ,
+        "AFPOOLS_MONGODB_URI": nx_server,
+        "AFPOOLS_MONGODB_DATABASE": database_name,
+    }
+    done = subprocess.run(
+        f"'{sys.executable}' '{ROOT / 'main.py'}' pools list --json | head -c 10",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.stdout == "[\n  {\n    "
+    assert done.stderr == ""
