@@ -69,12 +69,24 @@ def build_parser() -> Parser:
     return parser
 
 
+def split_address(text: str) -> tuple[str, str]:
+    """HOST, HOST:PORT, an IPv6 address, or [IPv6]:PORT -> (host, port or '')."""
+    text = text.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, rest[1:] if rest.startswith(":") else rest
+    if text.count(":") == 1:
+        host, _, port = text.partition(":")
+        return host, port
+    return text, ""  # a name, or a bare IPv6 address
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {"mongodb_uri": args.mongodb_uri}
-    if args.afserver:
-        host, _, port = (
-            args.afserver.rpartition(":") if ":" in args.afserver else (args.afserver, "", "")
-        )
+    if args.afserver is not None:
+        host, port = split_address(args.afserver)
+        if not host:
+            raise AfpoolsError(f"--afserver needs a host name or address, not {args.afserver!r}.")
         overrides["afserver_host"] = host
         if port:
             overrides["afserver_port"] = port

@@ -55,6 +55,11 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
             plan_job(jobs[i], pool, store.bindings.get(i, int(jobs[i].get("serial", 0))))
             for i in wanted
         ]
+        # The bindings first: if an action fails halfway (or answers late after applying),
+        # the next apply still knows the jobs' own masks. A binding whose mask never reached
+        # the job does no harm: user_masks() only uses it when the job carries that mask.
+        for plan in plans:
+            store.bindings.save(plan.binding)
         for masks, ids in batches(plans).items():
             client.set_job_params(
                 ids,
@@ -64,8 +69,6 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
                     "hosts_mask_type": masks.hosts_mask_type,
                 },
             )
-        for plan in plans:
-            store.bindings.save(plan.binding)
     if not pool.hostnames:
         notice(f"Pool '{pool.name}' has no hosts: these jobs will not run until hosts are added.")
     if args.json:

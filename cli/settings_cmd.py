@@ -7,7 +7,7 @@ from typing import Any
 
 from cli.app import EXIT_OK, json_flag
 from cli.output import print_json, print_table
-from pools.settings import Settings, options, settings_file_path
+from pools.settings import Settings, options, redact, settings_file_path
 
 
 def register(commands: Any) -> None:
@@ -21,6 +21,8 @@ def _shown(name: str, value: object) -> object:
     """Secrets are not printed: a token on a screen is a token in a screenshot."""
     if name.endswith("token") and value:
         return "(set, not shown)"
+    if name.endswith("_uri") and isinstance(value, str):
+        return redact(value)
     return value
 
 

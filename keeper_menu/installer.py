@@ -112,6 +112,7 @@ def install(
     menu_paths, menu_changed = _add_path(section, "menu_path", menu_dir, windows)
     icons_paths, icons_changed = _add_path(section, "icons_path", icons_dir, windows)
     changed = menu_changed or icons_changed or not config.is_file()
+    write_env(menu_dir, python)  # first: if the project folder is read-only, config stays as is
     if changed:
         try:
             config.parent.mkdir(parents=True, exist_ok=True)
@@ -122,12 +123,21 @@ def install(
             raise AfpoolsError(
                 f"CGRU's config {config} cannot be written ({error.strerror})."
             ) from None
-    write_env(menu_dir, python)
     return InstallResult(config, changed, menu_paths, icons_paths, python)
 
 
 def write_env(menu_dir: Path, python: str) -> None:
     """The Python the menu entries start afpools with (Keeper's own usually lacks PyQt5)."""
+    try:
+        _write_env(menu_dir, python)
+    except OSError as error:
+        raise AfpoolsError(
+            f"The menu entries in {menu_dir} cannot be set up ({error.strerror}); "
+            "CGRU's config was left as it is."
+        ) from None
+
+
+def _write_env(menu_dir: Path, python: str) -> None:
     (menu_dir / "_env.sh").write_text(
         f"# Written by 'main.py install-keeper'.\nAFPOOLS_PYTHON={shlex.quote(python)}\n",
         encoding="utf-8",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import traceback
 from types import TracebackType
@@ -33,17 +34,35 @@ log = logging.getLogger("afpools")
 def _log_uncaught(
     kind: type[BaseException], error: BaseException, tb: TracebackType | None
 ) -> None:
-    """PyQt aborts on an exception in a slot unless a hook is set: log it and carry on."""
+    """PyQt aborts on an exception in a slot unless a hook is set: log it and carry on.
+
+    Ctrl+C in the terminal arrives the same way and means: close the board properly.
+    """
+    if issubclass(kind, KeyboardInterrupt):
+        _close_windows()
+        return
     log.error("".join(traceback.format_exception(kind, error, tb)))
 
 
+def _close_windows(*_: object) -> None:
+    """Close like the window's close button: workers stop, the embedded server is released."""
+    from PyQt5.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+    QApplication.quit()
+
+
 def run_board(settings: Settings) -> int:
+    from PyQt5.QtCore import QTimer
     from PyQt5.QtWidgets import QApplication
 
     from manager.theme import apply_theme, enable_high_dpi
     from manager.window import MainWindow
 
     sys.excepthook = _log_uncaught
+    signal.signal(signal.SIGINT, _close_windows)
+    signal.signal(signal.SIGTERM, _close_windows)  # logout or kill: still release nx-27017
     enable_high_dpi()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -53,4 +72,8 @@ def run_board(settings: Settings) -> int:
     window = MainWindow(settings)
     window.show()
     window.controller.start()
+    # Python runs signal handlers only between bytecodes: wake it now and then.
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
     return int(app.exec())

@@ -89,6 +89,13 @@ class Board(QWidget):
         column.deleteLater()
         column.model.deleteLater()
 
+    def rename_pool(self, old: str, new: str) -> None:
+        column = self.columns.pop(old)
+        self.columns[new] = column
+        self._order[self._order.index(old)] = new
+        column.rename(new)
+        self.order_changed.emit(list(self._order))
+
     def order(self) -> list[str]:
         return list(self._order)
 

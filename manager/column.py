@@ -50,7 +50,9 @@ class HostListView(QListView):
         self._delegate = delegate  # the view does not own it
         self.setItemDelegate(delegate)
         self.setUniformItemSizes(True)
-        self.setLayoutMode(QListView.Batched)  # a keystroke of the filter never waits for 5,000 rows
+        self.setLayoutMode(
+            QListView.Batched
+        )  # a keystroke of the filter never waits for 5,000 rows
         self.setBatchSize(200)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setSelectionRectVisible(True)
@@ -225,6 +227,15 @@ class PoolColumn(QFrame):
         em = QFontMetrics(self.font()).height()
         width = COLLAPSED_WIDTH_EM if self.collapsed else COLUMN_WIDTH_EM
         self.setFixedWidth(int(width * em))
+
+    def rename(self, name: str) -> None:
+        self.title = name
+        self.model.pool = name
+        self.title_label.setText(name)
+        delegate = self.view.itemDelegate()
+        if isinstance(delegate, HostCardDelegate):
+            delegate.own_pool = name
+        self.strip.update()
 
     # -- looks --------------------------------------------------------------------------
 

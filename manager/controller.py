@@ -21,12 +21,38 @@ from manager.workers import WorkerThread
 from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
+from pools.model import Pool
 from pools.settings import Settings
 from scanner.scan import ScanResult
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' * (count != 1)}"
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """ "1 host", "2 hosts"; irregular plurals as a second word ("change is", "changes are")."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {nouns or noun + 's'}"
+
+
+def renamed_pools(
+    before: dict[str, Pool], after: dict[str, Pool], change: FarmChange
+) -> list[tuple[str, str]]:
+    """Pools that vanished and reappeared alike under another name: renames, taken out of
+    ``change`` so that their columns are renamed rather than rebuilt at the end."""
+    pairs = []
+    for old in sorted(change.pools_removed):
+        gone = before[old]
+        twins = [
+            new
+            for new in sorted(change.pools_added)
+            if (after[new].hostnames, after[new].description, after[new].color)
+            == (gone.hostnames, gone.description, gone.color)
+        ]
+        if len(twins) == 1:
+            pairs.append((old, twins[0]))
+            change.pools_removed.discard(old)
+            change.pools_added.discard(twins[0])
+            change.pools_changed.add(twins[0])
+    return pairs
 
 
 def describe_hosts(hosts: list[str]) -> str:
@@ -41,6 +67,7 @@ class BoardController(QObject):
     message = pyqtSignal(str, str)  # level ("info" | "error"), one sentence
     history_changed = pyqtSignal()
     pools_changed = pyqtSignal()
+    pool_renamed = pyqtSignal(str, str)
     busy_changed = pyqtSignal(int)  # edits waiting for the store
     step_requested = pyqtSignal(object)  # to the store worker (queued)
     reload_requested = pyqtSignal()
@@ -88,6 +115,7 @@ class BoardController(QObject):
         self.network.scan_too_wide.connect(self._on_network_scan_too_wide)
         self.network.woken.connect(self._on_network_woken)
         self.network.answered.connect(self._on_network_answered)
+        self.network.wake_timed_out.connect(self._on_network_wake_timed_out)
         self.network.failed.connect(self._on_network_failed)
         self.scan_requested.connect(self.network.run_scan)
         self.wake_requested.connect(self.network.wake_hosts)
@@ -106,8 +134,10 @@ class BoardController(QObject):
             thread.start()
 
     def shutdown(self) -> None:
+        # Long enough for a database call that is under way to time out on its own.
+        patience = max(2 * self.settings.mongodb_timeout, 10.0) + 2.0
         for thread in self._threads:
-            thread.stop()
+            thread.stop(timeout=patience)
 
     # -- afserver -----------------------------------------------------------------------
 
@@ -134,12 +164,17 @@ class BoardController(QObject):
     # -- store --------------------------------------------------------------------------
 
     def _on_store_connected(self, where: str) -> None:
+        self.store_ok = True  # edits are welcome again from this moment, not from the next load
         self.store_state.emit(True, where)
 
     def _on_store_loaded(self, snapshot: StoreSnapshot) -> None:
         was_ok = self.store_ok
         self.store_ok = True
+        before = dict(self.farm.pools)
         change = self.farm.apply_store(snapshot.pools, snapshot.known)
+        for old, new in renamed_pools(before, self.farm.pools, change):
+            self.board.rename_pool(old, new)  # the column keeps its place and its state
+            self.pool_renamed.emit(old, new)
         for name in sorted(change.pools_removed):
             self.board.remove_pool(name)
         for name in sorted(change.pools_added, key=str.casefold):
@@ -207,7 +242,15 @@ class BoardController(QObject):
         self._replay(self.history.take_redo(), "redo")
 
     def _replay(self, step: Step | None, kind: str) -> None:
-        """Apply a step's inverse; a refused request leaves the step where it was."""
+        """Apply a step's inverse; a refused request leaves the step where it was.
+
+        While an edit is still being saved it is not in the history yet: undoing now would
+        take back the one before it, so the step waits where it is.
+        """
+        if step is not None and self.pending:
+            self.history.give_back(step, to_undo=kind == "undo")
+            self.message.emit("info", f"Wait a moment: a change is still being saved ({kind}).")
+            step = None
         if step is not None and not self._send(StepRequest(step.label, step.inverse, kind, step)):
             self.history.give_back(step, to_undo=kind == "undo")
         self.history_changed.emit()
@@ -229,11 +272,15 @@ class BoardController(QObject):
             self.message.emit("info", f"Nothing to change: {request.label}.")
         self.history_changed.emit()
 
-    def _on_store_step_failed(self, request: StepRequest, sentence: str) -> None:
+    def _on_store_step_failed(
+        self, request: StepRequest, sentence: str, stands: Step | None
+    ) -> None:
         self._done()
         if request.origin is not None:
             self.history.give_back(request.origin, to_undo=request.kind == "undo")
-            self.history_changed.emit()
+        if stands is not None:  # half a move stood: it can still be undone
+            self.history.record(stands)
+        self.history_changed.emit()
         self.message.emit("error", f"Not saved: {request.label} — {sentence}")
 
     def _done(self) -> None:
@@ -359,11 +406,19 @@ class BoardController(QObject):
         if name in self.farm.waking:
             self._woke_up(name)
 
-    def _woke_up(self, name: str) -> None:
+    def _on_network_wake_timed_out(self, name: str) -> None:
+        if name in self.farm.waking:
+            self._stop_waking(name)
+            self.message.emit("warning", f"{name} did not come up after Wake-on-LAN.")
+
+    def _stop_waking(self, name: str) -> None:
         self.farm.waking.discard(name)
         self.forget_requested.emit(name)
         for model in self.board.models():
             model.hosts_changed({name})
+
+    def _woke_up(self, name: str) -> None:
+        self._stop_waking(name)
         self.message.emit("info", f"{name} is up.")
 
     # -- for the window -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from functools import partial
@@ -17,6 +18,8 @@ from scanner.sighting import Sighting
 from scanner.tcp_probe import host_answers
 from scanner.wake import wake
 
+log = logging.getLogger(__name__)
+
 WATCH_EVERY = 5.0  # seconds between probes of a woken machine that is not an afserver render
 WATCH_FOR = 300.0  # how long a woken machine is watched
 
@@ -30,6 +33,7 @@ class NetworkWorker(Worker):
     scan_too_wide = pyqtSignal(str)  # the sentence to ask the user with
     woken = pyqtSignal(str, str)  # host, where the magic packet went
     answered = pyqtSignal(str)  # a woken host answers on the network
+    wake_timed_out = pyqtSignal(str)  # a woken host did not come up in WATCH_FOR seconds
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -71,6 +75,10 @@ class NetworkWorker(Worker):
         except AfpoolsError as error:
             self.failed.emit(str(error))
             result = None
+        except Exception as error:  # the scan state must end whatever happened
+            log.exception("the scan failed")
+            self.failed.emit(f"The scan failed ({type(error).__name__}: {error}).")
+            result = None
         if result is not None:
             self.scan_finished.emit(result)
 
@@ -79,14 +87,14 @@ class NetworkWorker(Worker):
 
     @pyqtSlot(list)
     def wake_hosts(self, hosts: list[tuple[str, str, str]]) -> None:
-        """(name, mac, ip) of each machine; a machine with an IP is watched until it answers."""
+        """(name, mac, ip) of each machine; each is watched until it answers (if it has an
+        IP; a render also shows up in afserver's poll) or WATCH_FOR has passed."""
         for name, mac, ip in hosts:
             sent = self.guarded(partial(self._send_wake, mac, ip))
             if sent is None:
                 continue
             self.woken.emit(name, sent)
-            if ip:
-                self._watching[name] = (ip, time.monotonic() + WATCH_FOR)
+            self._watching[name] = (ip, time.monotonic() + WATCH_FOR)
 
     def _send_wake(self, mac: str, ip: str) -> str:
         settings = self.settings
@@ -103,6 +111,7 @@ class NetworkWorker(Worker):
                 return
             if now > until:
                 del self._watching[name]
-            elif host_answers(ip, timeout=0.5):
+                self.wake_timed_out.emit(name)
+            elif ip and host_answers(ip, timeout=0.5):
                 del self._watching[name]
                 self.answered.emit(name)

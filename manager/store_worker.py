@@ -12,9 +12,9 @@ from PyQt5.QtCore import pyqtSignal, pyqtSlot
 from manager.workers import Worker
 from pools.connection import mongo_client
 from pools.documents import KnownHost
-from pools.edits import Edit, Step, apply_step
+from pools.edits import Edit, Step, StepPartlyAppliedError, apply_step
 from pools.embedded import EmbeddedServer
-from pools.errors import AfpoolsError
+from pools.errors import AfpoolsError, StoreUnavailableError
 from pools.model import Pool
 from pools.settings import Settings
 from pools.store import PoolStore
@@ -51,7 +51,7 @@ class StoreWorker(Worker):
     loaded = pyqtSignal(object)  # StoreSnapshot
     unreachable = pyqtSignal(str)  # one sentence
     step_applied = pyqtSignal(object, object)  # StepRequest, Step | None
-    step_failed = pyqtSignal(object, str)  # StepRequest, one sentence
+    step_failed = pyqtSignal(object, str, object)  # StepRequest, one sentence, Step that stands
     sightings_recorded = pyqtSignal(list, int)  # names kept, how many were new
     host_named = pyqtSignal(str, str)  # old name (an IP), new name
 
@@ -72,11 +72,18 @@ class StoreWorker(Worker):
         self._last_full = time.monotonic()
 
     def on_stopping(self) -> None:
-        if self._store is not None:
+        self._disconnect()
+
+    def _disconnect(self) -> None:
+        """Drop the connection; the next call connects again (and restarts the embedded
+        server if it died: ``acquire`` starts one when none answers)."""
+        store, self._store = self._store, None
+        if store is not None:
             with contextlib.suppress(Exception):
-                self._store.close()
+                store.close()
         if self._embedded is not None:
-            self._embedded.release()
+            with contextlib.suppress(Exception):
+                self._embedded.release()
 
     def _connect(self) -> PoolStore:
         if self._store is not None:
@@ -91,7 +98,11 @@ class StoreWorker(Worker):
             self.description = "MongoDB"
         client = mongo_client(uri, self.settings.mongodb_timeout)
         store = PoolStore(client[self.settings.mongodb_database], user=self.settings.user_name)
-        store.ensure_schema()
+        try:
+            store.ensure_schema()
+        except AfpoolsError:
+            store.close()
+            raise
         self._store = store
         self.connected.emit(f"{self.description} at {store.address}")
         return store
@@ -109,12 +120,13 @@ class StoreWorker(Worker):
             stale = time.monotonic() - self._last_full > FULL_RELOAD_SECONDS
             if revision != self._revision or stale:
                 self._load(store, revision)
-        except AfpoolsError as error:
+        except StoreUnavailableError as error:
             self._revision = -1  # reload everything once it is back
+            self._disconnect()
             self.unreachable.emit(str(error))
-        except Exception as error:
+        except Exception as error:  # a bug or a document we cannot read: say it, keep going
             log.exception("watching the store failed")
-            self.unreachable.emit(f"Unexpected error ({type(error).__name__}: {error}).")
+            self.failed.emit(f"The pools could not be read ({type(error).__name__}: {error}).")
 
     @pyqtSlot()
     def reload(self) -> None:
@@ -132,24 +144,23 @@ class StoreWorker(Worker):
     @pyqtSlot(list)
     def record_sightings(self, sightings: list[Sighting]) -> None:
         """A scan's findings join the store's hosts; the board reloads like after any edit."""
-        try:
+
+        def record() -> tuple[list[str], int]:
             store = self._connect()
             before = {h.name for h in store.known_hosts()}
             names = store.record_sightings(sightings)
-        except AfpoolsError as error:
-            self.failed.emit(f"The scan's findings were not saved: {error}")
-            return
-        self.sightings_recorded.emit(names, len(set(names) - before))
+            return names, len(set(names) - before)
+
+        recorded = self.guarded(record)
+        if recorded is not None:
+            self.sightings_recorded.emit(*recorded)
         self.watch()
 
     @pyqtSlot(str, str)
     def name_host(self, current: str, new: str) -> None:
-        try:
-            named = self._connect().name_host(current, new)
-        except AfpoolsError as error:
-            self.failed.emit(str(error))
-            return
-        self.host_named.emit(current, named.name)
+        named = self.guarded(lambda: self._connect().name_host(current, new))
+        if named is not None:
+            self.host_named.emit(current, named.name)
         self.watch()
 
     # -- edits --------------------------------------------------------------------------
@@ -161,13 +172,18 @@ class StoreWorker(Worker):
             for name in request.hosts_to_remember:
                 store.record_host(name, source="manual")
             step = apply_step(store, request.label, request.edits)
+        except StepPartlyAppliedError as error:
+            self.step_failed.emit(request, str(error), error.step)
+            self.watch()
+            return
         except AfpoolsError as error:
-            self.step_failed.emit(request, str(error))
+            self.step_failed.emit(request, str(error), None)
             self.watch()
             return
         except Exception as error:  # a bug must not take the board down with it
             log.exception("applying %s failed", request.label)
-            self.step_failed.emit(request, f"Unexpected error ({type(error).__name__}: {error}).")
+            unexpected = f"Unexpected error ({type(error).__name__}: {error})."
+            self.step_failed.emit(request, unexpected, None)
             return
         self.step_applied.emit(request, step)
         self.watch()

@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         c.history_changed.connect(self._update_undo_actions)
         c.busy_changed.connect(self._on_controller_busy_changed)
         c.pools_changed.connect(self._on_controller_pools_changed)
+        c.pool_renamed.connect(self._on_controller_pool_renamed)
         c.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
         c.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
         self.board.column_added.connect(self._on_board_column_added)
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
 
     def _on_controller_busy_changed(self, pending: int) -> None:
         self.saving_label.setText(f"saving {plural(pending, 'change')}…" if pending else "")
+        self._update_undo_actions()
 
     def _update_poll_label(self) -> None:
         since = self.controller.seconds_since_poll()
@@ -288,9 +290,9 @@ class MainWindow(QMainWindow):
         self.poll_label.setText(f"last poll {stamp}")
 
     def _update_undo_actions(self) -> None:
-        history = self.controller.history
-        self.undo_action.setEnabled(history.can_undo())
-        self.redo_action.setEnabled(history.can_redo())
+        history, idle = self.controller.history, not self.controller.pending
+        self.undo_action.setEnabled(history.can_undo() and idle)
+        self.redo_action.setEnabled(history.can_redo() and idle)
         self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
 
@@ -299,6 +301,14 @@ class MainWindow(QMainWindow):
         if self.current_pool is not None and self.current_pool not in self.board.columns:
             self.current_pool = None
         self._update_pool_actions()
+
+    def _on_controller_pool_renamed(self, old: str, new: str) -> None:
+        if old in self._collapsed:
+            self._collapsed.discard(old)
+            self._collapsed.add(new)
+            self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
+        if self.current_pool == old:
+            self.current_pool = new
 
     def _on_board_column_added(self, column: PoolColumn) -> None:
         self._wire_column(column)
@@ -378,6 +388,14 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        pending = self.controller.pending
+        if pending and not self.gestures.confirm(
+            "Changes still being saved",
+            f"{plural(pending, 'change is', 'changes are')} still being saved. Close anyway? "
+            "What has not reached the database yet is lost.",
+        ):
+            event.ignore()
+            return
         self._prefs.setValue("window/geometry", self.saveGeometry())
         self._prefs.setValue("columns/order", self.board.order())
         self._prefs.sync()

@@ -11,7 +11,7 @@ from pymongo.errors import ConfigurationError, PyMongoError
 
 from pools.embedded import EmbeddedServer
 from pools.errors import StoreUnavailableError
-from pools.settings import Settings
+from pools.settings import Settings, redact
 from pools.store import PoolStore
 
 
@@ -27,7 +27,9 @@ def mongo_client(uri: str, timeout: float) -> MongoClient[dict[str, Any]]:
             appname="afpools",
         )
     except (ConfigurationError, ValueError) as error:
-        raise StoreUnavailableError(f"The MongoDB URI {uri!r} is not valid: {error}.") from None
+        raise StoreUnavailableError(
+            f"The MongoDB URI {redact(uri)!r} is not valid: {redact(str(error))}."
+        ) from None
 
 
 @contextlib.contextmanager

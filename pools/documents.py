@@ -57,14 +57,22 @@ def legacy_addresses(doc: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+def _number(value: Any) -> float:
+    """Other tools write what they like (a date as text, say): read it as 0 rather than fail."""
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def pool_from_doc(doc: dict[str, Any]) -> Pool:
     return Pool(
         name=str(doc["name"]),
         hostnames=client_hostnames(doc),
         description=str(doc.get("description") or ""),
         color=str(doc.get("color") or ""),
-        revision=int(doc.get("revision") or 0),
-        updated_at=float(doc.get("updated_at") or 0.0),
+        revision=int(_number(doc.get("revision"))),
+        updated_at=_number(doc.get("updated_at")),
         updated_by=str(doc.get("updated_by") or ""),
     )
 
@@ -97,7 +105,7 @@ class Change:
     def from_doc(cls, doc: dict[str, Any]) -> Change:
         return cls(
             seq=int(doc.get("seq") or 0),
-            ts=float(doc.get("ts") or 0.0),
+            ts=_number(doc.get("ts")),
             user=str(doc.get("user") or ""),
             op=str(doc.get("op") or ""),
             pool=str(doc.get("pool") or ""),
@@ -140,8 +148,8 @@ class KnownHost:
             ip=str(doc.get("ip") or ""),
             mac=str(doc.get("mac") or ""),
             sources=tuple(doc.get("sources") or ()),
-            first_seen=float(doc.get("first_seen") or 0.0),
-            last_seen=float(doc.get("last_seen") or 0.0),
+            first_seen=_number(doc.get("first_seen")),
+            last_seen=_number(doc.get("last_seen")),
         )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pools.errors import NothingChangedError
+from pools.errors import AfpoolsError, NothingChangedError
 from pools.store import PoolStore
 
 Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor"]
@@ -95,10 +95,20 @@ def apply_edit(store: PoolStore, edit: Edit) -> tuple[Edit, Edit] | None:
         return None
 
 
+class StepPartlyAppliedError(AfpoolsError):
+    """A step failed midway and could not be taken back: ``step`` is the part that stands."""
+
+    def __init__(self, sentence: str, step: Step) -> None:
+        super().__init__(sentence)
+        self.step = step
+
+
 def apply_step(store: PoolStore, label: str, edits: Sequence[Edit]) -> Step | None:
     """Apply edits in order; a failure stops the step and takes back what it had done.
 
-    Returns None when no edit changed anything (nothing to undo).
+    Returns None when no edit changed anything (nothing to undo). If the taking back fails
+    too (the database went away in between), StepPartlyAppliedError carries what stands,
+    so that it can still be undone later: nothing is ever changed without a way back.
     """
     applied: list[Edit] = []
     inverse: list[Edit] = []
@@ -108,12 +118,17 @@ def apply_step(store: PoolStore, label: str, edits: Sequence[Edit]) -> Step | No
             if result is not None:
                 applied.append(result[0])
                 inverse.insert(0, result[1])
-    except Exception:
-        for undo in inverse:
+    except Exception as error:
+        for undone, undo in enumerate(inverse):
             try:
                 apply_edit(store, undo)
-            except Exception:  # the first error is the one to report
-                break
+            except Exception:
+                stands = Step(
+                    label, tuple(applied[: len(applied) - undone]), tuple(inverse[undone:])
+                )
+                raise StepPartlyAppliedError(
+                    f"{error} Part of it was saved; Undo takes that part back.", stands
+                ) from error
         raise
     if not applied:
         return None

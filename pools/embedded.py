@@ -2,8 +2,13 @@
 
 With no MongoDB configured, every copy of afpools on this machine shares one server whose
 data lives in the user's data folder. A lock file serialises start and stop; each running
-copy leaves a ticket (its pid) in ``users/``; the copy that leaves last stops the server.
+copy leaves a ticket (host and pid) in ``users/``; the copy that leaves last stops the server.
 A second copy therefore reuses the running server instead of opening the same files twice.
+
+The state file names the machine the server runs on: with a home folder shared over the
+network, a board on a second machine refuses clearly instead of opening the same SQLite
+files from there (sharing pools between machines is what a real MongoDB is for). A process
+is only ever stopped after checking that it is this folder's nx-27017.
 """
 
 from __future__ import annotations
@@ -23,22 +28,31 @@ from typing import Any
 
 from pools.errors import StoreUnavailableError
 
+HOST = socket.gethostname()
 START_TIMEOUT = 20.0  # nx-27017 needs about 0.6 s; a loaded CI machine, more
 STOP_TIMEOUT = 10.0
 
 
 def _pid_alive(pid: int) -> bool:
+    """True for a running process; a dead child of ours (a zombie) is reaped and counts dead."""
     if pid <= 0:
         return False
     if sys.platform.startswith("win"):
         return _windows_pid_alive(pid)
+    with contextlib.suppress(ChildProcessError, OSError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def _windows_pid_alive(pid: int) -> bool:
@@ -135,8 +149,8 @@ class EmbeddedServer:
         self._state_file = folder / "server.json"
         self._lock_file = folder / "server.lock"
         self._users = folder / "users"
-        # One ticket per object, named by pid: two servers objects in one process are two users.
-        self._ticket = self._users / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        # One ticket per object: two server objects in one process are two users.
+        self._ticket = self._users / f"{HOST}@{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.port: int | None = None
 
     @property
@@ -166,9 +180,10 @@ class EmbeddedServer:
             if self._live_users():
                 return
             state = self._read_state()
-            if state is not None:
-                self._stop(int(state["pid"]))
-            self._state_file.unlink(missing_ok=True)
+            if state is not None and state.get("host", HOST) == HOST:
+                if self._is_ours(int(state["pid"])):
+                    self._stop(int(state["pid"]))
+                self._state_file.unlink(missing_ok=True)
 
     def __enter__(self) -> str:
         return self.acquire()
@@ -193,15 +208,31 @@ class EmbeddedServer:
 
     def _running_state(self) -> dict[str, Any] | None:
         state = self._read_state()
-        if state and _pid_alive(state["pid"]) and _port_answers(state["port"]):
+        if state is None:
+            return None
+        host = state.get("host", HOST)
+        if host != HOST:
+            raise StoreUnavailableError(
+                f"The embedded database in {self.folder} is in use on {host}; set a MongoDB URI "
+                f"to share pools between machines, or remove {self._state_file} if no afpools "
+                f"runs on {host}."
+            )
+        if _pid_alive(state["pid"]) and _port_answers(state["port"]):
             return state
         return None
+
+    def _is_ours(self, pid: int) -> bool:
+        """True for this folder's nx-27017; a reused pid is somebody else's process."""
+        args = _command_line(pid)
+        if args is None:  # no /proc (Windows, macOS): trust the pid file nx-27017 keeps
+            return _pid_alive(pid) and (self.folder / "nx-27017.pid").is_file()
+        return str(self.folder / "db") in args
 
     def _live_users(self) -> list[int]:
         """Pids of copies still using the server; tickets of crashed copies are dropped."""
         alive: list[int] = []
-        for ticket in self._users.glob("*") if self._users.is_dir() else []:
-            head = ticket.name.split("-", 1)[0]
+        for ticket in self._users.glob(f"{HOST}@*") if self._users.is_dir() else []:
+            head = ticket.name.split("@", 1)[1].split("-", 1)[0]
             pid = int(head) if head.isdigit() else -1
             if _pid_alive(pid):
                 alive.append(pid)
@@ -231,7 +262,7 @@ class EmbeddedServer:
             )
         port = int(args[args.index("-p") + 1]) if "-p" in args else 0
         if port and _port_answers(port):
-            state = {"pid": pid, "port": port, "started_at": time.time()}
+            state = {"pid": pid, "port": port, "host": HOST, "started_at": time.time()}
             self._state_file.write_text(json.dumps(state), encoding="utf-8")
             return state
         self._stop(pid)
@@ -256,7 +287,7 @@ class EmbeddedServer:
                     start_new_session=True,  # outlives the copy that started it
                 )
             if self._wait_until_serving(process, port):
-                state = {"pid": process.pid, "port": port, "started_at": time.time()}
+                state = {"pid": process.pid, "port": port, "host": HOST, "started_at": time.time()}
                 self._state_file.write_text(json.dumps(state), encoding="utf-8")
                 return state
             self._stop(process.pid)

@@ -29,6 +29,9 @@ class KnownHostsMixin:
     def _bump(self) -> int:
         raise NotImplementedError
 
+    def _rename_member(self, old: str, new: str) -> None:
+        raise NotImplementedError
+
     @translate_errors
     def known_hosts(self) -> list[KnownHost]:
         return sorted(
@@ -85,6 +88,7 @@ class KnownHostsMixin:
                 if placeholder is not None:
                     sources.update(placeholder.get("sources") or ())
                     first_seen = float(placeholder.get("first_seen") or first_seen)
+                    self._rename_member(sighting.ip, name)
             fields: Document = {"ip": sighting.ip, "last_seen": sighting.seen_at}
             if mac:
                 fields["mac"] = mac
@@ -122,5 +126,6 @@ class KnownHostsMixin:
             upsert=True,
         )
         self._db.hosts.delete_one({"_id": doc["_id"]})
+        self._rename_member(str(doc["_id"]), new)
         self._bump()
         return KnownHost.from_doc(self._db.hosts.find_one({"_id": new}) or {"_id": new, **fields})

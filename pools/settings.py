@@ -10,6 +10,7 @@ import dataclasses
 import getpass
 import json
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -270,7 +271,8 @@ def _coerce(name: str, kind: Any, raw: Any, origin: str) -> Any:
         if kind is int:
             if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
                 raise ValueError(raw)
-            return int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+            number = int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+            return _checked_port(name, number, raw, origin) if name.endswith("_port") else number
         if kind is float:
             if isinstance(raw, bool):
                 raise ValueError(raw)
@@ -281,6 +283,24 @@ def _coerce(name: str, kind: Any, raw: Any, origin: str) -> Any:
     except (TypeError, ValueError):
         word = {bool: "true or false", int: "a whole number", float: "a number"}.get(kind, "text")
         raise SettingsError(f"{name} from {origin} must be {word}, not {raw!r}.") from None
+
+
+# Listening ports may be 0: the legacy listener is then off, the HTTP one takes a free port.
+PORTS_THAT_MAY_BE_ZERO = frozenset({"service_port", "service_legacy_port"})
+
+
+def _checked_port(name: str, number: int, raw: Any, origin: str) -> int:
+    low = 0 if name in PORTS_THAT_MAY_BE_ZERO else 1
+    if not low <= number <= 65535:
+        raise SettingsError(
+            f"{name} from {origin} must be a port number between {low} and 65535, not {raw!r}."
+        )
+    return number
+
+
+def redact(uri: str) -> str:
+    """A MongoDB URI fit for a screen: the password replaced by ***."""
+    return re.sub(r"(//[^/@:]+:)[^@/]*@", r"\1***@", uri)
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
@@ -337,8 +357,16 @@ def write_settings_file(changes: Mapping[str, Any], env: Mapping[str, str] | Non
     path = settings_file_path(env)
     current = read_settings_file(path)
     current.update(changes)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        # Owner only: the file may hold the service's write token or a MongoDB password.
+        descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(current, indent=2, sort_keys=True) + "\n")
+        tmp.replace(path)
+    except OSError as error:
+        raise SettingsError(
+            f"The settings file {path} cannot be written ({error.strerror})."
+        ) from None
     return path

@@ -296,6 +296,33 @@ class PoolStore(KnownHostsMixin):
         self._record("remove", pool.name, removed, None, None)
         return self.pool(pool.name), removed
 
+    def _rename_member(self, old: str, new: str) -> None:
+        """A machine kept under its IP got its name: the pools it was dragged into follow.
+
+        Add the new name, then remove the old (never neither), each in the history, so the
+        pool's mask names the render afserver knows instead of an address it never matches.
+        """
+        for doc in self._db.pools.find({"clients.hostname": old}, {"name": 1}):
+            pool = str(doc["name"])
+            self._db.pools.update_one(
+                {"name": pool},
+                {
+                    "$addToSet": {"clients": client_entry(new)},
+                    "$inc": {"revision": 1},
+                    "$set": self._stamp(),
+                },
+            )
+            self._record("add", pool, (new,), None, None)
+            self._db.pools.update_one(
+                {"name": pool},
+                {
+                    "$pull": {"clients": {"hostname": old}},
+                    "$inc": {"revision": 1},
+                    "$set": self._stamp(),
+                },
+            )
+            self._record("remove", pool, (old,), None, None)
+
     # -- history ------------------------------------------------------------------------
 
     def _bump(self) -> int:

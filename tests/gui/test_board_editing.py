@@ -26,7 +26,9 @@ def drag(
 ) -> bool:
     """What a mouse drag does, through the models' own mimeData/dropMimeData."""
     from_model = column(window, source).model
-    indexes = [from_model.index(from_model.row_of(h) or 0) for h in hosts]
+    rows = [from_model.row_of(h) for h in hosts]
+    assert None not in rows, f"not all of {hosts} are shown"
+    indexes = [from_model.index(row) for row in rows if row is not None]
     data = from_model.mimeData(indexes)
     to_model = column(window, target).model
     if not to_model.canDropMimeData(data, action, -1, 0, QModelIndex()):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,4 +54,29 @@ def test_database_down_banner_refused_edits_and_reconnection(
     qtbot.waitUntil(lambda: not window.store_banner.isVisible(), timeout=WAIT_MS)
     window.controller.add_to_pool(["gpu-01"], "gpu")
     wait_members(qtbot, window, "gpu", ["gpu-01"])
+    window.close()
+
+
+def test_the_embedded_database_is_started_again_when_it_dies(
+    qtbot: QtBot, tmp_path: Path, afserver: FakeAfserver
+) -> None:
+    settings = board_settings(
+        "", "afpools", afserver.port, data_dir=str(tmp_path), mongodb_timeout=1.0
+    )
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.controller.start()
+    qtbot.waitUntil(lambda: window.controller.store_ok is True, timeout=WAIT_MS)
+    first = json.loads((tmp_path / "server.json").read_text())
+    states: list[bool] = []
+    window.controller.store_state.connect(lambda ok, _sentence: states.append(ok))
+
+    os.kill(first["pid"], signal.SIGKILL)
+    qtbot.waitUntil(lambda: False in states and states[-1] is True, timeout=WAIT_MS)
+    window.controller.request("create pool gpu", [Edit("create", "gpu")])
+
+    wait_members(qtbot, window, "gpu", [])
+    assert not window.store_banner.isVisible()
+    assert json.loads((tmp_path / "server.json").read_text())["pid"] != first["pid"]
     window.close()

@@ -75,15 +75,20 @@ def test_an_edit_on_one_board_appears_on_the_other(
     qtbot.waitUntil(lambda: "comp" in second.board.columns, timeout=WAIT_MS)
 
 
-def test_an_edit_from_the_command_line_appears_on_the_board(
+def test_a_rename_from_the_command_line_keeps_the_column_in_its_place(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
+    board.board.columns["gpu"].set_collapsed(True)
+    order = board.board.order()
 
     seeded.rename("gpu", "gpu-a100")
 
-    qtbot.waitUntil(lambda: list(board.board.columns) == ["lighting", "gpu-a100"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "gpu-a100" in board.board.columns, timeout=WAIT_MS)
+    assert board.board.order() == [("gpu-a100" if n == "gpu" else n) for n in order]
+    assert board.board.columns["gpu-a100"].collapsed
     assert shown(board, "gpu-a100") == ["gpu-01"]
+    assert column(board, "gpu-a100").model.pool == "gpu-a100"
 
 
 def test_filter_narrows_every_column_by_name_ip_state_or_pool(

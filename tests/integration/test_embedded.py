@@ -12,6 +12,7 @@ import pytest
 
 from pools.connection import open_store
 from pools.embedded import EmbeddedServer, _pid_alive, _port_answers
+from pools.errors import StoreUnavailableError
 from pools.settings import load_settings
 
 pytestmark = pytest.mark.integration
@@ -125,3 +126,32 @@ def test_an_orphan_left_by_a_crashed_copy_is_adopted(tmp_path: Path) -> None:
 
     assert uri.endswith(f":{orphan['port']}/?directConnection=true")
     assert not _pid_alive(orphan["pid"])
+
+
+def test_a_reused_pid_is_never_killed(tmp_path: Path) -> None:
+    """nx-27017 died and its pid went to another program: leaving must not kill that one."""
+    server = EmbeddedServer(tmp_path)
+    server.acquire()
+    real = server_state(tmp_path)
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "server.json").write_text(
+            json.dumps({**real, "pid": bystander.pid}), encoding="utf-8"
+        )
+        server.release()
+
+        assert bystander.poll() is None  # still running
+    finally:
+        bystander.kill()
+        bystander.wait(timeout=10)
+        os.kill(real["pid"], 15)
+
+
+def test_a_server_of_another_machine_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    """A home folder shared over the network: the other machine's server is not ours."""
+    (tmp_path / "server.json").write_text(
+        json.dumps({"pid": 1, "port": 9, "host": "render-07"}), encoding="utf-8"
+    )
+
+    with pytest.raises(StoreUnavailableError, match="is in use on render-07; set a MongoDB URI"):
+        EmbeddedServer(tmp_path).acquire()

@@ -83,3 +83,25 @@ def test_naming_an_unknown_host_or_to_the_same_name_is_one_sentence(store: PoolS
     with pytest.raises(NothingChangedError):
         store.name_host("10.0.0.6", "10.0.0.6")
     assert list(hosts(store)) == ["10.0.0.6"]
+
+
+def test_pools_follow_a_machine_when_it_gets_its_name(store: PoolStore) -> None:
+    """Dragged into a pool while known only by its IP, it must not stay an IP in the mask."""
+    store.record_host("10.0.0.9", source="arp", ip="10.0.0.9", mac="02:00:00:00:00:09")
+    store.create("night")
+    store.add_hosts("night", ["10.0.0.9", "ws-anna"])
+
+    store.name_host("10.0.0.9", "ws-kim")
+
+    assert store.pool("night").hostnames == ("ws-anna", "ws-kim")
+    assert [c.op for c in store.history("night", limit=2)] == ["remove", "add"]
+
+
+def test_pools_follow_a_machine_when_a_later_scan_finds_its_name(store: PoolStore) -> None:
+    store.record_sightings([seen("10.0.0.7", "02:00:00:00:00:07")])
+    store.create("gpu")
+    store.add_hosts("gpu", ["10.0.0.7"])
+
+    store.record_sightings([seen("10.0.0.7", "02:00:00:00:00:07", "gpu-07", "arp", "dns")])
+
+    assert store.pool("gpu").hostnames == ("gpu-07",)

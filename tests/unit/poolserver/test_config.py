@@ -30,7 +30,7 @@ def test_the_defaults_make_a_plaintext_read_only_service() -> None:
         ({"service_legacy_port": 51080}, "must differ"),
         ({"service_tls_cert": "/nowhere/cert.pem"}, "both a certificate"),
         ({"service_tls_client_ca": "/nowhere/ca.pem"}, "need TLS"),
-        ({"service_port": 70000}, "between 1 and 65535"),
+        ({"service_port": 70000}, "and 65535, not 70000"),
         ({"service_max_connections": 0}, "service_max_connections"),
         ({"service_read_timeout": 0}, "service_read_timeout"),
     ],

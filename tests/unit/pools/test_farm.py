@@ -1,0 +1,101 @@
+"""The merged farm the board shows: one host per name, whatever told us about it."""
+
+from __future__ import annotations
+
+from pools.documents import KnownHost
+from pools.farm import Farm, HostFilter, diff_hosts, natural_key
+from pools.model import Host, HostState, Pool, RenderFlags
+
+
+def render(name: str, st: int = 1, **more: object) -> Host:
+    flags = RenderFlags(st)
+    return Host(
+        name,
+        state=HostState.from_flags(flags),
+        flags=flags,
+        sources=frozenset({"afserver"}),
+        **more,
+    )  # type: ignore[arg-type]
+
+
+def test_a_render_also_seen_by_a_scan_is_one_host_with_both_sources() -> None:
+    farm = Farm()
+    farm.apply_renders([render("rnd-01", ip="10.0.0.1")])
+    farm.apply_store(
+        [], [KnownHost("rnd-01", ip="10.0.0.99", mac="02:00:00:00:00:01", sources=("arp",))]
+    )
+
+    host = farm.hosts["rnd-01"]
+
+    assert host.state is HostState.ONLINE
+    assert host.ip == "10.0.0.1"  # afserver's address wins
+    assert host.mac == "02:00:00:00:00:01"
+    assert host.sources == {"afserver", "arp"}
+
+
+def test_machines_nobody_reports_are_still_on_the_board() -> None:
+    farm = Farm()
+    change = farm.apply_store(
+        [Pool("night", ("ws-off",))], [KnownHost("ws-scan", ip="10.0.0.7", sources=("arp",))]
+    )
+
+    assert change.hosts_added == {"ws-off", "ws-scan"}
+    assert change.pools_added == {"night"}
+    assert farm.hosts["ws-off"].state is HostState.UNKNOWN
+    assert farm.hosts["ws-off"].sources == {"pool"}
+    assert farm.hosts["ws-scan"].ip == "10.0.0.7"
+
+
+def test_a_render_that_leaves_afserver_stays_while_a_pool_holds_it() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("gpu", ("gpu-01",))], [])
+    farm.apply_renders([render("gpu-01"), render("rnd-01")])
+
+    change = farm.apply_renders([], removed={"gpu-01", "rnd-01"})
+
+    assert change.hosts_removed == {"rnd-01"}
+    assert change.hosts_changed == {"gpu-01"}
+    assert farm.hosts["gpu-01"].state is HostState.UNKNOWN
+
+
+def test_the_filter_needs_every_word_and_matches_name_ip_state_and_pool() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("lighting", ("rnd-01",))], [])
+    farm.apply_renders([render("rnd-01", 9, ip="10.0.0.1"), render("rnd-02", ip="10.0.0.2")])
+
+    def shown(text: str, state: str = "all") -> list[str]:
+        farm.set_filter(HostFilter(text, state))
+        return [n for n in sorted(farm.hosts) if farm.visible(n)]
+
+    assert shown("") == ["rnd-01", "rnd-02"]
+    assert shown("LIGHTING") == ["rnd-01"]
+    assert shown("busy rnd") == ["rnd-01"]
+    assert shown("10.0.0.2") == ["rnd-02"]
+    assert shown("rnd", "offline") == []
+    assert shown("", "busy") == ["rnd-01"]
+
+
+def test_visibility_follows_a_state_change_under_an_active_filter() -> None:
+    farm = Farm()
+    farm.apply_renders([render("rnd-01")])
+    farm.set_filter(HostFilter("", "busy"))
+    assert not farm.visible("rnd-01")
+
+    farm.apply_renders([render("rnd-01", 9)])
+
+    assert farm.visible("rnd-01")
+
+
+def test_hosts_sort_the_way_an_admin_counts() -> None:
+    names = ["rnd-10", "rnd-2", "RND-3", "gpu-1"]
+
+    assert sorted(names, key=natural_key) == ["gpu-1", "rnd-2", "RND-3", "rnd-10"]
+
+
+def test_a_heartbeat_alone_is_not_a_change() -> None:
+    before = {"rnd-01": Host("rnd-01", time_update=1)}
+
+    changed, removed = diff_hosts(before, [Host("rnd-01", time_update=2), Host("rnd-02")])
+
+    assert [h.name for h in changed] == ["rnd-02"]
+    assert removed == set()
