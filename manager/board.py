@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QColor
-from PyQt5.QtWidgets import QHBoxLayout, QLayout, QScrollArea, QWidget
+from PyQt5.QtWidgets import QHBoxLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from manager import theme
 from manager.column import PoolColumn
@@ -40,6 +40,13 @@ class Board(QWidget):
         self.row.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.row.setContentsMargins(4, 6, 6, 6)
         self.row.setSpacing(6)
+        self.no_pools = QLabel(
+            "No pools yet.\n\nNew pool… (Ctrl+N) creates one; then drag machines\n"
+            "from the Farm column into it. Ctrl+drag copies, Del removes."
+        )
+        self.no_pools.setObjectName("NoPools")
+        self.no_pools.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.row.addWidget(self.no_pools, 1)
         self.row.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.container)
@@ -76,6 +83,7 @@ class Board(QWidget):
         self.columns[name] = column
         self._order.append(name)
         self.row.insertWidget(len(self._order) - 1, column)
+        self.no_pools.hide()
         self.column_added.emit(column)
         return column
 
@@ -86,6 +94,7 @@ class Board(QWidget):
         self._order.remove(name)
         self.row.removeWidget(column)
         column.hide()
+        self.no_pools.setVisible(not self.columns)
         column.deleteLater()
         column.model.deleteLater()
 

@@ -74,6 +74,32 @@ class HostListView(QListView):
         rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
         return [model.name_at(r) for r in rows]
 
+    def empty_hint(self) -> str:
+        """What an empty column says, so that a first start is not a blank wall."""
+        model = self.host_model()
+        if model.member_count():
+            return "No host matches the filter."
+        if model.pool is not None:
+            return "Drag machines here from the Farm, or use Add hosts by name…"
+        return (
+            "No machines yet. Scan network… finds machines on the LAN; "
+            "Add hosts by name… takes machines that are off."
+        )
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor("#7d878f"))
+            area = self.viewport().rect().adjusted(12, 24, -12, -12)
+            painter.drawText(
+                area,
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                self.empty_hint(),
+            )
+
     def focusInEvent(self, event: QFocusEvent | None) -> None:
         super().focusInEvent(event)
         self.focused.emit()

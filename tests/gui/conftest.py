@@ -50,7 +50,8 @@ def make_board(
     windows: list[MainWindow] = []
 
     def make(*, wait: bool = True, **more: Any) -> MainWindow:
-        settings = board_settings(nx_server, database_name, afserver.port, **more)
+        port = more.pop("afserver_port", afserver.port)
+        settings = board_settings(nx_server, database_name, port, **more)
         window = MainWindow(settings)
         window.gestures.confirm = lambda _title, _question: True
         qtbot.addWidget(window)

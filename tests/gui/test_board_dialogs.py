@@ -141,3 +141,11 @@ def test_column_order_collapse_and_geometry_are_remembered(
     assert second.board.order() == ["lighting", "gpu"]
     assert second.board.columns["gpu"].collapsed
     assert (second.width(), second.height()) == (1111, 777)
+
+
+def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactory) -> None:
+    window = make_board(afserver_port=9)  # nothing answers there: an empty farm
+
+    assert window.board.no_pools.isVisible()
+    assert "New pool… (Ctrl+N)" in window.board.no_pools.text()
+    assert window.board.farm_column.view.empty_hint().startswith("No machines yet.")
