@@ -79,6 +79,8 @@ class Farm:
         self._sort_key: dict[str, tuple[tuple[int, int | str], ...]] = {}
         self.filter = HostFilter()
         self._shown: set[str] | None = None  # None: no filter, everything shows
+        self._render_folds: dict[str, str] = {}  # casefolded name -> afserver's spelling
+        self._known_folds: dict[str, str] = {}
         self.waking: set[str] = set()  # sent Wake-on-LAN, not up yet
 
     # -- reading ------------------------------------------------------------------------
@@ -140,9 +142,11 @@ class Farm:
         touched: set[str] = set()
         for host in changed:
             self._renders[host.name] = host
+            self._render_folds[host.name.casefold()] = host.name
             touched.add(host.name)
         for name in removed:
             if self._renders.pop(name, None) is not None:
+                self._render_folds.pop(name.casefold(), None)
                 touched.add(name)
         return self._remerge(touched)
 
@@ -168,6 +172,7 @@ class Farm:
         }
         old_members = self._member_of
         self.pools, self._known = new_pools, new_known
+        self._known_folds = {n.casefold(): n for n in new_known}
         self._member_of = memberships(new_pools.values())
         touched |= {
             n
@@ -180,9 +185,26 @@ class Farm:
         return change
 
     def _remerge(self, names: set[str]) -> FarmChange:
+        names = names | self._spellings(names)
         change = self._merge_names(names)
         self._refilter(names)
         return change
+
+    def _spellings(self, names: Iterable[str]) -> set[str]:
+        """Other spellings of the same machine: afrender may say RENDER-01 where a scan says
+        render-01. A scan's sighting then joins the render instead of being a second card."""
+        found: set[str] = set()
+        for name in names:
+            fold = name.casefold()
+            found |= {n for n in (self._render_folds.get(fold), self._known_folds.get(fold)) if n}
+        return found
+
+    def _known_for_render(self, render: str) -> KnownHost | None:
+        known = self._known.get(render)
+        if known is None:
+            alias = self._known_folds.get(render.casefold())
+            known = self._known.get(alias) if alias else None
+        return known
 
     def _merge_names(self, names: set[str]) -> FarmChange:
         change = FarmChange()
@@ -205,7 +227,10 @@ class Farm:
 
     def _merged(self, name: str) -> Host | None:
         render = self._renders.get(name)
-        known = self._known.get(name)
+        known = self._known_for_render(name) if render is not None else self._known.get(name)
+        joins_render = name.casefold() in self._render_folds
+        if render is None and known is not None and joins_render and name not in self._member_of:
+            return None  # shown on the render's card, under afserver's spelling
         if render is not None:
             if known is None:
                 return render

@@ -149,3 +149,18 @@ def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactor
     assert window.board.no_pools.isVisible()
     assert "New pool… (Ctrl+N)" in window.board.no_pools.text()
     assert window.board.farm_column.view.empty_hint().startswith("No machines yet.")
+
+
+def test_the_pool_service_settings_open_from_the_file_menu(
+    qtbot: QtBot, board: MainWindow
+) -> None:
+    seen: list[str] = []
+
+    def close(dialog: QDialog) -> None:
+        seen.append(type(dialog).__name__)
+        dialog.reject()
+
+    answer_dialog(close)
+    board.service_action.trigger()
+
+    assert seen == ["ServiceDialog"]

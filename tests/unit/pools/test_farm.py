@@ -99,3 +99,25 @@ def test_a_heartbeat_alone_is_not_a_change() -> None:
 
     assert [h.name for h in changed] == ["rnd-02"]
     assert removed == set()
+
+
+def test_a_scan_spelling_the_name_in_lower_case_joins_the_render() -> None:
+    farm = Farm()
+    farm.apply_renders([render("RENDER-01", ip="10.0.0.1")])
+
+    farm.apply_store([], [KnownHost("render-01", mac="02:00:00:00:00:01", sources=("arp",))])
+
+    assert list(farm.hosts) == ["RENDER-01"]
+    assert farm.hosts["RENDER-01"].mac == "02:00:00:00:00:01"
+
+
+def test_the_scanned_spelling_comes_back_when_the_render_leaves() -> None:
+    farm = Farm()
+    farm.apply_renders([render("RENDER-01")])
+    farm.apply_store([], [KnownHost("render-01", ip="10.0.0.1", sources=("arp",))])
+
+    change = farm.apply_renders([], removed={"RENDER-01"})
+
+    assert change.hosts_removed == {"RENDER-01"}
+    assert change.hosts_added == {"render-01"}
+    assert farm.hosts["render-01"].state is HostState.UNKNOWN
