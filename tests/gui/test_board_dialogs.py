@@ -164,3 +164,14 @@ def test_the_pool_service_settings_open_from_the_file_menu(
     board.service_action.trigger()
 
     assert seen == ["ServiceDialog"]
+
+
+def test_hovering_a_pool_header_previews_its_mask(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
+
+    tip = board.controller.mask_preview("lighting")
+
+    assert "2 hosts" in tip
+    assert "<code>rnd-a0[12]</code>" in tip
