@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from cli.app import EXIT_OK, json_flag
+from pools.errors import AfpoolsError
 from pools.settings import Settings
 
 DESCRIPTION = """\
@@ -51,6 +52,13 @@ def _port(text: str) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.configure and args.gui:
+        from manager.app import display_problem
+
+        if display_problem():  # Qt would abort the whole process without a screen
+            raise AfpoolsError(
+                "There is no display to open the set-up dialog on: run it in a desktop "
+                "session or set DISPLAY, or leave out --gui to answer questions here."
+            )
         from manager.service_dialog import run_dialog
 
         return run_dialog(settings)

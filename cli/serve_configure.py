@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli.app import EXIT_OK, EXIT_USER_ERROR
-from pools.errors import AfpoolsError
+from pools.errors import AfpoolsError, SettingsError
 from pools.service_config import (
     DEFAULT_LEGACY_PORT,
     ServiceDraft,
@@ -62,13 +62,11 @@ def _questions(draft: ServiceDraft, ask: Ask, say: Callable[[str], None]) -> Ser
         )
     cert, key, client_ca = draft.tls_cert, draft.tls_key, draft.tls_client_ca
     if _yes(ask, "Use TLS on both ports?", draft.tls):
+        made = None
         if _yes(ask, "Create a new self-signed certificate?", not draft.tls):
-            names = _text(ask, "Host names or addresses it is for, comma-separated", _this_host())
-            cert_path, key_path = create_self_signed(
-                default_tls_folder(), [n.strip() for n in names.split(",")]
-            )
-            cert, key = str(cert_path), str(key_path)
-            say(f"  Wrote {cert_path} and {key_path}; clients use the certificate as CA file.")
+            made = _new_certificate(ask, say)
+        if made is not None:
+            cert, key = made
         else:
             cert = _path(ask, "Certificate file (PEM)", cert)
             key = _path(ask, "Key file (PEM)", key)
@@ -97,6 +95,18 @@ def _questions(draft: ServiceDraft, ask: Ask, say: Callable[[str], None]) -> Ser
         writes=writes,
         write_token=token,
     )
+
+
+def _new_certificate(ask: Ask, say: Callable[[str], None]) -> tuple[str, str] | None:
+    """New files (existing ones stay as they are); None when they cannot be made."""
+    names = _text(ask, "Host names or addresses it is for, comma-separated", _this_host())
+    try:
+        cert, key = create_self_signed(default_tls_folder(), [n.strip() for n in names.split(",")])
+    except SettingsError as error:
+        say(f"  ! {error}")
+        return None
+    say(f"  Wrote {cert} and {key}; clients use the certificate as CA file.")
+    return str(cert), str(key)
 
 
 def _summary(draft: ServiceDraft, say: Callable[[str], None]) -> None:

@@ -58,6 +58,9 @@ __all__ = [
 DEFAULT_PORT = 51080
 DEFAULT_TIMEOUT = 5.0
 CGRU_URL_KEY = "afpools_service_url"
+_PY2 = sys.version_info[0] < 3
+# What OpenSSL says when the other side answers a ClientHello in plaintext.
+_NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "HTTP_REQUEST", "RECORD_LAYER")
 _CERT_ERRORS = (ssl.SSLError, getattr(ssl, "CertificateError", ssl.SSLError))
 
 
@@ -72,6 +75,15 @@ class PoolServiceError(Exception):
 
     def __str__(self):
         # type: () -> str
+        if _PY2 and not isinstance(self.message, bytes):  # str is bytes on 2.7
+            return self.message.encode("utf-8")  # type: ignore[return-value]
+        return self.message
+
+    def __unicode__(self):
+        # type: () -> Any
+        """``unicode(error)`` on Python 2.7: the sentence, non-ASCII names and all."""
+        if isinstance(self.message, bytes):
+            return self.message.decode("utf-8", "replace")
         return self.message
 
 
@@ -219,12 +231,33 @@ class PoolServiceClient(object):
         # type: (Any) -> httplib.HTTPConnection
         if parts.scheme == "http":
             return httplib.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
-        context = ssl.create_default_context(cafile=self.ca_file)
-        if self.cert_file:
-            context.load_cert_chain(self.cert_file, self.key_file)
         return httplib.HTTPSConnection(
-            parts.hostname, parts.port, timeout=self.timeout, context=context
+            parts.hostname, parts.port, timeout=self.timeout, context=self._tls_context()
         )
+
+    def _tls_context(self):
+        # type: () -> ssl.SSLContext
+        """The https context; a CA or certificate file that is missing or wrong is named."""
+        files = [("CA file", self.ca_file), ("client certificate", self.cert_file)]
+        files.append(("client key", self.key_file))
+        for label, path in files:
+            if path and not os.path.isfile(path):
+                raise PoolServiceError("The %s %s does not exist." % (label, path))
+        try:
+            context = ssl.create_default_context(cafile=self.ca_file)
+        except (ssl.SSLError, IOError, OSError) as error:
+            raise PoolServiceError(
+                "The CA file %s cannot be used (%s)." % (self.ca_file, _reason(error))
+            )
+        if self.cert_file:
+            try:
+                context.load_cert_chain(self.cert_file, self.key_file)
+            except (ssl.SSLError, IOError, OSError) as error:
+                raise PoolServiceError(
+                    "The client certificate %s cannot be used (%s)."
+                    % (self.cert_file, _reason(error))
+                )
+        return context
 
     def _get(self, path, query=None, allow_unavailable=False):
         # type: (str, Optional[Sequence[Tuple[str, str]]], bool) -> Any
@@ -242,6 +275,10 @@ class PoolServiceClient(object):
         except socket.timeout:
             raise PoolServiceError("%s did not answer within %g s." % (where, self.timeout))
         except _CERT_ERRORS as error:
+            if _speaks_plaintext(error):
+                raise PoolServiceError(
+                    "%s does not speak TLS on that port; use an http:// address." % where
+                )
             raise PoolServiceError(
                 "%s failed the TLS check (%s); set AFPOOLS_SERVICE_CA to its CA or certificate "
                 "file." % (where, _reason(error))
@@ -276,6 +313,12 @@ def _utf8(text):
         encoded = text.encode("utf-8")  # type: bytes
         return encoded
     return bytes(text)
+
+
+def _speaks_plaintext(error):
+    # type: (BaseException) -> bool
+    reason = str(getattr(error, "reason", "") or error).upper().replace(" ", "_")
+    return any(word in reason for word in _NOT_TLS_REASONS)
 
 
 def _reason(error):

@@ -44,6 +44,11 @@ def _log_uncaught(
     log.error("".join(traceback.format_exception(kind, error, tb)))
 
 
+def install_excepthook() -> None:
+    """Log an exception raised in a Qt slot instead of letting PyQt abort the process."""
+    sys.excepthook = _log_uncaught
+
+
 def _close_windows(*_: object) -> None:
     """Close like the window's close button: workers stop, the embedded server is released."""
     from PyQt5.QtWidgets import QApplication
@@ -60,7 +65,7 @@ def run_board(settings: Settings) -> int:
     from manager.theme import apply_theme, enable_high_dpi
     from manager.window import MainWindow
 
-    sys.excepthook = _log_uncaught
+    install_excepthook()
     signal.signal(signal.SIGINT, _close_windows)
     signal.signal(signal.SIGTERM, _close_windows)  # logout or kill: still release nx-27017
     enable_high_dpi()

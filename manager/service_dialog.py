@@ -146,16 +146,16 @@ class ServiceDialog(QDialog):
             write_token=self.token_edit.text().strip(),
         )
 
-    def problems(self) -> list[str]:
+    def problems(self, *, resolve: bool = True) -> list[str]:
         draft = self.draft()
-        found = draft.problems()
+        found = draft.problems(resolve=resolve)
         if self.tls_group.isChecked() and not draft.tls:
             found.insert(0, "Choose a certificate and its key, or create a self-signed one.")
         return found
 
     def _on_field_changed(self) -> None:
         self.legacy_spin.setEnabled(self.legacy_check.isChecked())
-        found = self.problems()
+        found = self.problems(resolve=False)  # on every keystroke: no DNS until Save
         self.problem_label.setText(found[0] if found else "")
         save = self.buttons.button(QDialogButtonBox.Save)
         if save is not None:
@@ -208,6 +208,9 @@ def _with_browse(edit: QLineEdit, parent: QWidget) -> QHBoxLayout:
 
 def run_dialog(settings: Settings) -> int:
     """Show the dialog on its own (the Keeper entry); 0 when saved, 1 when cancelled."""
+    from manager.app import install_excepthook
+
+    install_excepthook()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     dialog = ServiceDialog(settings)
     dialog.exec_()

@@ -21,10 +21,29 @@ def client_entry(hostname: str) -> dict[str, str]:
     return {"hostname": hostname, "engine": "", "ip": "", "port": ""}
 
 
+def _clients(doc: dict[str, Any]) -> list[Any]:
+    """The ``clients`` array; anything else there (``5``, a string, by hand) is no members."""
+    clients = doc.get("clients")
+    return clients if isinstance(clients, list) else []
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A stored list of names; anything but a list reads as none, non-strings are skipped."""
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def has_name(doc: dict[str, Any]) -> bool:
+    """Only a document with a name is a pool; one without cannot be listed or addressed."""
+    name = doc.get("name")
+    return isinstance(name, str) and bool(name.strip())
+
+
 def client_hostnames(doc: dict[str, Any]) -> tuple[str, ...]:
     """Hostnames of a pool document, each once, in stored order (2019 data may repeat)."""
     names: dict[str, None] = {}
-    for entry in doc.get("clients") or []:
+    for entry in _clients(doc):
         name = entry.get("hostname") if isinstance(entry, dict) else None
         if isinstance(name, str) and name:
             names.setdefault(name, None)
@@ -51,7 +70,7 @@ def needs_normalizing(doc: dict[str, Any]) -> bool:
 def legacy_addresses(doc: dict[str, Any]) -> dict[str, str]:
     """IPs the 2019 tool stored inside pools; kept in ``hosts`` when normalising."""
     found: dict[str, str] = {}
-    for entry in doc.get("clients") or []:
+    for entry in _clients(doc):
         if isinstance(entry, dict) and entry.get("hostname") and entry.get("ip"):
             found.setdefault(str(entry["hostname"]), str(entry["ip"]))
     return found
@@ -109,7 +128,7 @@ class Change:
             user=str(doc.get("user") or ""),
             op=str(doc.get("op") or ""),
             pool=str(doc.get("pool") or ""),
-            hosts=tuple(doc.get("hosts") or ()),
+            hosts=_strings(doc.get("hosts")),
             before=doc.get("before"),
             after=doc.get("after"),
             client=str(doc.get("client") or ""),
@@ -147,7 +166,7 @@ class KnownHost:
             name=str(doc["_id"]),
             ip=str(doc.get("ip") or ""),
             mac=str(doc.get("mac") or ""),
-            sources=tuple(doc.get("sources") or ()),
+            sources=_strings(doc.get("sources")),
             first_seen=_number(doc.get("first_seen")),
             last_seen=_number(doc.get("last_seen")),
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import os
 import secrets
+import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -56,11 +58,21 @@ class ServiceDraft:
     def with_changes(self, **changes: Any) -> ServiceDraft:
         return replace(self, **changes)
 
-    def problems(self) -> list[str]:
-        """Every reason the draft cannot be saved, one sentence each; empty means fine."""
+    def problems(self, *, resolve: bool = True) -> list[str]:
+        """Every reason the draft cannot be saved, one sentence each; empty means fine.
+
+        ``resolve=False`` skips looking the listening address up (a name may need DNS):
+        the dialog checks on every keystroke, and resolves only when saving.
+        """
         found: list[str] = []
-        if not self.host.strip():
+        host = self.host.strip()
+        if not host:
             found.append("The listening address cannot be empty; 0.0.0.0 means every interface.")
+        elif resolve and not _resolvable(host):
+            found.append(
+                f"The listening address '{host}' cannot be resolved; use one of this "
+                "machine's addresses or names, or 0.0.0.0 for every interface."
+            )
         found += _port_problems("HTTP port", self.port, allow_off=False)
         found += _port_problems("2019 protocol port", self.legacy_port, allow_off=True)
         if self.legacy_port and self.legacy_port == self.port:
@@ -81,14 +93,18 @@ class ServiceDraft:
         return found
 
     def changes(self) -> dict[str, Any]:
-        """The settings-file entries this draft stands for."""
+        """The settings-file entries this draft stands for.
+
+        TLS files are saved as absolute paths: the service is often started elsewhere (by
+        systemd, from /), where a path relative to the admin's folder means nothing.
+        """
         return {
             "service_host": self.host.strip(),
             "service_port": self.port,
             "service_legacy_port": self.legacy_port,
-            "service_tls_cert": self.tls_cert,
-            "service_tls_key": self.tls_key,
-            "service_tls_client_ca": self.tls_client_ca,
+            "service_tls_cert": _absolute(self.tls_cert),
+            "service_tls_key": _absolute(self.tls_key),
+            "service_tls_client_ca": _absolute(self.tls_client_ca),
             "service_writes": self.writes,
             "service_write_token": self.write_token,
         }
@@ -99,6 +115,24 @@ class ServiceDraft:
         if found:
             raise SettingsError(found[0])
         return write_settings_file(self.changes(), env)
+
+
+def _absolute(path: str) -> str:
+    return str(Path(path).expanduser().resolve()) if path.strip() else ""
+
+
+def _resolvable(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return False
+    return True
 
 
 def _port_problems(label: str, port: int, *, allow_off: bool) -> list[str]:
@@ -118,6 +152,7 @@ def server_tls_context(cert: str, key: str, client_ca: str = "") -> ssl.SSLConte
     """The service's TLS context; with ``client_ca``, clients must show a certificate."""
     if not cert or not key:
         raise SettingsError("TLS needs both a certificate file and its key file.")
+    cert, key, client_ca = (str(Path(p).expanduser()) if p else "" for p in (cert, key, client_ca))
     for label, path in (("certificate", cert), ("key", key), ("client CA", client_ca)):
         if path and not Path(path).is_file():
             raise SettingsError(f"The TLS {label} file {path} does not exist.")
@@ -156,27 +191,24 @@ def create_self_signed(
 
     Clients trust it by using the certificate file itself as their CA file. RSA 2048 keeps
     the Pythons inside render plugins (2.7 with an old OpenSSL, in Natron) able to talk to
-    it; the key file is readable by its owner only.
+    it; the key file is readable by its owner only. The files get new names (the time they
+    were made): a certificate that plugins trust is never overwritten, and the settings
+    point at the new one only when the admin saves them.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    names = [n.strip() for n in hostnames if n.strip()]
+    names = list(dict.fromkeys(n.strip() for n in hostnames if n.strip()))
     if not names:
         raise SettingsError("A certificate needs at least one host name or address.")
+    alternative = [_alternative_name(name) for name in names]
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0][:64])])
     now = datetime.datetime.now(datetime.UTC)
-    alternative: list[x509.GeneralName] = []
-    for name in dict.fromkeys(names):
-        try:
-            alternative.append(x509.IPAddress(ipaddress.ip_address(name)))
-        except ValueError:
-            alternative.append(x509.DNSName(name))
     public = key.public_key()
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(subject)
@@ -203,17 +235,68 @@ def create_self_signed(
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
-        .sign(key, hashes.SHA256())
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = folder / "service-cert.pem", folder / "service-key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    try:
+        certificate = builder.sign(key, hashes.SHA256())
+    except ValueError as error:
+        raise SettingsError(f"The certificate cannot be made ({_reason(error)}).") from None
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     )
-    key_path.touch(mode=0o600, exist_ok=True)
-    key_path.chmod(0o600)
-    key_path.write_bytes(key_bytes)
-    return cert_path, key_path
+    cert_bytes = certificate.public_bytes(serialization.Encoding.PEM)
+    try:
+        return _write_new_pair(folder, cert_bytes, key_bytes)
+    except OSError as error:
+        raise SettingsError(
+            f"The certificate cannot be written to {folder} ({_reason(error)})."
+        ) from None
+
+
+def _alternative_name(name: str) -> Any:
+    """An IP address or a DNS name for the certificate; a name must be in its ASCII form."""
+    from cryptography import x509
+
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        pass
+    try:
+        return x509.DNSName(name)
+    except ValueError:
+        pass
+    try:
+        ascii_form = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_form = ""
+    hint = f": write it as {ascii_form}" if ascii_form and ascii_form != name else ""
+    raise SettingsError(f"The host name '{name}' cannot go into a certificate{hint}.")
+
+
+def _write_new_pair(folder: Path, cert_bytes: bytes, key_bytes: bytes) -> tuple[Path, Path]:
+    """Write both files under names no file has yet; nothing that exists is touched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1, 1000):
+        suffix = stamp if attempt == 1 else f"{stamp}-{attempt}"
+        cert_path = folder / f"service-cert-{suffix}.pem"
+        key_path = folder / f"service-key-{suffix}.pem"
+        try:
+            _create(key_path, key_bytes, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            _create(cert_path, cert_bytes, 0o644)
+        except FileExistsError:
+            key_path.unlink()
+            continue
+        return cert_path, key_path
+    raise FileExistsError(f"too many certificates made at {stamp}")
+
+
+def _create(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` (never replace it) with ``mode`` from the start, and write ``data``."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

@@ -22,6 +22,7 @@ from pools.documents import (
     Change,
     client_entry,
     client_hostnames,
+    has_name,
     legacy_addresses,
     needs_normalizing,
     pool_from_doc,
@@ -95,8 +96,12 @@ class PoolStore(KnownHostsMixin):
 
     @translate_errors
     def pools(self) -> list[Pool]:
-        """Every pool, sorted by name as an admin reads them (case-insensitive)."""
-        docs = [self._normalized(doc) for doc in self._db.pools.find({})]
+        """Every pool, sorted by name as an admin reads them (case-insensitive).
+
+        A document without a name (written by hand, say) is no pool and is left out, so it
+        cannot hide the others.
+        """
+        docs = [self._normalized(doc) for doc in self._db.pools.find({}) if has_name(doc)]
         return sorted(
             (pool_from_doc(doc) for doc in docs), key=lambda p: (p.name.casefold(), p.name)
         )
@@ -180,7 +185,7 @@ class PoolStore(KnownHostsMixin):
     def _refuse_case_twin(self, name: str, *, allow: str = "") -> None:
         """'Lighting' next to 'lighting' is a mistake waiting to happen in every submitter."""
         for doc in self._db.pools.find({}, {"name": 1}):
-            other = str(doc["name"])
+            other = str(doc.get("name", ""))
             if other != allow and other.casefold() == name.casefold():
                 raise PoolExistsError(f"A pool named '{other}' already exists.")
 
@@ -303,6 +308,8 @@ class PoolStore(KnownHostsMixin):
         pool's mask names the render afserver knows instead of an address it never matches.
         """
         for doc in self._db.pools.find({"clients.hostname": old}, {"name": 1}):
+            if not has_name(doc):
+                continue
             pool = str(doc["name"])
             self._db.pools.update_one(
                 {"name": pool},

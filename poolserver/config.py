@@ -34,8 +34,9 @@ class ServiceConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> ServiceConfig:
         draft = ServiceDraft.from_settings(settings)
-        # Port 0 asks the system for a free port: tests and benchmarks use it.
-        problems = draft.with_changes(port=draft.port or 1).problems()
+        # Port 0 asks the system for a free port: tests and benchmarks use it. The address
+        # is resolved when its ports open, and an error there names the port.
+        problems = draft.with_changes(port=draft.port or 1).problems(resolve=False)
         if problems:
             hint = " Run 'main.py serve --configure' to fix it."
             raise SettingsError(problems[0] + hint)

@@ -94,7 +94,11 @@ async def _checked(request: web.Request, handler: Handler, limits: Limits) -> we
     head = len(request.raw_path) + sum(len(k) + len(v) + 4 for k, v in request.raw_headers)
     if head > limits.max_header_bytes:
         return _closing(
-            json_error(431, f"Request headers can have at most {limits.max_header_bytes} bytes.")
+            json_error(
+                431,
+                f"The request line and headers can have at most {limits.max_header_bytes} "
+                "bytes together.",
+            )
         )
     length = request.content_length
     if length is not None and length > limits.max_body_bytes:

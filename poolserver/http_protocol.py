@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
 
 from poolserver.connections import ConnectionRegistry
@@ -22,6 +24,7 @@ from poolserver.snapshot import to_json
 
 log = logging.getLogger(LOGGER_NAME)
 JSON_TYPE = "application/json"
+REQUEST_LINE = re.compile(rb"[A-Z]+ [^ :]")
 
 _BUSY_BODY = to_json({"error": "The pool service is at its connection limit; try again shortly."})
 BUSY_RESPONSE = (
@@ -87,7 +90,10 @@ class ServiceRequestHandler(RequestHandler):
         if request.writer.output_size > 0:
             raise ConnectionError("the response was already under way when the error came")
         peer = request.remote or "?"
-        if status >= 500:
+        if isinstance(exc, LineTooLong):
+            status, sentence = _too_long(exc)
+            log.warning("Request from %s refused: %s", peer, sentence)
+        elif status >= 500:
             log.error("Request from %s failed", peer, exc_info=exc)
             sentence = "The pool service failed to answer this request; its log says why."
         else:
@@ -97,6 +103,20 @@ class ServiceRequestHandler(RequestHandler):
         response = json_error(status, sentence)
         response.force_close()
         return response
+
+
+def _too_long(exc: LineTooLong) -> tuple[int, str]:
+    """414 for a request line past the limit, 431 for a header line.
+
+    aiohttp's C parser reports the URL alone (``/v1/...``), its Python parser the whole
+    line (``GET /v1/... HTTP/1.1``); a header is reported as its name or value.
+    """
+    reported = exc.args[0] if exc.args else b""
+    line = bytes(reported) if isinstance(reported, bytes | bytearray) else b""
+    limit = exc.args[1] if len(exc.args) > 1 else "so many"
+    if line.startswith((b"/", b"*", b"http:", b"https:")) or REQUEST_LINE.match(line):
+        return 414, f"The request line can have at most {limit} bytes."
+    return 431, f"A request header line can have at most {limit} bytes."
 
 
 class AccessLogger(AbstractAccessLogger):

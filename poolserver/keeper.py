@@ -11,8 +11,8 @@ back, the next poll picks it up.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -28,6 +28,10 @@ from poolserver.store_link import StoreLink
 
 T = TypeVar("T")
 log = logging.getLogger("afpools.poolserver")
+STORE_UNKNOWN = "?"
+STORE_OK = "ok"
+STORE_DOWN = "unreachable"
+STORE_FAILING = "error"  # reachable, but what it holds could not be read
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,10 @@ class SnapshotKeeper:
         self._renders: tuple[Host, ...] = ()
         self._afserver_state = AFSERVER_OFF if self._afserver is None else AFSERVER_DOWN
         self._afserver_error = ""
+        self._afserver_fault = False  # the last poll failed in a way nobody foresaw
         self.current: Current | None = None
         self.store_error = ""
-        self._store_seen = False
+        self._store_state = STORE_UNKNOWN
 
     async def start(self) -> None:
         """Load once (so the service opens its ports with pools to answer), then keep up."""
@@ -78,28 +83,34 @@ class SnapshotKeeper:
             )
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        """Cancel the loops; one that ended with an error is logged, never raised here."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+        for task in tasks:
+            try:
                 await task
-        self._tasks.clear()
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                log.exception("The %s task had ended with an error.", task.get_name())
 
     async def refresh_now(self) -> None:
         """Load the store now (after a write), so the writer's next read sees its change."""
         await self._refresh_store(force=True)
 
     def health(self) -> dict[str, Any]:
+        """What /v1/health says: "degraded" when the store fails or a loop hit an error."""
         current = self.current
         if current is None:
             status = "unavailable"
-        elif self.store_error:
+        elif self.store_error or self._afserver_fault:
             status = "degraded"
         else:
             status = "ok"
         answer: dict[str, Any] = {
             "status": status,
-            "store": "unreachable" if self.store_error else ("ok" if self._store_seen else "?"),
+            "store": self._store_state,
             "store_address": self._link.description,
             "afserver": self._afserver_state,
             "revision": current.snapshot.revision if current else None,
@@ -120,37 +131,46 @@ class SnapshotKeeper:
             await asyncio.sleep(self._refresh_interval)
 
     async def _refresh_store(self, *, force: bool) -> None:
-        loop = asyncio.get_running_loop()
+        """Load if the store changed; any failure is recorded for health, never raised."""
         async with self._lock:
             try:
-                fresh = loop.time() - self._loaded_at < self._full_reload_interval
-                if not force and self._data is not None and fresh:
-                    revision = await self._in_thread(self._link.revision)
-                    if revision == self._data.revision:
-                        self._store_reached()
-                        return
-                data = await self._in_thread(self._link.load)
+                await self._load(force=force)
             except AfpoolsError as error:
-                self._store_failed(str(error))
+                self._store_failed(str(error), STORE_DOWN)
+            except Exception as error:  # a document or a bug we did not foresee
+                sentence = (
+                    f"The pools in {self._link.description} cannot be read "
+                    f"({_describe(error)}); the service log has the details."
+                )
+                self._store_failed(sentence, STORE_FAILING, error)
+
+    async def _load(self, *, force: bool) -> None:
+        loop = asyncio.get_running_loop()
+        fresh = loop.time() - self._loaded_at < self._full_reload_interval
+        if not force and self._data is not None and fresh:
+            revision = await self._in_thread(self._link.revision)
+            if revision == self._data.revision:
+                self._store_reached()
                 return
-            self._store_reached()
-            self._loaded_at = loop.time()
-            if data == self._data and self.current is not None:
-                return
-            self._data = data
-            await self._rebuild()
+        data = await self._in_thread(self._link.load)
+        if data != self._data or self.current is None:
+            await self._rebuild(data)
+        self._loaded_at = loop.time()
+        self._store_reached()
 
     def _store_reached(self) -> None:
         if self.store_error:
-            log.warning("The pool store is reachable again (%s).", self._link.description)
+            log.warning("The pool store is readable again (%s).", self._link.description)
         self.store_error = ""
-        self._store_seen = True
+        self._store_state = STORE_OK
 
-    def _store_failed(self, sentence: str) -> None:
+    def _store_failed(self, sentence: str, state: str, error: Exception | None = None) -> None:
         if sentence != self.store_error:
             kept = " Answers come from the last snapshot." if self.current else ""
-            log.error("%s%s", sentence, kept)
+            log.error("%s%s", sentence, kept, exc_info=error)
         self.store_error = sentence
+        self._store_state = state
+        self._loaded_at = -math.inf  # the next poll loads everything, not just the revision
 
     # -- afserver -------------------------------------------------------------------------
 
@@ -159,28 +179,66 @@ class SnapshotKeeper:
         assert client is not None
         while True:
             try:
-                renders = await self._in_thread(client.renders)
-                hosts, state, error = tuple(hosts_from_renders(renders)), AFSERVER_OK, ""
-            except (AfpoolsError, OSError) as failure:
-                hosts, state, error = self._renders, AFSERVER_DOWN, str(failure)
-            if error and error != self._afserver_error:
-                log.warning("%s Host states are unknown until it answers.", error)
-            elif not error and self._afserver_error:
-                log.warning("afserver at %s answers again.", client.address)
-            self._afserver_error = error
-            if (hosts, state) != (self._renders, self._afserver_state):
-                async with self._lock:
-                    self._renders, self._afserver_state = hosts, state
-                    if self._data is not None:
-                        await self._rebuild()
+                await self._poll_afserver(client)
+            except Exception as error:  # a reply or a bug we did not foresee: keep polling
+                self._afserver_failed(client, error)
+                try:
+                    await self._use_renders(self._renders, AFSERVER_DOWN)
+                except Exception:  # the snapshot cannot be built: the store loop says why
+                    log.debug("No snapshot without afserver's states either.", exc_info=True)
             await asyncio.sleep(self._afserver_interval)
+
+    async def _poll_afserver(self, client: AfserverClient) -> None:
+        try:
+            renders = await self._in_thread(client.renders)
+        except (AfpoolsError, OSError) as failure:
+            if str(failure) != self._afserver_error:
+                log.warning("%s Host states are unknown until it answers.", failure)
+            self._afserver_error, self._afserver_fault = str(failure), False
+            await self._use_renders(self._renders, AFSERVER_DOWN)
+            return
+        hosts = tuple(hosts_from_renders(renders))
+        if self._afserver_error:
+            log.warning("afserver at %s answers again.", client.address)
+        self._afserver_error, self._afserver_fault = "", False
+        await self._use_renders(hosts, AFSERVER_OK)
+
+    def _afserver_failed(self, client: AfserverClient, error: Exception) -> None:
+        sentence = (
+            f"afserver's renders at {client.address} cannot be used "
+            f"({_describe(error)}); the service log has the details."
+        )
+        if sentence != self._afserver_error:
+            log.error("%s Host states are unknown.", sentence, exc_info=error)
+        self._afserver_error, self._afserver_fault = sentence, True
+
+    async def _use_renders(self, hosts: tuple[Host, ...], state: str) -> None:
+        if (hosts, state) == (self._renders, self._afserver_state):
+            return
+        async with self._lock:
+            if self._data is not None:
+                await self._rebuild(self._data, hosts, state)
+            self._renders, self._afserver_state = hosts, state
 
     # -- building -------------------------------------------------------------------------
 
-    async def _rebuild(self) -> None:
-        assert self._data is not None
-        snapshot = await self._in_thread(Snapshot, self._data, self._renders, self._afserver_state)
+    async def _rebuild(
+        self,
+        data: StoreData,
+        renders: tuple[Host, ...] | None = None,
+        afserver: str | None = None,
+    ) -> None:
+        """Build the snapshot in a thread; ``current`` changes only when it is complete."""
+        renders = self._renders if renders is None else renders
+        afserver = self._afserver_state if afserver is None else afserver
+        snapshot = await self._in_thread(Snapshot, data, renders, afserver)
         self.current = Current(snapshot, MaskBook(snapshot))
+        self._data = data
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().rstrip(".")
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

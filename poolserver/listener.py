@@ -29,6 +29,7 @@ class ServiceStartError(AfpoolsError):
 ProtocolFactory = Callable[[], asyncio.BaseProtocol]
 TLS_HANDSHAKE = 0x16
 ACCEPTS_PER_WAKEUP = 64
+HANDSHAKE_TIMEOUT = 5.0  # at most, from accept to a finished handshake (real ones take ms)
 
 
 class Listener:
@@ -56,7 +57,14 @@ class PlainListener(Listener):
 
 
 class TlsListener(Listener):
-    """Accepts, sniffs the first byte, then lets asyncio run the TLS handshake."""
+    """Accepts, sniffs the first byte, then lets asyncio run the TLS handshake.
+
+    A connection is *pending* until its handshake is done; then the protocol's own
+    registry counts it. A pending connection has half the read timeout (at most
+    ``HANDSHAKE_TIMEOUT``) from the accept to finish its handshake, and at ``pending_limit``
+    the oldest one is closed to make room, so clients that connect and say nothing (or start
+    a handshake and stall) only ever push each other out.
+    """
 
     def __init__(
         self,
@@ -76,11 +84,11 @@ class TlsListener(Listener):
         self._factory = factory
         self._context = context
         self._refusal = refusal
-        self._timeout = timeout
-        self._pending_limit = pending_limit
+        self._handshake_timeout = min(timeout / 2, HANDSHAKE_TIMEOUT)
+        self._pending_limit = max(1, pending_limit)
         self._loop = asyncio.get_running_loop()
-        self._waiting: dict[socket.socket, asyncio.TimerHandle] = {}
-        self._handshakes: set[asyncio.Task[None]] = set()
+        self._pending: dict[socket.socket, _Pending] = {}  # oldest first
+        self.evicted = 0
         self._loop.add_reader(sock.fileno(), self._on_acceptable)
 
     def _on_acceptable(self) -> None:
@@ -93,38 +101,59 @@ class TlsListener(Listener):
                 log.error("Port %d cannot accept a connection now: %s.", self.port, error)
                 return
             conn.setblocking(False)
-            if len(self._waiting) + len(self._handshakes) >= self._pending_limit:
-                conn.close()
-                continue
+            while len(self._pending) >= self._pending_limit:
+                self._evict_oldest()
             with contextlib.suppress(OSError):
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._waiting[conn] = self._loop.call_later(self._timeout, self._give_up, conn)
+            deadline = self._loop.time() + self._handshake_timeout
+            timer = self._loop.call_at(deadline, self._give_up, conn)
+            self._pending[conn] = _Pending(deadline, timer)
             self._loop.add_reader(conn.fileno(), self._on_first_bytes, conn)
 
+    def _evict_oldest(self) -> None:
+        conn = next(iter(self._pending))
+        self.evicted += 1
+        self._drop(conn, self._pending.pop(conn))
+
+    def _drop(self, conn: socket.socket, pending: _Pending) -> asyncio.Task[None] | None:
+        """Close a pending connection; a handshake task closes it itself and is returned."""
+        if pending.handshake is not None:
+            pending.handshake.cancel()
+            # A task cancelled before its first step never runs its own clean-up.
+            pending.handshake.add_done_callback(lambda _task: conn.close())
+            return pending.handshake
+        pending.timer.cancel()
+        self._loop.remove_reader(conn.fileno())
+        conn.close()
+        return None
+
     def _give_up(self, conn: socket.socket) -> None:
-        if self._waiting.pop(conn, None) is not None:
-            self._loop.remove_reader(conn.fileno())
-            conn.close()
+        pending = self._pending.get(conn)
+        if pending is not None and pending.handshake is None:
+            del self._pending[conn]
+            self._drop(conn, pending)
 
     def _on_first_bytes(self, conn: socket.socket) -> None:
-        timer = self._waiting.pop(conn, None)
-        if timer is None:
+        pending = self._pending.get(conn)
+        if pending is None or pending.handshake is not None:
             return
-        timer.cancel()
+        pending.timer.cancel()
         self._loop.remove_reader(conn.fileno())
         try:
             first = conn.recv(1, socket.MSG_PEEK)
         except OSError:
-            conn.close()
+            first = b""
+        if first and first[0] == TLS_HANDSHAKE:
+            remaining = max(0.001, pending.deadline - self._loop.time())
+            pending.handshake = self._loop.create_task(
+                self._handshake(conn, _peer(conn), remaining)
+            )  # the connection keeps its place in the queue
             return
-        if not first:
-            conn.close()
-        elif first[0] == TLS_HANDSHAKE:
-            task = self._loop.create_task(self._handshake(conn, _peer(conn)))
-            self._handshakes.add(task)
-            task.add_done_callback(self._handshakes.discard)
-        else:
+        del self._pending[conn]
+        if first:
             self._refuse_plaintext(conn)
+        else:
+            conn.close()
 
     def _refuse_plaintext(self, conn: socket.socket) -> None:
         peer = _peer(conn)
@@ -135,28 +164,42 @@ class TlsListener(Listener):
             conn.shutdown(socket.SHUT_WR)
         conn.close()
 
-    async def _handshake(self, conn: socket.socket, peer: str) -> None:
+    async def _handshake(self, conn: socket.socket, peer: str, timeout: float) -> None:
         try:
             await self._loop.connect_accepted_socket(
-                self._factory, sock=conn, ssl=self._context, ssl_handshake_timeout=self._timeout
+                self._factory, sock=conn, ssl=self._context, ssl_handshake_timeout=timeout
             )
         except (OSError, ssl.SSLError, TimeoutError) as error:
             log.warning("TLS handshake with %s failed: %s.", peer, _reason(error))
             conn.close()
+        except asyncio.CancelledError:
+            conn.close()
+            raise
+        finally:
+            pending = self._pending.get(conn)
+            if pending is not None and pending.handshake is asyncio.current_task():
+                del self._pending[conn]
 
     async def close(self) -> None:
         self._loop.remove_reader(self._sock.fileno())
         self._sock.close()
-        for conn, timer in list(self._waiting.items()):
-            timer.cancel()
-            self._loop.remove_reader(conn.fileno())
-            conn.close()
-        self._waiting.clear()
-        for task in list(self._handshakes):
-            task.cancel()
-        for task in list(self._handshakes):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        pending, self._pending = self._pending, {}
+        handshakes = [self._drop(conn, waiting) for conn, waiting in pending.items()]
+        for task in handshakes:
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+class _Pending:
+    """A connection before its handshake: its deadline, then its timer or handshake task."""
+
+    __slots__ = ("deadline", "handshake", "timer")
+
+    def __init__(self, deadline: float, timer: asyncio.TimerHandle) -> None:
+        self.deadline = deadline
+        self.timer = timer
+        self.handshake: asyncio.Task[None] | None = None
 
 
 def _peer(conn: socket.socket) -> str:
@@ -193,6 +236,10 @@ async def open_listener(
             return PlainListener(name, host, server)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.create_server((host, port), family=family, backlog=backlog)
+    except (socket.gaierror, UnicodeError):  # gaierror's errno is resolver's, not the OS's
+        raise ServiceStartError(
+            f"The {name} port cannot be opened: the address '{host}' cannot be resolved."
+        ) from None
     except OSError as error:
         reason = (os.strerror(error.errno) if error.errno else str(error)).rstrip(".").lower()
         raise ServiceStartError(

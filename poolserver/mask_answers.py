@@ -22,8 +22,8 @@ from pools.masks import (
     MATCH_NOTHING,
     REGEX,
     MaskError,
+    combine,
     exclude_mask,
-    pool_job_masks,
     user_mask_regex,
 )
 from poolserver.snapshot import AFSERVER_OK, Resource, Snapshot, resource
@@ -111,14 +111,11 @@ class MaskBook:
             "revision": snapshot.revision,
         }
         if query.kind == INCLUDE:
-            masks = pool_job_masks(
-                pool.hostnames,
-                query.user_mask or None,
-                query.user_exclude or None,
-                query.user_type,
-            )
-            answer["mask"] = masks.hosts_mask
-            answer["hosts_mask_exclude"] = masks.hosts_mask_exclude
+            # pools.masks.pool_job_masks, with the pool's regex the snapshot already built
+            mine = user_mask_regex(query.user_mask or None, query.user_type)
+            answer["mask"] = combine(mine, snapshot.include_masks[pool.name])
+            exclude = user_mask_regex(query.user_exclude or None, query.user_type)
+            answer["hosts_mask_exclude"] = exclude or ""
         else:
             outside = self._excludes.get(pool.name)
             if outside is None:

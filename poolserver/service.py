@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -29,10 +30,12 @@ from poolserver.http_writes import WriteGate, add_write_routes
 from poolserver.keeper import SnapshotKeeper
 from poolserver.legacy import LegacyContext, LegacyProtocol, error_header
 from poolserver.listener import Listener, open_listener
+from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import Snapshot, to_json
 from poolserver.store_link import StoreLink
 
 STORE_THREADS = 4
+log = logging.getLogger(LOGGER_NAME)
 
 
 def _https_refusal() -> bytes:
@@ -113,8 +116,8 @@ class PoolService:
             "access_log_class": AccessLogger,
             "access_log": access_logger() if config.access_log else None,
             "keepalive_timeout": config.read_timeout,  # also bounds the wait for a request
-            "max_line_size": min(8190, config.max_header_bytes),
-            "max_field_size": min(8190, config.max_header_bytes),
+            "max_line_size": config.max_header_bytes,  # a long user_mask, %-encoded
+            "max_field_size": config.max_header_bytes,
             "max_headers": 64,
             "lingering_time": 2.0,
         }
@@ -171,21 +174,48 @@ class PoolService:
         return current.snapshot if current else None
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        """Close everything, in order; a step that fails does not keep the next from running.
+
+        Each step runs as if in a ``try/finally`` of the ones before it: the executor, the
+        MongoDB client and the embedded nx-27017 are released whatever happened earlier,
+        and the first failure is raised once everything is closed.
+        """
+        await _every_step(
+            self._stop_sweeper,
+            self._close_listeners,
+            self.legacy_connections.close_all,
+            self._stop_keeper,
+            self._cleanup_runner,
+            self.http_connections.close_all,
+            self._shut_executor,
+            self._close_link,
+        )
+
+    async def _stop_sweeper(self) -> None:
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-        for listener in self.listeners:
-            await listener.close()
-        self.legacy_connections.close_all()
+                await sweeper
+
+    async def _close_listeners(self) -> None:
+        await _every_step(*(listener.close for listener in self.listeners))
+
+    async def _stop_keeper(self) -> None:
         if self.keeper is not None:
             await self.keeper.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
-        self.http_connections.close_all()
-        if self._executor is not None:
-            executor, self._executor = self._executor, None
+
+    async def _cleanup_runner(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def _shut_executor(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
             await asyncio.to_thread(executor.shutdown, True)
+
+    async def _close_link(self) -> None:
         await asyncio.to_thread(self.link.close)
 
     def endpoints(self) -> list[tuple[str, str]]:
@@ -203,6 +233,23 @@ class PoolService:
         shown.append(("store", self.link.description))
         shown.append(("writes", "on (bearer token)" if self.config.writes else "off"))
         return shown
+
+
+async def _every_step(*steps: Callable[[], Awaitable[None] | None]) -> None:
+    """Run every step, each in the ``finally`` of the ones before; raise the first failure."""
+    failure: Exception | None = None
+    for step in steps:
+        try:
+            done = step()
+            if done is not None:
+                await done
+        except Exception as error:
+            if failure is None:
+                failure = error
+            else:
+                log.error("Stopping the pool service also failed: %s", error, exc_info=error)
+    if failure is not None:
+        raise failure
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

@@ -49,13 +49,20 @@ class StoreLink:
             self.description = f"MongoDB at {self._store.address}"
 
     def close(self) -> None:
-        if self._client is not None:
-            with contextlib.suppress(PyMongoError):
-                self._client.close()
-            self._client = None
-        if self._embedded is not None:
-            self._embedded.release()
-            self._embedded = None
+        """Close the client, then release the embedded server even if closing failed."""
+        client, self._client = self._client, None
+        embedded, self._embedded = self._embedded, None
+        try:
+            if client is not None:
+                with contextlib.suppress(PyMongoError):
+                    client.close()
+        finally:
+            if embedded is not None:
+                embedded.release()
+
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
 
     @property
     def store(self) -> PoolStore:

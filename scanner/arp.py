@@ -139,6 +139,11 @@ class ArpSweep:
             self._read_until(sock, time.monotonic() + BATCH_GAP)
 
     def _read_until(self, sock: L2Socket, deadline: float) -> None:
+        """Read replies until ``deadline`` or a cancel, also while frames keep coming.
+
+        An ARP storm (a loop, a flooding device) can keep the socket readable for ever: the
+        deadline and the cancel flag are looked at between frames, not only between waits.
+        """
         raw: socket.socket = sock.ins
         while not self._cancel.is_set():
             remaining = deadline - time.monotonic()
@@ -147,6 +152,8 @@ class ArpSweep:
             readable, _, _ = select.select([raw], [], [], min(POLL, remaining))
             while readable:
                 self._receive(sock)
+                if self._cancel.is_set() or time.monotonic() >= deadline:
+                    return
                 readable, _, _ = select.select([raw], [], [], 0)
 
     def _receive(self, sock: L2Socket) -> None:

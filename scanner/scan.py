@@ -212,22 +212,29 @@ class NetworkScan:
 
     def _sweep_thread(self, target: SweepTarget, *, use_arp: bool) -> threading.Thread:
         def sweep() -> None:
+            counted = _Counted(self._probed)
             if use_arp:
                 try:
                     ArpSweep(
                         target,
                         found=lambda ip, mac, seen: self._found(ip, mac, ARP, seen),
-                        probed=self._probed,
+                        probed=counted.report,
                         cancel=self._stop,
                         wait=self.options.arp_wait,
                     ).run()
                     return
                 except RawSocketDeniedError:
                     self._put("warning", NO_PRIVILEGES)
+                except OSError as error:  # the link went down, a driver refused a frame...
+                    reason = (error.strerror or str(error)).rstrip(".").lower()
+                    self._put(
+                        "warning",
+                        f"The ARP sweep of {target.describe()} failed ({reason}), so {FALLBACK}",
+                    )
             TcpProbe(
                 target,
                 found=self._found,
-                probed=self._probed,
+                probed=counted.again,
                 cancel=self._stop,
                 timeout=self.options.tcp_timeout,
             ).run()
@@ -258,6 +265,24 @@ class NetworkScan:
                 self._put("warning", f"{what} failed: {detail}.")
 
         return threading.Thread(target=guarded, name=name, daemon=True)
+
+
+class _Counted:
+    """Progress of one range: what the TCP probe redoes after a failed sweep counts once."""
+
+    def __init__(self, probed: Callable[[int], None]) -> None:
+        self._probed = probed
+        self._credit = 0  # addresses the sweep reported before it failed
+
+    def report(self, count: int) -> None:
+        self._credit += count
+        self._probed(count)
+
+    def again(self, count: int) -> None:
+        repeated = min(self._credit, count)
+        self._credit -= repeated
+        if count > repeated:
+            self._probed(count - repeated)
 
 
 def run_scan(

@@ -151,9 +151,7 @@ def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactor
     assert window.board.farm_column.view.empty_hint().startswith("No machines yet.")
 
 
-def test_the_pool_service_settings_open_from_the_file_menu(
-    qtbot: QtBot, board: MainWindow
-) -> None:
+def test_the_pool_service_settings_open_from_the_file_menu(qtbot: QtBot, board: MainWindow) -> None:
     seen: list[str] = []
 
     def close(dialog: QDialog) -> None:

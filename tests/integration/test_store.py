@@ -256,3 +256,21 @@ def test_2019_documents_are_read_and_normalised_once(
     assert [c["hostname"] for c in stored["clients"]] == ["rnd-01", "rnd-02", "rnd-03"]
     assert all(list(c) == ["hostname", "engine", "ip", "port"] for c in stored["clients"])
     assert known == {"rnd-01": "10.0.0.1"}
+
+
+def test_documents_written_by_hand_in_odd_shapes_hide_no_other_pool(
+    mongo: MongoClient[dict[str, Any]], store: PoolStore, database_name: str
+) -> None:
+    """``clients`` that is no list counts as no members; a pool without a name is skipped."""
+    store.create("good", hosts=["rnd-01"])
+    database = mongo[database_name]
+    database.pools.insert_many([{"name": "bad", "clients": 5}, {"clients": [], "note": "?"}])
+    database.hosts.insert_one({"_id": "ws-odd", "ip": "10.0.0.9", "sources": 5})
+
+    pools = {pool.name: pool.hostnames for pool in store.pools()}
+    known = {host.name: host.sources for host in store.known_hosts()}
+
+    assert pools == {"bad": (), "good": ("rnd-01",)}
+    assert known == {"ws-odd": ()}
+    store.add_hosts("bad", ["rnd-02"])
+    assert store.pool("bad").hostnames == ("rnd-02",)

@@ -7,12 +7,13 @@ body follow it, whether both came in one read or in many.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +138,32 @@ def legacy_exchange(
     rest = received[header_bytes:]
     size = int(header.get("size", 0))
     return LegacyAnswer(header, rest[:size], reads, rest[size:])
+
+
+@contextlib.contextmanager
+def idle_clients(port: int, count: int, opening: bytes) -> Iterator[list[socket.socket]]:
+    """``count`` connections that send the start of a request, then nothing."""
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(opening)
+            sockets.append(sock)
+        yield sockets
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """True once the server has closed this connection (whatever it said before)."""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return True
+    except ConnectionResetError:
+        return True
 
 
 ServiceFactory = Callable[..., "BackgroundService"]

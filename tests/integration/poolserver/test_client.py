@@ -96,6 +96,18 @@ def test_tls_with_a_ca_file(
     assert "AFPOOLS_SERVICE_CA" in str(untrusted.value)
 
 
+def test_https_to_a_plaintext_port_says_the_service_does_not_speak_tls_there(
+    service: BackgroundService, tmp_path: Path
+) -> None:
+    cert, _key = create_self_signed(tmp_path, ["localhost"])
+    with pytest.raises(client.PoolServiceError) as caught:
+        client.list_pools(url=url(service, "https"), ca_file=str(cert))
+    assert str(caught.value) == (
+        f"The pool service at {url(service, 'https')} does not speak TLS on that port; "
+        "use an http:// address."
+    )
+
+
 PY27_SCRIPT = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -112,6 +124,17 @@ try:
     client.pool_mask("nope", **options)
 except client.PoolServiceError as error:
     out["error"] = str(error)
+try:
+    client.pool_mask(u"\\u00e9clairage", **options)
+except client.PoolServiceError as error:
+    out["str"] = str(error).decode("utf-8")  # what print(error) writes
+    out["unicode"] = unicode(error)
+    out["formatted"] = u"%s" % error
+if options["url"].startswith("http://"):
+    try:
+        client.list_pools(url="https://" + options["url"][len("http://"):])
+    except client.PoolServiceError as error:
+        out["https_to_http"] = str(error)
 print(json.dumps(out))
 """
 
@@ -144,3 +167,7 @@ def test_the_client_works_under_python_27(
     assert matches(out["job"]["hosts_mask"], "rnd-a03")
     assert not matches(out["job"]["hosts_mask"], "rnd-a01")
     assert out["error"] == "There is no pool named 'nope'."
+    missing = "There is no pool named 'éclairage'."
+    assert (out["str"], out["unicode"], out["formatted"]) == (missing, missing, missing)
+    if not tls:
+        assert "does not speak TLS on that port" in out["https_to_http"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import urllib.parse
 from urllib.parse import quote
 
 import pytest
@@ -192,9 +193,35 @@ def test_headers_over_the_limit_are_refused_with_json(service: BackgroundService
     reply = call(service.http_port, "/v1/pools", headers=headers)
     assert reply.status == 431
     assert "16384 bytes" in reply.json()["error"]
-    one_long = call(service.http_port, "/v1/pools", headers={"X-Long": "z" * 9000})
-    assert one_long.status == 400
-    assert one_long.json()["error"].startswith("The request is not valid HTTP/1.1")
+    within = call(service.http_port, "/v1/pools", headers={"X-Long": "z" * 9000})
+    assert within.status == 200  # 9,000 bytes are within service_max_header_bytes
+    one_long = call(service.http_port, "/v1/pools", headers={"X-Long": "z" * 20_000})
+    assert one_long.status == 431
+    assert one_long.json() == {"error": "A request header line can have at most 16384 bytes."}
+
+
+def test_a_long_percent_encoded_mask_question_is_answered(service: BackgroundService) -> None:
+    """A job's own regex masks, 2,000 characters each, more than double when %-encoded."""
+    user_mask = "|".join(f"(?:[r][n][d][-][a][0][{1 + n % 2}])" for n in range(75))
+    user_exclude = user_mask.replace("[a]", "[b]")
+    query = urllib.parse.urlencode(
+        {"user_mask": user_mask, "user_mask_type": "regex", "user_exclude": user_exclude},
+        quote_via=urllib.parse.quote,
+    )
+    path = f"/v1/pools/lighting/mask?{query}"
+    assert 8190 < len(path) < 16384
+    reply = call(service.http_port, path)
+    assert reply.status == 200, reply.body
+    assert matches(reply.json()["mask"], "rnd-a02")
+    assert not matches(reply.json()["mask"], "rnd-a03")
+    assert reply.json()["hosts_mask_exclude"] == user_exclude
+
+
+def test_a_request_line_over_the_limit_is_414_with_a_sentence(service: BackgroundService) -> None:
+    reply = call(service.http_port, "/v1/pools/lighting/mask?user_mask=" + "%28" * 6000)
+    assert reply.status == 414
+    assert reply.json() == {"error": "The request line can have at most 16384 bytes."}
+    assert call(service.http_port, "/v1/health").status == 200
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

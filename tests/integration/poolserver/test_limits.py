@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import resource
 import socket
-from collections.abc import Iterator
 
 import pytest
 
 from pools.store import PoolStore
 from poolserver.service import BackgroundService
-from tests.support.poolservice import ServiceFactory, call, legacy_exchange, wait_until
+from tests.support.poolservice import (
+    ServiceFactory,
+    call,
+    closed_by_server,
+    idle_clients,
+    legacy_exchange,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -27,32 +32,6 @@ def enough_file_descriptors() -> None:
         if hard != resource.RLIM_INFINITY and hard < wanted:
             pytest.skip(f"needs {wanted} open files, the limit is {hard}")
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-
-
-@contextlib.contextmanager
-def idle_clients(port: int, count: int, opening: bytes) -> Iterator[list[socket.socket]]:
-    """``count`` connections that send the start of a request, then nothing."""
-    sockets: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-            sock.sendall(opening)
-            sockets.append(sock)
-        yield sockets
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def closed_by_server(sock: socket.socket) -> bool:
-    """True once the server has closed this connection (whatever it said before)."""
-    try:
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return True
-    except ConnectionResetError:
-        return True
 
 
 def test_hundreds_of_slowloris_clients_do_not_block_a_normal_one(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pools.service_config import create_self_signed
 from pools.settings import settings_file_path
 from pools.store import PoolStore
 from tests.support.poolservice import call
@@ -185,3 +186,88 @@ def test_configure_keeps_current_values_on_enter_and_explains_problems(
     assert same_ports.returncode == 1
     assert "The HTTP port and the 2019 protocol port must differ." in same_ports.stdout
     assert "Nothing was saved." in same_ports.stdout
+
+
+def test_an_address_that_cannot_be_resolved_is_one_sentence(serve_env: dict[str, str]) -> None:
+    # glibc refuses a name with spaces itself: no DNS query leaves the machine.
+    done = subprocess.run(
+        [*SERVE, "--host", "no such host", "--port", "0", "--legacy-port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "The HTTP port cannot be opened: the address 'no such host' cannot be resolved."
+    )
+
+
+def test_the_set_up_dialog_without_a_display_is_one_sentence() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [*SERVE, "--configure", "--gui"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        "There is no display to open the set-up dialog on: run it in a desktop session or "
+        "set DISPLAY, or leave out --gui to answer questions here."
+    )
+    assert not settings_file_path().exists()
+
+
+def test_configure_keeps_the_certificate_plugins_trust_when_not_saved(
+    fresh_environment: Path,
+) -> None:
+    first = configure(["", "", "n", "y", "y", "localhost", "-", "n", "y"])
+    assert first.returncode == 0, first.stdout + first.stderr
+    saved = json.loads(settings_file_path().read_text(encoding="utf-8"))
+    trusted = Path(saved["service_tls_cert"]).read_bytes()
+    again = configure(["", "", "n", "y", "y", "localhost", "-", "n", "n"])  # new one, not saved
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Nothing was saved." in again.stdout
+    assert json.loads(settings_file_path().read_text(encoding="utf-8")) == saved
+    assert Path(saved["service_tls_cert"]).read_bytes() == trusted
+
+
+def test_configure_saves_typed_relative_paths_as_absolute(
+    fresh_environment: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    create_self_signed(work / "tls", ["localhost"])
+    cert = next((work / "tls").glob("service-cert-*.pem")).relative_to(work)
+    key = next((work / "tls").glob("service-key-*.pem")).relative_to(work)
+    done = subprocess.run(
+        [*SERVE, "--configure"],
+        input="\n".join(["", "", "n", "y", "n", str(cert), str(key), "-", "n", "y"]) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=work,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    saved = json.loads(settings_file_path().read_text(encoding="utf-8"))
+    assert saved["service_tls_cert"] == str(work / cert)
+    assert saved["service_tls_key"] == str(work / key)
+
+
+def test_configure_asks_for_files_when_a_name_cannot_go_into_a_certificate(
+    fresh_environment: Path,
+) -> None:
+    done = configure(["", "", "n", "y", "y", "rendü-01", "", "", "-", "n", "n"])
+    assert "  ! The host name 'rendü-01' cannot go into a certificate" in done.stdout
+    assert "Certificate file (PEM)" in done.stdout  # existing files are asked for instead
+    assert done.returncode == 0
+    assert "Nothing was saved." in done.stdout

@@ -17,9 +17,18 @@ import trustme
 from pools.service_config import create_self_signed
 from pools.store import PoolStore
 from poolserver.service import BackgroundService
-from tests.support.poolservice import ServiceFactory, call, legacy_exchange
+from tests.support.poolservice import (
+    ServiceFactory,
+    call,
+    closed_by_server,
+    idle_clients,
+    legacy_exchange,
+)
 
 pytestmark = pytest.mark.integration
+
+# The start of a TLS record announcing a 512-byte ClientHello, and then nothing more.
+STALLED_HELLO = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +161,33 @@ def test_a_silent_client_on_the_tls_port_is_closed_after_the_read_timeout(
     running = make_service(service_read_timeout=0.5, **settings)
     with socket.create_connection(("127.0.0.1", running.http_port), timeout=10) as sock:
         assert sock.recv(100) == b""
+
+
+def test_silent_and_stalled_tls_clients_past_the_cap_do_not_lock_out_a_real_one(
+    seeded: PoolStore, make_service: ServiceFactory, tls_files: dict[str, Any], ca: trustme.CA
+) -> None:
+    settings = {k: v for k, v in tls_files.items() if k.startswith("service_")}
+    running = make_service(service_max_connections=20, **settings)
+    port = running.http_port
+    with (
+        idle_clients(port, 100, b"") as silent,
+        idle_clients(port, 100, STALLED_HELLO) as stalled,
+    ):
+        for _ in range(5):
+            assert call(port, "/v1/pools/gpu", context=trusting(ca)).status == 200
+        assert closed_by_server(silent[0])
+        assert closed_by_server(stalled[0])
+    http = running.service.listeners[0]
+    assert getattr(http, "evicted", 0) >= 180
+
+
+def test_a_tls_handshake_gets_half_the_read_timeout(
+    seeded: PoolStore, make_service: ServiceFactory, tls_files: dict[str, Any]
+) -> None:
+    """Connect-and-stall clients are cheap to make: they are the first to go."""
+    settings = {k: v for k, v in tls_files.items() if k.startswith("service_")}
+    running = make_service(service_read_timeout=4.0, **settings)
+    for opening in (b"", STALLED_HELLO):
+        with socket.create_connection(("127.0.0.1", running.http_port), timeout=3.5) as sock:
+            sock.sendall(opening)
+            assert closed_by_server(sock)  # within 2 s; the socket's own timeout is 3.5 s

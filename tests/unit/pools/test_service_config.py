@@ -75,3 +75,54 @@ def test_a_self_signed_certificate_serves_tls_and_is_trusted_as_its_own_ca(
     assert ("IP Address", "10.1.2.3") in client.get_ca_certs()[0]["subjectAltName"]
     assert GOOD.with_changes(tls_cert=str(cert), tls_key=str(key)).problems() == []
     assert key.stat().st_mode & 0o077 == 0
+
+
+def test_a_new_certificate_never_overwrites_one_that_plugins_may_trust(tmp_path: Path) -> None:
+    first = create_self_signed(tmp_path, ["pools.studio"])
+    before = [path.read_bytes() for path in first]
+    second = create_self_signed(tmp_path, ["pools.studio"])
+    assert set(first).isdisjoint(second)
+    assert [path.read_bytes() for path in first] == before
+    assert all(path.is_file() for path in second)
+    assert second[1].stat().st_mode & 0o077 == 0
+
+
+def test_a_name_that_cannot_go_into_a_certificate_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        create_self_signed(tmp_path / "tls", ["localhost", "rendü-01"])
+    assert str(caught.value) == (
+        "The host name 'rendü-01' cannot go into a certificate: write it as xn--rend-01-q2a."
+    )
+    assert not (tmp_path / "tls").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
+    taken = tmp_path / "tls"
+    taken.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"cannot be written to .*tls \(file exists\)\.$"):
+        create_self_signed(taken, ["localhost"])
+
+
+def test_tls_files_are_saved_as_absolute_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service may start anywhere (systemd starts it in /): relative paths break."""
+    monkeypatch.chdir(tmp_path)
+    cert, key = create_self_signed(Path("tls"), ["localhost"])
+    assert not cert.is_absolute()
+    GOOD.with_changes(tls_cert=str(cert), tls_key=str(key)).save()
+    saved = json.loads(settings_file_path().read_text(encoding="utf-8"))
+    assert saved["service_tls_cert"] == str(tmp_path / cert)
+    assert saved["service_tls_key"] == str(tmp_path / key)
+    assert saved["service_tls_client_ca"] == ""
+
+
+def test_a_listening_address_that_cannot_be_resolved_is_a_problem() -> None:
+    # glibc refuses a name with spaces itself: no DNS query leaves the machine.
+    draft = GOOD.with_changes(host="no such host")
+    assert draft.problems() == [
+        "The listening address 'no such host' cannot be resolved; use one of this machine's "
+        "addresses or names, or 0.0.0.0 for every interface."
+    ]
+    assert draft.problems(resolve=False) == []
+    assert GOOD.with_changes(host="::1").problems() == []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pools import masks as pools_masks
 from pools.errors import PoolNotFoundError
 from pools.masks import MaskError, matches, pool_job_masks
 from pools.model import Pool
@@ -79,3 +83,54 @@ def test_questions_are_checked(query: dict[str, str]) -> None:
 def test_a_repeated_parameter_is_refused() -> None:
     with pytest.raises(MaskError, match="more than once"):
         parse_query("lighting", {"kind": "include"}, {"kind"})
+
+
+hostnames = st.text(alphabet="abr-01.", min_size=1, max_size=6)
+user_masks = st.one_of(
+    st.just(""),
+    st.sampled_from(["rnd", "r,a", "b-0 a", "(?:a|b).*", "r[a-]+", "x"]),
+)
+
+
+@given(
+    hosts=st.sets(hostnames, max_size=8),
+    user_mask=user_masks,
+    user_exclude=user_masks,
+    user_type=st.sampled_from(["find", "regex"]),
+)
+def test_include_answers_are_exactly_pool_job_masks(
+    hosts: set[str], user_mask: str, user_exclude: str, user_type: str
+) -> None:
+    pool = Pool("p", tuple(sorted(hosts)))
+    masks = MaskBook(Snapshot(StoreData(1, (pool,), ()), [], AFSERVER_OK))
+    try:
+        expected = pool_job_masks(
+            pool.hostnames, user_mask or None, user_exclude or None, user_type
+        )
+    except MaskError as error:
+        with pytest.raises(MaskError, match=re.escape(str(error))):
+            masks.answer(MaskQuery("p", "include", user_mask, user_type, user_exclude))
+        return
+    got = answer(MaskQuery("p", "include", user_mask, user_type, user_exclude), masks)
+    assert got["mask"] == expected.hosts_mask
+    assert got["hosts_mask_exclude"] == expected.hosts_mask_exclude
+
+
+def test_a_new_question_does_not_rebuild_the_pools_regex(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot holds each pool's regex: 5,000 hosts cost ~11 ms to factor again."""
+    big = Pool("farm", tuple(f"rnd-{i:04d}" for i in range(5000)))
+    masks = MaskBook(Snapshot(StoreData(1, (big,), ()), [], AFSERVER_OK))
+    factored: list[int] = []
+    real = pools_masks.words_regex
+
+    def counting(names: Iterable[str]) -> Any:
+        names = list(names)
+        factored.append(len(names))
+        return real(names)
+
+    monkeypatch.setattr(pools_masks, "words_regex", counting)
+    for user_mask in ("rnd-00", "rnd-01", "rnd-49"):
+        mask = str(answer(MaskQuery("farm", user_mask=user_mask), masks)["mask"])
+        assert matches(mask, f"{user_mask}42")
+        assert not matches(mask, "rnd-4242" if user_mask != "rnd-49" else "rnd-0042")
+    assert max(factored) < len(big.hostnames)  # only the user's own masks were factored
