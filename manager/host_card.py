@@ -15,24 +15,27 @@ from pools.model import Host, HostState
 MAX_BADGES = 3
 
 
-def detail_text(host: Host, *, waking: bool = False) -> str:
-    """The second line: what an admin wants to know at a glance."""
-    parts: list[str] = []
+def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
+    """The second line, from the fullest to the most compact: the card shows the first that
+    fits, so a narrow column or a big font shortens words before it cuts anything off."""
     if waking:
-        parts.append("waking…")
+        state = ["waking…"]
     elif host.state is HostState.BUSY and host.tasks:
-        parts.append(f"busy · {host.tasks} task{'s' * (host.tasks != 1)}")
+        state = [f"busy · {host.tasks} task{'s' * (host.tasks != 1)}", f"busy ({host.tasks})"]
     elif host.state is HostState.UNKNOWN:
-        parts.append(_unknown_origin(host))
+        state = [_unknown_origin(host)]
     else:
-        parts.append(host.state_label)
-    if host.ip:
-        parts.append(host.ip)
-    if host.cpu_num:
-        parts.append(f"{host.cpu_num} cores")
-    if host.mem_total_mb:
-        parts.append(f"{host.mem_total_mb / 1024:.0f} GiB")
-    return " · ".join(parts)
+        state = [host.state_label]
+    address = [host.ip] if host.ip else []
+    cores, memory = host.cpu_num, host.mem_total_mb and round(host.mem_total_mb / 1024)
+    long_size = [f"{cores} cores"] * bool(cores) + [f"{memory} GiB"] * bool(memory)
+    short_size = [f"{cores}c"] * bool(cores) + [f"{memory}G"] * bool(memory)
+    return [
+        " · ".join([state[0], *address, *long_size]),
+        " · ".join([state[-1], *address, *long_size]),
+        " · ".join([state[-1], *address, *short_size]),
+    ]
+
 
 
 def _unknown_origin(host: Host) -> str:
@@ -121,15 +124,17 @@ class HostCardDelegate(QStyledItemDelegate):
             int(card.right()) - text_left - pad,
             metrics.height(),
         )
-        detail = detail_text(host, waking=bool(index.data(WAKING_ROLE)))
-        detail += " · last known" if stale else ""
+        detail_metrics = QFontMetrics(detail_font)
+        variants = detail_texts(host, waking=bool(index.data(WAKING_ROLE)))
+        if stale:
+            variants = [text + " · last known" for text in variants]
+        width = detail_rect.width()
+        fitting = next((t for t in variants if detail_metrics.horizontalAdvance(t) <= width), None)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
         painter.drawText(
             detail_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(detail_font).elidedText(
-                detail, Qt.TextElideMode.ElideRight, detail_rect.width()
-            ),
+            fitting or detail_metrics.elidedText(variants[-1], Qt.TextElideMode.ElideRight, width),
         )
         painter.restore()
 
