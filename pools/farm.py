@@ -114,13 +114,30 @@ class Farm:
         haystack = self._haystack.get(name, name.casefold())
         return all(word in haystack for word in spec.words)
 
+    def _all_matching(self) -> set[str]:
+        """The whole farm against the filter, as set operations: one pass per word."""
+        spec = self.filter
+        states = STATE_FILTERS.get(spec.state)
+        candidates = (
+            self._haystack.items()
+            if states is None
+            else [(n, t) for n, t in self._haystack.items() if self.hosts[n].state in states]
+        )
+        if not spec.words:
+            return {name for name, _ in candidates}
+        first, *rest = spec.words
+        shown = {name for name, text in candidates if first in text}
+        for word in rest:
+            shown = {name for name in shown if word in self._haystack[name]}
+        return shown
+
     def _refilter(self, names: Iterable[str] | None = None) -> None:
         """Decide visibility once per host, not once per column: a keystroke stays cheap."""
         if not self.filter.active:
             self._shown = None
             return
         if names is None or self._shown is None:
-            self._shown = {n for n in self.hosts if self._matches(n)}
+            self._shown = self._all_matching()
             return
         for name in names:
             if name in self.hosts and self._matches(name):
