@@ -37,7 +37,6 @@ def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
     ]
 
 
-
 def _unknown_origin(host: Host) -> str:
     """Why a machine afserver does not know is on the board at all."""
     if host.sources - {"pool", "manual"}:
