@@ -10,7 +10,7 @@ from cli.app import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_table
 from pools.connection import open_store
 from pools.documents import Change
-from pools.model import Pool
+from pools.model import Pool, unreadable_warning
 from pools.settings import Settings
 
 
@@ -71,7 +71,19 @@ def pool_json(pool: Pool) -> dict[str, Any]:
         "revision": pool.revision,
         "updated_at": pool.updated_at,
         "updated_by": pool.updated_by,
+        "unreadable": list(pool.unreadable),
     }
+
+
+def _warn_unreadable(pools: list[Pool]) -> None:
+    warning = unreadable_warning(pools)
+    if warning:
+        notice(f"Warning: {warning}")
+
+
+def _trimmed(typed: str, pool: Pool) -> None:
+    if typed != pool.name:
+        notice(f"The name was trimmed to '{pool.name}'.")
 
 
 def _when(epoch: float) -> str:
@@ -89,6 +101,7 @@ def _report(args: argparse.Namespace, pool: Pool, sentence: str) -> int:
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pools = store.pools()
+    _warn_unreadable(pools)
     if args.json:
         print_json([pool_json(p) for p in pools])
     elif not pools:
@@ -102,6 +115,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.pool(args.name)
+    _warn_unreadable([pool])
     if args.json:
         print_json(pool_json(pool))
         return EXIT_OK
@@ -118,13 +132,15 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 def _create(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.create(args.name, description=args.description, color=args.color)
+    _trimmed(args.name, pool)
     return _report(args, pool, f"Created pool '{pool.name}'.")
 
 
 def _rename(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.rename(args.old, args.new)
-    return _report(args, pool, f"Renamed pool '{args.old.strip()}' to '{pool.name}'.")
+    _trimmed(args.new, pool)
+    return _report(args, pool, f"Renamed pool '{args.old}' to '{pool.name}'.")
 
 
 def _describe(args: argparse.Namespace, settings: Settings) -> int:
@@ -186,9 +202,9 @@ def _history(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json([change_json(c) for c in changes])
     elif not changes:
-        where = f" for pool '{args.name.strip()}'" if args.name else ""
+        where = f" for pool '{args.name}'" if args.name else ""
         notice(f"No changes recorded{where}.")
     else:
-        rows = [(_when(c.ts), c.user, c.describe()) for c in changes]
+        rows = [(_when(c.ts), c.user or "-", c.describe()) for c in changes]
         print_table(("WHEN", "WHO", "CHANGE"), rows)
     return EXIT_OK

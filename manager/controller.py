@@ -21,7 +21,7 @@ from manager.workers import WorkerThread
 from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
-from pools.model import Pool
+from pools.model import Pool, unreadable_warning
 from pools.settings import Settings
 from scanner.scan import ScanResult
 
@@ -90,6 +90,7 @@ class BoardController(QObject):
         self.store_ok: bool | None = None
         self.last_poll = 0.0
         self.pending = 0
+        self._unreadable_warning = ""
         self.board.farm_model.drop_requested.connect(self._on_model_drop_requested)
         self.board.column_added.connect(self._on_board_column_added)
 
@@ -186,6 +187,11 @@ class BoardController(QObject):
         self._show(change)
         if change.pools_added or change.pools_removed or change.pools_changed:
             self.pools_changed.emit()
+        warning = unreadable_warning(snapshot.pools)
+        if warning != self._unreadable_warning:
+            self._unreadable_warning = warning
+            if warning:
+                self.message.emit("warning", warning)
         if was_ok is not True:
             self.store_state.emit(True, self.store_worker.description or "database")
 

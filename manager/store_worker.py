@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from dataclasses import dataclass
 
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
@@ -22,15 +21,14 @@ from scanner.sighting import Sighting
 
 log = logging.getLogger(__name__)
 
-WATCH_SECONDS = 1.0  # another board's edit shows here within about this much
-FULL_RELOAD_SECONDS = 30.0  # the 2019 tool writes pools without moving the revision
+WATCH_SECONDS = 1.0  # another board's edit (or the 2019 tool's) shows here within this much
 
 
 @dataclass(frozen=True)
 class StoreSnapshot:
     pools: list[Pool]
     known: list[KnownHost]
-    revision: int
+    revision: tuple[int, int]  # the store's change token when it was read
 
 
 @dataclass(frozen=True)
@@ -60,8 +58,7 @@ class StoreWorker(Worker):
         self.settings = settings
         self._store: PoolStore | None = None
         self._embedded: EmbeddedServer | None = None
-        self._revision = -1
-        self._last_full = 0.0
+        self._revision: tuple[int, int] | None = None
         self.description = ""
 
     # -- lifecycle (worker thread) ------------------------------------------------------
@@ -69,7 +66,6 @@ class StoreWorker(Worker):
     def on_started(self) -> None:
         self.watch()
         self.every(WATCH_SECONDS, self.watch)
-        self._last_full = time.monotonic()
 
     def on_stopping(self) -> None:
         self._disconnect()
@@ -111,17 +107,16 @@ class StoreWorker(Worker):
 
     @pyqtSlot()
     def watch(self) -> None:
-        """Reload when the store's revision moved (another board, the CLI, the service)."""
+        """Reload when the pools changed (another board, the CLI, the service, the 2019 tool)."""
         if self.stopping:
             return
         try:
             store = self._connect()
-            revision = store.revision()
-            stale = time.monotonic() - self._last_full > FULL_RELOAD_SECONDS
-            if revision != self._revision or stale:
-                self._load(store, revision)
+            token = store.change_token()
+            if token != self._revision:
+                self._load(store, token)
         except StoreUnavailableError as error:
-            self._revision = -1  # reload everything once it is back
+            self._revision = None  # reload everything once it is back
             self._disconnect()
             self.unreachable.emit(str(error))
         except Exception as error:  # a bug or a document we cannot read: say it, keep going
@@ -130,13 +125,12 @@ class StoreWorker(Worker):
 
     @pyqtSlot()
     def reload(self) -> None:
-        self._revision = -1
+        self._revision = None
         self.watch()
 
-    def _load(self, store: PoolStore, revision: int) -> None:
-        snapshot = StoreSnapshot(store.pools(), store.known_hosts(), revision)
-        self._last_full = time.monotonic()
-        self._revision = revision
+    def _load(self, store: PoolStore, token: tuple[int, int]) -> None:
+        snapshot = StoreSnapshot(store.pools(), store.known_hosts(), token)
+        self._revision = token
         self.loaded.emit(snapshot)
 
     # -- known hosts --------------------------------------------------------------------

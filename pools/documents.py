@@ -6,6 +6,8 @@ Pool documents stay readable by the 2019 "Afanasy Pools Support" tool:
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,22 +18,88 @@ from pools.model import Pool
 def client_entry(hostname: str) -> dict[str, str]:
     """The normalised ``clients`` entry of one host.
 
-    ``$addToSet`` compares whole sub-documents, key order included: build entries only here.
+    Build entries only here: MongoDB compares whole sub-documents, key order included.
     """
     return {"hostname": hostname, "engine": "", "ip": "", "port": ""}
 
 
-def _clients(doc: dict[str, Any]) -> list[Any]:
-    """The ``clients`` array; anything else there (``5``, a string, by hand) is no members."""
-    clients = doc.get("clients")
-    return clients if isinstance(clients, list) else []
+def _parsed(entry: Any) -> Any:
+    """A sub-document stored as JSON text (nx-27017 after a ``$push``) as the sub-document."""
+    if isinstance(entry, str) and entry.lstrip().startswith("{"):
+        try:
+            return json.loads(entry)
+        except ValueError:
+            return None
+    return entry
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    """A stored list of names; anything but a list reads as none, non-strings are skipped."""
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(item for item in value if isinstance(item, str))
+def _entry_hostname(entry: Any) -> str | None:
+    """The hostname one stored ``clients`` entry names, or None when it cannot be read.
+
+    Three shapes occur: a sub-document (afpools, and the 2019 tool on MongoDB), the JSON text
+    of one (the 2019 tool's ``$push`` on nx-27017 turns every entry into text), and a plain
+    hostname string (hand-written pools). The name is taken exactly as stored.
+    """
+    entry = _parsed(entry)
+    name = entry.get("hostname") if isinstance(entry, dict) else entry
+    if isinstance(name, str) and name.strip() and name.isprintable():
+        return name
+    return None
+
+
+@dataclass(frozen=True)
+class Clients:
+    """A pool document's ``clients`` read in every shape, nothing dropped.
+
+    ``hostnames`` each once, in stored order; ``unreadable`` the raw entries no hostname
+    could be read from, kept so that a write puts them back exactly as they were.
+    """
+
+    hostnames: tuple[str, ...]
+    unreadable: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Clients:
+        names: dict[str, None] = {}
+        unreadable: list[Any] = []
+        for entry in _entries(doc):
+            name = _entry_hostname(entry)
+            if name is None:
+                unreadable.append(entry)
+            else:
+                names.setdefault(name, None)
+        return cls(tuple(names), tuple(unreadable))
+
+    def rewritten(
+        self, doc: dict[str, Any], add: Iterable[str], remove: Iterable[str]
+    ) -> list[Any]:
+        """The ``clients`` array after a change, normalised, unreadable entries in place."""
+        gone, kept = set(remove), set[str]()
+        result: list[Any] = []
+        for entry in _entries(doc):
+            name = _entry_hostname(entry)
+            if name is None:
+                result.append(entry)
+            elif name not in gone and name not in kept:
+                kept.add(name)
+                result.append(client_entry(name))
+        result += [client_entry(name) for name in add if name not in kept and name not in gone]
+        return result
+
+
+def _entries(doc: dict[str, Any]) -> list[Any]:
+    """The stored entries; a ``clients`` that is no list (``5``, by hand) is one entry."""
+    raw = doc.get("clients")
+    if isinstance(raw, list):
+        return raw
+    return [] if raw is None else [raw]
+
+
+def describe_entry(entry: Any) -> str:
+    """An unreadable entry as a user can be shown it: short, no control characters."""
+    text = entry if isinstance(entry, str) else json.dumps(entry, default=str)
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def has_name(doc: dict[str, Any]) -> bool:
@@ -40,40 +108,21 @@ def has_name(doc: dict[str, Any]) -> bool:
     return isinstance(name, str) and bool(name.strip())
 
 
-def client_hostnames(doc: dict[str, Any]) -> tuple[str, ...]:
-    """Hostnames of a pool document, each once, in stored order (2019 data may repeat)."""
-    names: dict[str, None] = {}
-    for entry in _clients(doc):
-        name = entry.get("hostname") if isinstance(entry, dict) else None
-        if isinstance(name, str) and name:
-            names.setdefault(name, None)
-    return tuple(names)
-
-
-def needs_normalizing(doc: dict[str, Any]) -> bool:
-    """True for a 2019 document or one whose entries are not in our exact shape."""
-    if not isinstance(doc.get("revision"), int):
-        return True
-    clients = doc.get("clients")
-    if not isinstance(clients, list):
-        return True
-    if len(client_hostnames(doc)) != len(clients):
-        return True
-    # Compare items, not dicts: key order matters to $addToSet but not to dict equality.
-    return any(
-        not isinstance(c, dict)
-        or list(c.items()) != list(client_entry(c.get("hostname", "")).items())
-        for c in clients
-    )
-
-
 def legacy_addresses(doc: dict[str, Any]) -> dict[str, str]:
-    """IPs the 2019 tool stored inside pools; kept in ``hosts`` when normalising."""
+    """IPs the 2019 tool kept inside pools; they move to ``hosts`` when afpools rewrites one."""
     found: dict[str, str] = {}
-    for entry in _clients(doc):
-        if isinstance(entry, dict) and entry.get("hostname") and entry.get("ip"):
-            found.setdefault(str(entry["hostname"]), str(entry["ip"]))
+    for entry in map(_parsed, _entries(doc)):
+        name = _entry_hostname(entry)
+        if isinstance(entry, dict) and entry.get("ip") and name is not None:
+            found.setdefault(name, str(entry["ip"]))
     return found
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A stored list of names; anything but a list reads as none, non-strings are skipped."""
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
 def _number(value: Any) -> float:
@@ -85,9 +134,11 @@ def _number(value: Any) -> float:
 
 
 def pool_from_doc(doc: dict[str, Any]) -> Pool:
+    clients = Clients.of(doc)
     return Pool(
         name=str(doc["name"]),
-        hostnames=client_hostnames(doc),
+        hostnames=clients.hostnames,
+        unreadable=tuple(describe_entry(entry) for entry in clients.unreadable),
         description=str(doc.get("description") or ""),
         color=str(doc.get("color") or ""),
         revision=int(_number(doc.get("revision"))),
@@ -119,10 +170,12 @@ class Change:
     before: Any
     after: Any
     client: str = ""
+    id: str = ""  # names the change in its pool document until it is recorded
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Change:
         return cls(
+            id=str(doc.get("_id") or doc.get("id") or ""),
             seq=int(doc.get("seq") or 0),
             ts=_number(doc.get("ts")),
             user=str(doc.get("user") or ""),
@@ -146,7 +199,22 @@ class Change:
             "recolor": f"coloured pool '{self.pool}' {after.get('color', '') or 'default'}",
             "add": f"added {hosts} to pool '{self.pool}'",
             "remove": f"removed {hosts} from pool '{self.pool}'",
+            "rename-host": f"renamed host {' to '.join(self.hosts)} in pool '{self.pool}'",
+            "outside": f"pool '{self.pool}' changed outside afpools{_difference(before, after)}",
         }.get(self.op, f"{self.op} on pool '{self.pool}'")
+
+
+def _difference(before: Any, after: Any) -> str:
+    """': added a, b; removed c' for an outside change recorded with both member lists."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ""
+    old, new = _strings(before.get("hosts")), _strings(after.get("hosts"))
+    added = [h for h in new if h not in old]
+    removed = [h for h in old if h not in new]
+    parts = [f"added {', '.join(added)}"] * bool(added) + [f"removed {', '.join(removed)}"] * bool(
+        removed
+    )
+    return ": " + "; ".join(parts) if parts else ""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ class PoolExistsError(AfpoolsError):
 
 
 class NothingChangedError(AfpoolsError):
-    """The request would not change anything (the host is already in the pool, say)."""
+    """The request would not change anything (the host is already in the pool, say).
+
+    ``pool`` is the pool as it was found (a ``pools.model.Pool``), when there was one.
+    """
+
+    def __init__(self, sentence: str, pool: object = None) -> None:
+        super().__init__(sentence)
+        self.pool = pool
 
 
 class StoreUnavailableError(AfpoolsError):

@@ -96,6 +96,7 @@ class Pool:
 
     name: str
     hostnames: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()  # stored entries no hostname could be read from, kept
     description: str = ""
     color: str = ""
     revision: int = 0
@@ -104,6 +105,21 @@ class Pool:
 
     def __contains__(self, hostname: object) -> bool:
         return hostname in self.hostnames
+
+
+def unreadable_warning(pools: Iterable[Pool]) -> str:
+    """One sentence about entries another tool stored in a shape afpools cannot read."""
+    found = [pool for pool in pools if pool.unreadable]
+    if not found:
+        return ""
+    parts = [f"'{pool.name}' ({', '.join(pool.unreadable)})" for pool in found[:3]]
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    count = sum(len(pool.unreadable) for pool in found)
+    entries = "an entry" if count == 1 else f"{count} entries"
+    return (
+        f"{'Pool' if len(found) == 1 else 'Pools'} {', '.join(parts)}{more} hold {entries} "
+        "that afpools cannot read; they are kept as stored."
+    )
 
 
 def normalize_pool_name(name: str) -> str:

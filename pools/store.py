@@ -1,30 +1,31 @@
 """PoolStore: pools, known hosts and their history in MongoDB (database ``afpools``).
 
-Every membership change is one atomic update (``$addToSet``/``$pull`` with ``$inc`` of the
-pool's ``revision``), never a read-modify-write of the whole array, so two boards editing one
-pool lose nothing. Reads before a write only decide what to tell the user; the update's own
-"before" document decides what really changed.
+Reads never write: every shape a pool document occurs in (ours, the 2019 tool's, nx-27017's
+text entries, hand-written ones) is read as it is, and entries that cannot be read are
+reported and kept. Writes are compare-and-set updates of one pool document that carry
+their own history record (``pools.journal``): they rewrite the members in our shape, keep
+what they cannot read, and follow the pool by ``_id``, never by name.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pools.bindings import Bindings
+from pools.change_watch import ChangeWatch
 from pools.documents import (
     Change,
+    Clients,
     client_entry,
-    client_hostnames,
     has_name,
     legacy_addresses,
-    needs_normalizing,
     pool_from_doc,
     pool_snapshot,
 )
@@ -33,7 +34,9 @@ from pools.errors import (
     NothingChangedError,
     PoolExistsError,
     PoolNotFoundError,
+    StoreUnavailableError,
 )
+from pools.journal import PENDING, SEEN, Journal
 from pools.known_hosts import KnownHostsMixin
 from pools.model import Pool, normalize_pool_name, unique_hostnames
 from pools.mongo_errors import translate_errors
@@ -41,6 +44,7 @@ from pools.mongo_errors import translate_errors
 Document = dict[str, Any]
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 DESCRIPTION_MAX = 500
+WRITE_ATTEMPTS = 200  # compare-and-set retries; each lost race means another writer won
 
 
 def normalize_color(color: str) -> str:
@@ -48,6 +52,17 @@ def normalize_color(color: str) -> str:
     if color and not COLOR_RE.fullmatch(color):
         raise InvalidNameError(f"The colour {color!r} is not of the form #rrggbb.")
     return color.lower()
+
+
+def _shown(name: str) -> str:
+    """A pool name in a sentence, its surrounding spaces made visible."""
+    return repr(name) if name != name.strip() else f"'{name}'"
+
+
+def _deleted(doc: Document) -> bool:
+    """A pool whose delete is decided but not yet finished is gone for every reader."""
+    marker = doc.get(PENDING)
+    return isinstance(marker, dict) and marker.get("op") == "delete"
 
 
 class PoolStore(KnownHostsMixin):
@@ -60,6 +75,9 @@ class PoolStore(KnownHostsMixin):
         self.user = user
         self.client_address = client_address
         self.address = self._describe_address(database)
+        self._journal = Journal(database, user=user, client_address=client_address)
+        self._watch = ChangeWatch(database)
+        self._finished_pending = False
 
     @staticmethod
     def _describe_address(database: Database[Document]) -> str:
@@ -71,6 +89,7 @@ class PoolStore(KnownHostsMixin):
 
     def close(self) -> None:
         """Close the connection (the client is this store's alone)."""
+        self._watch.close()
         self._db.client.close()
 
     @property
@@ -86,13 +105,30 @@ class PoolStore(KnownHostsMixin):
         self._db.history.create_index([("seq", DESCENDING)])
         self._db.history.create_index([("pool", ASCENDING)])
 
-    # -- reading ------------------------------------------------------------------------
+    # -- noticing changes ---------------------------------------------------------------
 
     @translate_errors
     def revision(self) -> int:
-        """A number that grows with every change of any pool: cheap to poll."""
-        doc = self._db.counters.find_one({"_id": "changes"})
-        return int(doc["seq"]) if doc else 0
+        """The change counter: grows with every change afpools makes to any pool."""
+        return self._journal.counter()
+
+    @translate_errors
+    def change_token(self) -> tuple[int, int]:
+        """Changes whenever any pool changed, by afpools or by another tool: cheap to poll."""
+        return self._journal.counter(), self._watch.generation()
+
+    @translate_errors
+    def reconcile(self) -> int:
+        """Finish changes a killed writer left half done and record other tools' member
+        changes in the history; returns how many records were written. Only completes what
+        others did: never changes a pool's members."""
+        done = self._journal.finish_all()
+        for doc in self._db.pools.find({SEEN: {"$exists": True}}):
+            if self._journal.record_outside(dict(doc)) is not None:
+                done += 1
+        return done
+
+    # -- reading ------------------------------------------------------------------------
 
     @translate_errors
     def pools(self) -> list[Pool]:
@@ -101,60 +137,65 @@ class PoolStore(KnownHostsMixin):
         A document without a name (written by hand, say) is no pool and is left out, so it
         cannot hide the others.
         """
-        docs = [self._normalized(doc) for doc in self._db.pools.find({}) if has_name(doc)]
-        return sorted(
-            (pool_from_doc(doc) for doc in docs), key=lambda p: (p.name.casefold(), p.name)
+        found = (
+            pool_from_doc(doc)
+            for doc in self._db.pools.find({})
+            if has_name(doc) and not _deleted(doc)
         )
+        return sorted(found, key=lambda p: (p.name.casefold(), p.name))
 
     @translate_errors
     def pool(self, name: str) -> Pool:
-        return pool_from_doc(self._pool_doc(name))
+        return pool_from_doc(self._find(name))
 
-    def _pool_doc(self, name: str) -> Document:
-        name = name.strip()
+    def _find(self, name: str) -> Document:
+        """The pool named exactly ``name`` (the 2019 tool allowed a trailing space)."""
         doc = self._db.pools.find_one({"name": name})
-        if doc is None:
-            raise PoolNotFoundError(f"There is no pool named '{name}'.")
-        return self._normalized(doc)
+        if doc is None or _deleted(doc):
+            raise PoolNotFoundError(self._not_found(name))
+        return dict(doc)
 
-    def _normalized(self, doc: Document) -> Document:
-        """Bring a 2019 (or hand-edited) document into our shape, once, without racing.
+    def _not_found(self, name: str) -> str:
+        sentence = f"There is no pool named {_shown(name)}."
+        trimmed = name.strip()
+        if trimmed != name and trimmed and self._db.pools.find_one({"name": trimmed}):
+            sentence += f" There is one named '{trimmed}': names are matched exactly."
+        return sentence
 
-        The update only applies if nobody changed the document since we read it; the IPs
-        the 2019 tool kept inside pools move to ``hosts`` so nothing is lost.
-        """
-        if not needs_normalizing(doc):
-            return doc
-        revision = doc.get("revision")
-        guard: Document = {"_id": doc["_id"]}
-        guard["revision"] = revision if isinstance(revision, int) else {"$exists": False}
-        fixed = {
-            "clients": [client_entry(name) for name in client_hostnames(doc)],
-            "revision": (revision if isinstance(revision, int) else 0) + 1,
-            "description": str(doc.get("description") or ""),
-            "color": str(doc.get("color") or ""),
-        }
-        for hostname, ip in legacy_addresses(doc).items():
-            self._db.hosts.update_one(
-                {"_id": hostname},
-                {
-                    "$setOnInsert": {"ip": ip, "mac": "", "first_seen": time.time()},
-                    "$addToSet": {"sources": "manual"},
-                },
-                upsert=True,
-            )
-        updated = self._db.pools.find_one_and_update(
-            guard, {"$set": fixed}, return_document=ReturnDocument.AFTER
+    def _fresh(self, name: str) -> Document:
+        """Read a pool for a write: finish what a killed writer left half done, and record
+        what another tool changed, so that this write's record is its own."""
+        if not self._finished_pending:
+            self._journal.finish_all()
+            self._finished_pending = True
+        doc = self._find(name)
+        if PENDING in doc:
+            self._journal.finish(doc)
+            doc = self._find(name)
+        if self._journal.record_outside(doc) is not None:
+            doc = self._find(name)
+        return doc
+
+    def _write(self, name: str, attempt: Callable[[Document], Document | None]) -> Document:
+        """Run one compare-and-set write until no other writer comes in between."""
+        for _ in range(WRITE_ATTEMPTS):
+            doc = self._fresh(name)
+            after = attempt(doc)
+            if after is not None:
+                return after
+            name = self._current_name(doc)
+        raise StoreUnavailableError(
+            f"Pool {_shown(name)} kept changing while this edit was tried; try again."
         )
-        if updated is not None:
-            return dict(updated)
-        fresh = self._db.pools.find_one({"_id": doc["_id"]})
-        return dict(fresh) if fresh is not None else {**doc, **fixed}
+
+    def _current_name(self, doc: Document) -> str:
+        """The pool's name now (it may have been renamed meanwhile), followed by ``_id``."""
+        now = self._db.pools.find_one({"_id": doc["_id"]}, {"name": 1})
+        if now is None or not has_name(now):
+            raise PoolNotFoundError(f"Pool {_shown(str(doc.get('name')))} was deleted meanwhile.")
+        return str(now["name"])
 
     # -- pools --------------------------------------------------------------------------
-
-    def _stamp(self) -> Document:
-        return {"updated_at": time.time(), "updated_by": self.user}
 
     @translate_errors
     def create(
@@ -172,22 +213,25 @@ class PoolStore(KnownHostsMixin):
             "description": description,
             "color": color,
             "revision": 1,
-            **self._stamp(),
+            SEEN: list(members),
+            **self._journal.stamp(),
         }
+        pool = pool_from_doc(doc)
+        marker = self._journal.marker("create", name, members, None, pool_snapshot(pool))
         try:
-            self._db.pools.insert_one(doc)
+            self._journal.insert(doc, marker)
         except DuplicateKeyError:
             raise PoolExistsError(f"A pool named '{name}' already exists.") from None
-        pool = pool_from_doc(doc)
-        self._record("create", name, members, None, pool_snapshot(pool))
         return pool
 
-    def _refuse_case_twin(self, name: str, *, allow: str = "") -> None:
+    def _refuse_case_twin(self, name: str, *, allow: Any = None) -> None:
         """'Lighting' next to 'lighting' is a mistake waiting to happen in every submitter."""
-        for doc in self._db.pools.find({}, {"name": 1}):
-            other = str(doc.get("name", ""))
-            if other != allow and other.casefold() == name.casefold():
-                raise PoolExistsError(f"A pool named '{other}' already exists.")
+        for doc in self._db.pools.find({}, {"name": 1, PENDING: 1}):
+            other = doc.get("name")
+            if doc["_id"] == allow or not isinstance(other, str) or _deleted(doc):
+                continue
+            if other.casefold() == name.casefold():
+                raise PoolExistsError(f"A pool named {_shown(other)} already exists.")
 
     @staticmethod
     def _check_description(text: str) -> str:
@@ -198,23 +242,20 @@ class PoolStore(KnownHostsMixin):
 
     @translate_errors
     def rename(self, old: str, new: str) -> Pool:
-        old, new = old.strip(), normalize_pool_name(new)
-        if old == new:
-            raise NothingChangedError(f"The pool is already named '{new}'.")
-        self._pool_doc(old)
-        self._refuse_case_twin(new, allow=old)
-        try:
-            doc = self._db.pools.find_one_and_update(
-                {"name": old},
-                {"$set": {"name": new, **self._stamp()}, "$inc": {"revision": 1}},
-                return_document=ReturnDocument.AFTER,
-            )
-        except DuplicateKeyError:
-            raise PoolExistsError(f"A pool named '{new}' already exists.") from None
-        if doc is None:
-            raise PoolNotFoundError(f"There is no pool named '{old}'.")
-        self._record("rename", new, (), {"name": old}, {"name": new})
-        return pool_from_doc(doc)
+        new = normalize_pool_name(new)
+
+        def attempt(doc: Document) -> Document | None:
+            current = str(doc["name"])
+            if current == new:
+                raise NothingChangedError(f"The pool is already named '{new}'.")
+            self._refuse_case_twin(new, allow=doc["_id"])
+            marker = self._journal.marker("rename", new, (), {"name": current}, {"name": new})
+            try:
+                return self._journal.update(doc, {"name": new, **self._journal.stamp()}, marker)
+            except DuplicateKeyError:
+                raise PoolExistsError(f"A pool named '{new}' already exists.") from None
+
+        return pool_from_doc(self._write(old, attempt))
 
     @translate_errors
     def set_description(self, name: str, description: str) -> Pool:
@@ -227,28 +268,33 @@ class PoolStore(KnownHostsMixin):
         return self._set_field(name, "color", normalize_color(color), "recolor")
 
     def _set_field(self, name: str, key: str, value: str, op: str) -> Pool:
-        current = pool_from_doc(self._pool_doc(name))
-        if getattr(current, key) == value:
-            raise NothingChangedError(f"Pool '{current.name}' already has that {key}.")
-        before = self._db.pools.find_one_and_update(
-            {"name": current.name},
-            {"$set": {key: value, **self._stamp()}, "$inc": {"revision": 1}},
-            return_document=ReturnDocument.BEFORE,
-        )
-        if before is None:
-            raise PoolNotFoundError(f"There is no pool named '{current.name}'.")
-        self._record(op, current.name, (), {key: before.get(key, "")}, {key: value})
-        return self.pool(current.name)
+        def attempt(doc: Document) -> Document | None:
+            current = pool_from_doc(doc)
+            before = getattr(current, key)
+            if before == value:
+                raise NothingChangedError(f"Pool {_shown(current.name)} already has that {key}.")
+            marker = self._journal.marker(op, current.name, (), {key: before}, {key: value})
+            return self._journal.update(doc, {key: value, **self._journal.stamp()}, marker)
+
+        return pool_from_doc(self._write(name, attempt))
 
     @translate_errors
     def delete(self, name: str) -> Pool:
         """Delete a pool; the history keeps it whole so that an undo can bring it back."""
-        doc = self._db.pools.find_one_and_delete({"name": name.strip()})
-        if doc is None:
-            raise PoolNotFoundError(f"There is no pool named '{name.strip()}'.")
-        pool = pool_from_doc(doc)
-        self._record("delete", pool.name, pool.hostnames, pool_snapshot(pool), None)
-        return pool
+        deleted: list[Pool] = []
+
+        def attempt(doc: Document) -> Document | None:
+            pool = pool_from_doc(doc)
+            marker = self._journal.marker(
+                "delete", pool.name, pool.hostnames, pool_snapshot(pool), None
+            )
+            if not self._journal.delete(doc, marker):
+                return None
+            deleted.append(pool)
+            return doc
+
+        self._write(name, attempt)
+        return deleted[0]
 
     # -- membership ---------------------------------------------------------------------
 
@@ -259,113 +305,104 @@ class PoolStore(KnownHostsMixin):
         Raises NothingChangedError when every host is already a member.
         """
         wanted = unique_hostnames(hostnames)
-        pool = pool_from_doc(self._pool_doc(name))
-        new = tuple(h for h in wanted if h not in pool.hostnames)
-        if not new:
-            raise NothingChangedError(_already(wanted, pool.name, "already in"))
-        before = self._db.pools.find_one_and_update(
-            {"name": pool.name},
-            {
-                "$addToSet": {"clients": {"$each": [client_entry(h) for h in new]}},
-                "$inc": {"revision": 1},
-                "$set": self._stamp(),
-            },
-            return_document=ReturnDocument.BEFORE,
-        )
-        if before is None:
-            raise PoolNotFoundError(f"There is no pool named '{pool.name}'.")
-        added = tuple(h for h in new if h not in client_hostnames(before))
-        self._record("add", pool.name, added, None, None)
-        return self.pool(pool.name), added
+        return self._change_members(name, "add", add=wanted)
 
     @translate_errors
     def remove_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]:
-        """Remove hosts; returns the pool and the hosts that were really removed."""
-        wanted = unique_hostnames(hostnames)
-        pool = pool_from_doc(self._pool_doc(name))
-        present = tuple(h for h in wanted if h in pool.hostnames)
-        if not present:
-            raise NothingChangedError(_already(wanted, pool.name, "not in"))
-        before = self._db.pools.find_one_and_update(
-            {"name": pool.name},
-            {
-                "$pull": {"clients": {"hostname": {"$in": list(present)}}},
-                "$inc": {"revision": 1},
-                "$set": self._stamp(),
-            },
-            return_document=ReturnDocument.BEFORE,
-        )
-        if before is None:
-            raise PoolNotFoundError(f"There is no pool named '{pool.name}'.")
-        removed = tuple(h for h in present if h in client_hostnames(before))
-        self._record("remove", pool.name, removed, None, None)
-        return self.pool(pool.name), removed
+        """Remove hosts; returns the pool and the hosts that were really removed.
+
+        Names are matched exactly first, so a host the 2019 tool stored as ``pc 02`` can be
+        removed; a name typed with stray spaces around it matches the trimmed member too.
+        """
+        wanted = tuple(dict.fromkeys(h for h in hostnames if h.strip()))
+        if not wanted:
+            raise InvalidNameError("A host name cannot be empty.")
+        return self._change_members(name, "remove", remove=wanted)
+
+    def _change_members(
+        self, name: str, op: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()
+    ) -> tuple[Pool, tuple[str, ...]]:
+        changed: list[tuple[str, ...]] = []
+
+        def attempt(doc: Document) -> Document | None:
+            clients = Clients.of(doc)
+            members = set(clients.hostnames)
+            adding = tuple(h for h in add if h not in members)
+            removing = tuple(
+                dict.fromkeys(m for h in remove if (m := _member(h, members)) is not None)
+            )
+            if not adding and not removing:
+                pool = pool_from_doc(doc)
+                wanted = add or remove
+                raise NothingChangedError(
+                    _already(wanted, pool.name, "already in" if add else "not in"), pool
+                )
+            after = [h for h in clients.hostnames if h not in removing] + list(adding)
+            fields = {
+                "clients": clients.rewritten(doc, adding, removing),
+                SEEN: after,
+                **self._journal.stamp(),
+            }
+            hosts = removing + adding
+            marker = self._journal.marker(op, str(doc["name"]), hosts)
+            written = self._journal.update(doc, fields, marker)
+            if written is not None:
+                self._keep_legacy_addresses(doc)
+                changed.append(hosts)
+            return written
+
+        after = self._write(name, attempt)
+        return pool_from_doc(after), changed[-1]
+
+    def _keep_legacy_addresses(self, doc: Document) -> None:
+        """The IPs the 2019 tool kept inside a pool move to ``hosts`` when we rewrite it."""
+        for hostname, ip in legacy_addresses(doc).items():
+            self._db.hosts.update_one(
+                {"_id": hostname},
+                {
+                    "$setOnInsert": {"ip": ip, "mac": "", "first_seen": time.time()},
+                    "$addToSet": {"sources": "manual"},
+                },
+                upsert=True,
+            )
 
     def _rename_member(self, old: str, new: str) -> None:
         """A machine kept under its IP got its name: the pools it was dragged into follow.
 
-        Add the new name, then remove the old (never neither), each in the history, so the
-        pool's mask names the render afserver knows instead of an address it never matches.
+        One change per pool replaces the old name by the new (never neither, never both), so
+        the pool's mask names the render afserver knows instead of an address it never matches.
         """
-        for doc in self._db.pools.find({"clients.hostname": old}, {"name": 1}):
-            if not has_name(doc):
-                continue
-            pool = str(doc["name"])
-            self._db.pools.update_one(
-                {"name": pool},
-                {
-                    "$addToSet": {"clients": client_entry(new)},
-                    "$inc": {"revision": 1},
-                    "$set": self._stamp(),
-                },
-            )
-            self._record("add", pool, (new,), None, None)
-            self._db.pools.update_one(
-                {"name": pool},
-                {
-                    "$pull": {"clients": {"hostname": old}},
-                    "$inc": {"revision": 1},
-                    "$set": self._stamp(),
-                },
-            )
-            self._record("remove", pool, (old,), None, None)
+        for doc in self._db.pools.find({}, {"name": 1, "clients": 1, PENDING: 1}):
+            if has_name(doc) and not _deleted(doc) and old in Clients.of(doc).hostnames:
+                try:
+                    self._change_members(str(doc["name"]), "rename-host", add=(new,), remove=(old,))
+                except (NothingChangedError, PoolNotFoundError):
+                    continue
 
     # -- history ------------------------------------------------------------------------
 
     def _bump(self) -> int:
-        """Move the store's revision on: every board and the service reload on it."""
-        counter = self._db.counters.find_one_and_update(
-            {"_id": "changes"},
-            {"$inc": {"seq": 1}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        return int(counter["seq"]) if counter else 0
-
-    def _record(self, op: str, pool: str, hosts: tuple[str, ...], before: Any, after: Any) -> None:
-        seq = self._bump()
-        self._db.history.insert_one(
-            {
-                "seq": seq,
-                "ts": time.time(),
-                "user": self.user,
-                "op": op,
-                "pool": pool,
-                "hosts": list(hosts),
-                "before": before,
-                "after": after,
-                "client": self.client_address,
-            }
-        )
+        """Move the counter on for a change without a history record (sightings)."""
+        return self._journal.bump()
 
     @translate_errors
     def history(self, pool: str | None = None, *, limit: int = 50) -> list[Change]:
-        """The newest changes first; for one pool, its whole life under earlier names too."""
-        query: Document = {}
-        if pool is not None:
-            query = {"$or": [{"pool": name} for name in self._former_names(pool.strip())]}
+        """The newest changes first; for one pool, its whole life under earlier names too.
+
+        A change a killed writer left unrecorded is listed too: it was made, and its record
+        is copied into the history by the next write.
+        """
+        names = None if pool is None else self._former_names(pool)
+        query: Document = {} if names is None else {"$or": [{"pool": n} for n in names]}
         docs = self._db.history.find(query).sort("seq", DESCENDING).limit(limit)
-        return [Change.from_doc(doc) for doc in docs]
+        recorded = [Change.from_doc(doc) for doc in docs]
+        ids = {change.id for change in recorded}
+        pending = [
+            change
+            for change in self._journal.pending()
+            if (names is None or change.pool in names) and change.id not in ids
+        ]
+        return (pending + recorded)[:limit]
 
     def _former_names(self, name: str) -> set[str]:
         names = {name}
@@ -373,13 +410,25 @@ class PoolStore(KnownHostsMixin):
             renames = self._db.history.find(
                 {"op": "rename", "$or": [{"pool": n} for n in names]}, {"before": 1}
             )
-            older = {str(r["before"]["name"]) for r in renames if r.get("before")} - names
+            older = {
+                str(r["before"]["name"])
+                for r in renames
+                if isinstance(r.get("before"), dict) and "name" in r["before"]
+            } - names
             if not older:
                 return names
             names |= older
 
 
+def _member(name: str, members: set[str]) -> str | None:
+    """The member a name typed for removal means: exactly it, else it without stray spaces."""
+    if name in members:
+        return name
+    trimmed = name.strip()
+    return trimmed if trimmed in members else None
+
+
 def _already(hosts: tuple[str, ...], pool: str, relation: str) -> str:
     if len(hosts) == 1:
-        return f"{hosts[0]} is {relation} pool '{pool}'; nothing changed."
-    return f"All {len(hosts)} hosts are {relation} pool '{pool}'; nothing changed."
+        return f"{hosts[0]} is {relation} pool {_shown(pool)}; nothing changed."
+    return f"All {len(hosts)} hosts are {relation} pool {_shown(pool)}; nothing changed."

@@ -153,8 +153,10 @@ async def _membership(request: web.Request, adding: bool) -> web.StreamResponse:
     def change(store: PoolStore) -> tuple[Pool, tuple[str, ...]]:
         try:
             return store.add_hosts(name, hosts) if adding else store.remove_hosts(name, hosts)
-        except NothingChangedError:
-            return store.pool(name), ()
+        except NothingChangedError as unchanged:
+            if isinstance(unchanged.pool, Pool):
+                return unchanged.pool, ()
+            raise
 
     pool, changed = await _write(request, data, change)
     if changed:

@@ -1,8 +1,9 @@
 """Keeps the snapshot in step with the store and afserver, off the event loop.
 
-The store is polled for its revision (one tiny read) every ``refresh_interval``; only a new
-revision loads the pools again. The 2019 tool, still running at some studios, writes pools
-without counting revisions, so a full reload also happens every ``full_reload_interval``.
+The store is polled for its change token every ``refresh_interval`` (the change counter and
+a change stream on the pools, or a hash where the server has none, so the 2019 tool's edits
+are seen too); only a new token loads the pools again, after recording other tools' edits
+in the history. A full reload also happens every ``full_reload_interval``, as a safety net.
 afserver's renders are polled on their own clock, for host states and exclude masks. When
 the store goes away, the last snapshot keeps answering and health says so; when it comes
 back, the next poll picks it up.
@@ -148,8 +149,8 @@ class SnapshotKeeper:
         loop = asyncio.get_running_loop()
         fresh = loop.time() - self._loaded_at < self._full_reload_interval
         if not force and self._data is not None and fresh:
-            revision = await self._in_thread(self._link.revision)
-            if revision == self._data.revision:
+            token = await self._in_thread(self._link.change_token)
+            if token == self._data.token:
                 self._store_reached()
                 return
         data = await self._in_thread(self._link.load)

@@ -32,6 +32,7 @@ class StoreData:
     revision: int
     pools: tuple[Pool, ...]
     known: tuple[KnownHost, ...]
+    token: tuple[int, int] = (0, 0)  # the store's change token, to poll against
 
 
 @dataclass(frozen=True)

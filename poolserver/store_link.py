@@ -70,17 +70,21 @@ class StoreLink:
             raise RuntimeError("StoreLink.open() was not called")
         return self._store
 
-    def revision(self) -> int:
-        return self.store.revision()
+    def change_token(self) -> tuple[int, int]:
+        """Moves with every change of the pools, afpools' own and the 2019 tool's."""
+        return self.store.change_token()
 
     def load(self) -> StoreData:
+        """Record what changed outside afpools (and finish what a killed writer left half
+        done), then read everything, the token first so a change during the read is seen."""
         store = self.store
         with self._schema_lock:
             if not self._schema_ready:
                 store.ensure_schema()
                 self._schema_ready = True
-        revision = store.revision()
-        return StoreData(revision, tuple(store.pools()), tuple(store.known_hosts()))
+        store.reconcile()
+        token = store.change_token()
+        return StoreData(token[0], tuple(store.pools()), tuple(store.known_hosts()), token)
 
     def writer(self, *, user: str, client_address: str) -> PoolStore:
         """A store whose history records name this user and the client's address."""

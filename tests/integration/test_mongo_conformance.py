@@ -1,19 +1,22 @@
 """Exactly the MongoDB operations PoolStore relies on, checked on the server in use.
 
 nx-27017 0.8.1 gets several operators wrong (``$ne``/``$nin`` on array sub-fields, ``$not``,
-``$push`` of sub-documents, array equality in filters). The store avoids those; this file
-pins down the ones it does use, so a newer nx-27017 or a real MongoDB is checked the same way.
+``$push`` of sub-documents, array equality in filters, ``$all`` of sub-documents, and ``$pull``
+by a field, which also removes every entry stored as text). The store avoids those; this
+file pins down the ones it does use, so a newer nx-27017 or a real MongoDB is checked the
+same way.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pymongo import DESCENDING, MongoClient, ReturnDocument
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from pools.documents import client_entry
 
@@ -37,22 +40,82 @@ def hostnames(collection: Collection[Doc]) -> list[str]:
     return [c["hostname"] for c in doc["clients"]]
 
 
-def test_add_to_set_of_sub_documents_never_repeats_an_entry(pools: Collection[Doc]) -> None:
-    entries = [client_entry("a"), client_entry("b")]
-    pools.update_one({"name": "p"}, {"$addToSet": {"clients": {"$each": entries}}})
+def test_compare_and_set_on_revision_and_entry_count(pools: Collection[Doc]) -> None:
+    """Every pool write: applies to the document as read, not after anyone wrote between."""
+    guard = {"name": "p", "revision": 1, "clients": {"$size": 1}}
+    stored_by_hand = [client_entry("a"), "plain", 5, {"hostname": "b", "ip": "10.0.0.2"}]
+    pools.update_one({"name": "p"}, {"$push": {"clients": client_entry("z")}})  # the 2019 tool
 
-    stored = pools.find_one({"name": "p"})
+    lost = pools.find_one_and_update(guard, {"$set": {"clients": [], "revision": 2}})
+    won = pools.find_one_and_update(
+        {**guard, "clients": {"$size": 2}},
+        {"$set": {"clients": stored_by_hand, "revision": 2}},
+        return_document=ReturnDocument.AFTER,
+    )
 
-    assert stored is not None
-    assert stored["clients"] == [client_entry("a"), client_entry("b")]
-    assert all(isinstance(c, dict) for c in stored["clients"])
+    assert lost is None
+    assert won is not None
+    assert won["clients"] == stored_by_hand
+    assert [list(c) for c in won["clients"] if isinstance(c, dict)] == [
+        ["hostname", "engine", "ip", "port"],
+        ["hostname", "ip"],
+    ]
 
 
-def test_pull_by_field_with_in_removes_only_those(pools: Collection[Doc]) -> None:
-    pools.update_one({"name": "p"}, {"$addToSet": {"clients": {"$each": [client_entry("b")]}}})
-    pools.update_one({"name": "p"}, {"$pull": {"clients": {"hostname": {"$in": ["a", "x"]}}}})
+def test_a_change_record_rides_in_the_pool_document(pools: Collection[Doc]) -> None:
+    """The marker: a sub-document set with the change, found by its id, then cleared."""
+    marker = {"id": "c1", "op": "delete", "hosts": ["a"], "before": {"hosts": ["a"]}, "after": None}
+    pools.insert_one({"name": "q", "clients": [], "revision": 1})
+    pools.update_one({"name": "p"}, {"$set": {"pending_change": marker}})
 
-    assert hostnames(pools) == ["b"]
+    pending = [d["name"] for d in pools.find({"pending_change": {"$exists": True}})]
+    stored = (pools.find_one({"pending_change.id": "c1"}) or {}).get("pending_change")
+    pools.update_one({"name": "p", "pending_change.id": "c2"}, {"$unset": {"pending_change": ""}})
+    kept = pools.count_documents({"pending_change": {"$exists": True}})
+    pools.update_one({"name": "p", "pending_change.id": "c1"}, {"$unset": {"pending_change": ""}})
+    cleared = pools.find_one({"name": "p"})
+    pools.update_one({"name": "q"}, {"$set": {"pending_change": {**marker, "id": "c3"}}})
+    pools.delete_one({"name": "q", "pending_change.id": "c3"})
+
+    assert pending == ["p"]
+    assert stored == marker
+    assert kept == 1
+    assert cleared is not None and "pending_change" not in cleared
+    assert [d["name"] for d in pools.find({})] == ["p"]
+
+
+def test_a_history_record_is_copied_once(mongo: MongoClient[Doc], database_name: str) -> None:
+    history = mongo[database_name].history
+    history.insert_one({"_id": "c1", "seq": 1, "op": "add"})
+    with pytest.raises(DuplicateKeyError):
+        history.insert_one({"_id": "c1", "seq": 2, "op": "add"})
+    history.insert_one({"seq": 3, "op": "add"})  # records of older versions: ObjectId ids
+
+    assert [d["seq"] for d in history.find({}).sort("seq", DESCENDING)] == [3, 1]
+    mongo.drop_database(database_name)
+
+
+def test_a_change_stream_sees_another_clients_edit(
+    pools: Collection[Doc], nx_server: str, database_name: str
+) -> None:
+    """How boards notice the 2019 tool; a server without change streams is hashed instead."""
+    try:
+        stream = pools.watch(max_await_time_ms=1)
+    except OperationFailure as refused:
+        pytest.skip(f"this server has no change streams ({refused}); ChangeWatch hashes")
+    other: MongoClient[Doc] = MongoClient(nx_server)
+    try:
+        other[database_name].pools.update_one({"name": "p"}, {"$set": {"color": "#ffaa00"}})
+        deadline = time.monotonic() + 10
+        event = None
+        while event is None and time.monotonic() < deadline:
+            event = stream.try_next()
+    finally:
+        other.close()
+        stream.close()
+
+    assert event is not None
+    assert event["operationType"] in ("update", "replace")
 
 
 def test_find_one_and_update_returns_before_or_after_with_inc(pools: Collection[Doc]) -> None:
@@ -77,7 +140,7 @@ def test_unique_name_index_raises_duplicate_key(pools: Collection[Doc]) -> None:
         pools.update_one({"name": "q"}, {"$set": {"name": "p"}})
 
 
-def test_exists_false_guards_the_one_time_normalisation(pools: Collection[Doc]) -> None:
+def test_exists_false_guards_a_pool_written_without_revision(pools: Collection[Doc]) -> None:
     pools.insert_one({"name": "legacy", "clients": []})
 
     first = pools.find_one_and_update(

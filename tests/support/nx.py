@@ -32,6 +32,13 @@ class PrivateNx:
         self._process = process
         return self
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no chance to finish anything."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=15)
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
