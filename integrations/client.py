@@ -20,7 +20,10 @@ port uses 51080. For https, ``ca_file`` or ``AFPOOLS_SERVICE_CA`` names the CA f
 service's self-signed certificate); ``cert_file``/``key_file`` (``AFPOOLS_SERVICE_CERT``,
 ``AFPOOLS_SERVICE_KEY``) give a client certificate when the service asks for one.
 
-Every failure raises :class:`PoolServiceError`, whose message is one readable sentence.
+Every failure raises :class:`PoolServiceError`, whose message is one readable sentence:
+also an answer that is not what the function returns, as from a URL that names the 2019 pool
+server's port (9999), which speaks its own protocol, not HTTP. Python 2.7's httplib takes
+such a reply for an HTTP/0.9 "200", so every answer's shape is checked before it is used.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -62,6 +65,8 @@ _PY2 = sys.version_info[0] < 3
 # What OpenSSL says when the other side answers a ClientHello in plaintext.
 _NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "HTTP_REQUEST", "RECORD_LAYER")
 _CERT_ERRORS = (ssl.SSLError, getattr(ssl, "CertificateError", ssl.SSLError))
+_TEXT = (type(json.loads('""')), str)  # what JSON strings decode to: unicode on 2.7, str on 3
+_2019_TYPES = ("response", "error")  # the 2019 protocol's header: {"type": ..., ...}
 
 
 class PoolServiceError(Exception):
@@ -165,12 +170,18 @@ class PoolServiceClient(object):
     def list_pools(self):
         # type: () -> List[Answer]
         """Every pool: ``[{"name", "description", "color", "hosts", "revision", ...}]``."""
-        pools = self._get("/v1/pools")["pools"]  # type: List[Answer]
+        answer = self._get("/v1/pools")
+        pools = self._field(answer, "pools", list, "a list of pools")  # type: List[Answer]
+        if not all(_is_pool(pool) for pool in pools):
+            raise self._unexpected("a list of pools")
         return pools
 
     def pool(self, name):
         # type: (str) -> Answer
-        pool = self._get("/v1/pools/" + _quote(name))["pool"]  # type: Answer
+        answer = self._get("/v1/pools/" + _quote(name))
+        pool = self._field(answer, "pool", dict, "a pool")  # type: Answer
+        if not _is_pool(pool):
+            raise self._unexpected("a pool")
         return pool
 
     def pool_mask(
@@ -195,6 +206,10 @@ class PoolServiceClient(object):
         if user_exclude:
             query.append(("user_exclude", user_exclude))
         answer = self._get("/v1/pools/" + _quote(name) + "/mask", query)  # type: Answer
+        self._field(answer, "mask", _TEXT, "a host mask")
+        for optional in ("hosts_mask_type", "hosts_mask_exclude"):
+            if not isinstance(answer.get(optional, ""), _TEXT):
+                raise self._unexpected("a host mask")
         return answer
 
     def apply_pool(self, job, name):
@@ -223,7 +238,29 @@ class PoolServiceClient(object):
     def health(self):
         # type: () -> Answer
         answer = self._get("/v1/health", allow_unavailable=True)  # type: Answer
+        self._field(answer, "status", _TEXT, "a health status")
         return answer
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _where(self):
+        # type: () -> str
+        return "The pool service at %s" % self.url
+
+    def _unexpected(self, what):
+        # type: (str) -> PoolServiceError
+        return PoolServiceError(
+            "%s did not answer with %s; is that the pool service's HTTP address (port %d by "
+            "default)?" % (self._where(), what, DEFAULT_PORT)
+        )
+
+    def _field(self, answer, key, kinds, what):
+        # type: (Any, str, Any, str) -> Any
+        """``answer[key]`` when the answer is an object and that value is one of ``kinds``."""
+        value = answer.get(key) if isinstance(answer, dict) else None
+        if not isinstance(value, kinds):
+            raise self._unexpected(what)
+        return value
 
     # -- the wire --------------------------------------------------------------------------
 
@@ -265,13 +302,15 @@ class PoolServiceClient(object):
         target = parts.path + path
         if query:
             target += "?" + urlencode([(k, _utf8(v)) for k, v in query])
-        where = "The pool service at %s" % self.url
+        where = self._where()
         connection = None
         try:
             connection = self._connection(parts)
             connection.request("GET", target, headers={"Accept": "application/json"})
             response = connection.getresponse()
             status, body = response.status, response.read()
+            if response.version == 9:  # Python 2.7's name for "no HTTP status line"
+                raise _not_http(where, body)
         except socket.timeout:
             raise PoolServiceError("%s did not answer within %g s." % (where, self.timeout))
         except _CERT_ERRORS as error:
@@ -285,21 +324,63 @@ class PoolServiceClient(object):
             )
         except (IOError, OSError) as error:  # socket.error is one of these on 2.7 and 3
             raise PoolServiceError("%s cannot be reached (%s)." % (where, _reason(error)))
+        except httplib.BadStatusLine as error:  # Python 3: a reply without an HTTP status line
+            raise _not_http(where, getattr(error, "line", ""))
         except httplib.HTTPException as error:
             raise PoolServiceError("%s did not answer in HTTP (%s)." % (where, _reason(error)))
         finally:
             if connection is not None:
                 connection.close()
-        try:
-            answer = json.loads(body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise PoolServiceError(
-                "%s answered %d with something that is not JSON." % (where, status)
-            )
-        if status == 200 or (allow_unavailable and status == 503):
-            return answer
-        message = answer.get("error") if isinstance(answer, dict) else None
-        raise PoolServiceError(message or "%s answered HTTP %d." % (where, status), status)
+        return _decoded(where, status, body, allow_unavailable)
+
+
+def _decoded(where, status, body, allow_unavailable):
+    # type: (str, int, bytes, bool) -> Any
+    """The JSON of a successful answer; the service's own sentence (one line) for an error."""
+    try:
+        answer = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RuntimeError):  # RuntimeError: nested too deeply
+        raise PoolServiceError("%s answered %d with something that is not JSON." % (where, status))
+    if status == 200 or (allow_unavailable and status == 503):
+        return answer
+    message = answer.get("error") if isinstance(answer, dict) else None
+    if isinstance(message, _TEXT) and message.strip():
+        raise PoolServiceError(_shortened(message.strip().splitlines()[0]), status)
+    raise PoolServiceError("%s answered HTTP %d." % (where, status), status)
+
+
+def _is_pool(value):
+    # type: (Any) -> bool
+    """What plugins read from a pool: its name and its list of hosts."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("name"), _TEXT)
+        and isinstance(value.get("hosts"), list)
+    )
+
+
+def _not_http(where, reply):
+    # type: (str, Any) -> PoolServiceError
+    """The error for a reply without an HTTP status line; the 2019 protocol is named."""
+    if isinstance(reply, bytes):
+        reply = reply.decode("latin-1")
+    try:
+        header = json.JSONDecoder().raw_decode(reply.lstrip())[0]
+    except (ValueError, RuntimeError):
+        header = None
+    if isinstance(header, dict) and header.get("type") in _2019_TYPES:
+        return PoolServiceError(
+            "%s answered in the 2019 pool protocol, not HTTP; use the service's HTTP port "
+            "(%d by default)." % (where, DEFAULT_PORT)
+        )
+    shown = _shortened(" ".join(reply.split()), 60)
+    return PoolServiceError('%s did not answer in HTTP (it sent "%s").' % (where, shown))
+
+
+def _shortened(text, limit=300):
+    # type: (Any, int) -> Any
+    """A server's text cut to ``limit`` characters, so an error stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _quote(name):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -25,6 +24,7 @@ from pools.model import Pool
 from pools.store import PoolStore
 from poolserver.http_app import KEEPER, LIMITS
 from poolserver.http_protocol import JSON_TYPE, json_error, printable
+from poolserver.json_input import TooDeepError, load_json
 from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import pool_json, to_json
 from poolserver.store_link import StoreLink
@@ -79,8 +79,12 @@ async def _body(request: web.Request) -> dict[str, Any]:
     async with asyncio.timeout(request.app[LIMITS].read_timeout):
         raw = await request.read()
     try:
-        data = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(raw or b"{}")
+    except TooDeepError as error:
+        raise InvalidNameError(
+            f"The request body nests deeper than {error.limit} levels."
+        ) from None
+    except ValueError:  # UnicodeDecodeError included
         raise InvalidNameError("The request body must be a JSON object.") from None
     if not isinstance(data, dict):
         raise InvalidNameError("The request body must be a JSON object.")

@@ -4,8 +4,12 @@ A client connects, sends ``{"type":"request","command":"GET POOLS"}`` (no delimi
 waits), and reads a header ``{"type": "response", "size": N}`` followed by N bytes: a JSON
 list of pools in the 2019 document shape ``{name, clients: [{hostname, engine, ip, port}]}``.
 The server then closes. Anything else gets ``{"type": "error", "message": "..."}`` and a
-close. The header and the body are written separately, as the 2019 server did, because the
-2019 client parses its first ``recv`` as the header alone.
+close, over plain TCP and TLS alike.
+
+Every header, errors included, is padded with spaces to exactly ``HEADER_BYTES`` (1,024): the
+2019 clients read it with one ``recv(1024)`` and parse that alone, so a shorter header let
+the start of the body into the same read ("Extra data"), whenever both had arrived. JSON
+allows the trailing spaces; an error message too long to fit is shortened.
 
 The request ends where its JSON object closes, found by a small incremental scanner, so a
 request split over many packets costs no more than one that arrives whole.
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from poolserver.connections import ConnectionRegistry
+from poolserver.json_input import TooDeepError, load_json
 from poolserver.logs import ACCESS_LOGGER_NAME, LOGGER_NAME
 from poolserver.snapshot import Snapshot
 
@@ -29,15 +34,39 @@ log = logging.getLogger(LOGGER_NAME)
 access = logging.getLogger(ACCESS_LOGGER_NAME)
 GET_POOLS = "GET POOLS"
 MAX_REQUEST_BYTES = 4096
+HEADER_BYTES = 1024  # what the 2019 clients read the header with: recv(1024)
+ELLIPSIS = "..."
 _SPACE = b" \t\r\n"
+_ERROR_OVERHEAD = len(json.dumps({"type": "error", "message": ""}))
 
 
 def response_header(size: int) -> bytes:
-    return json.dumps({"type": "response", "size": size}).encode("utf-8")
+    return _padded(json.dumps({"type": "response", "size": size}))
 
 
 def error_header(message: str) -> bytes:
-    return json.dumps({"type": "error", "message": message}).encode("utf-8")
+    """The error header, the message shortened (with "...") when it would not fit."""
+    shown = _fitting(message, HEADER_BYTES - _ERROR_OVERHEAD)
+    return _padded(json.dumps({"type": "error", "message": shown}))
+
+
+def _padded(header: str) -> bytes:
+    encoded = header.encode("ascii")  # json.dumps escapes everything else
+    if len(encoded) > HEADER_BYTES:
+        raise ValueError(f"a 2019 header has at most {HEADER_BYTES} bytes")
+    return encoded.ljust(HEADER_BYTES, b" ")
+
+
+def _fitting(message: str, room: int) -> str:
+    """The longest start of ``message`` whose JSON string body fits in ``room`` bytes."""
+    if len(json.dumps(message)) - 2 <= room:
+        return message
+    used, room = 0, room - len(ELLIPSIS)
+    for index, char in enumerate(message):
+        used += len(json.dumps(char)) - 2  # 1 byte, or an escape of up to 12
+        if used > room:
+            return message[:index] + ELLIPSIS
+    return message
 
 
 @dataclass(frozen=True)
@@ -113,7 +142,6 @@ class LegacyProtocol(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._peer = "-"
         self._started = 0.0
-        self._pending: bytes | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport = cast(asyncio.Transport, transport)  # uvloop's too
@@ -146,10 +174,9 @@ class LegacyProtocol(asyncio.Protocol):
         self._answer(self._buffer[:end])
 
     def eof_received(self) -> bool:
-        """The client stopped sending: answer what is pending now, then close."""
+        """The client stopped sending: say so if it sent no whole request; then close."""
         if not self._done:
             self._fail("The connection ended before a whole request arrived.")
-        self._send_pending()
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -163,8 +190,14 @@ class LegacyProtocol(asyncio.Protocol):
 
     def _answer(self, raw: bytes) -> None:
         try:
-            request = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            request = load_json(raw)
+        except TooDeepError as error:
+            self._fail(
+                f"The request nests deeper than {error.limit} levels; "
+                "a 2019 request is one flat object."
+            )
+            return
+        except ValueError:  # UnicodeDecodeError included
             self._fail("The request is not valid JSON.")
             return
         if not isinstance(request, dict) or request.get("type") != "request":
@@ -187,31 +220,22 @@ class LegacyProtocol(asyncio.Protocol):
         self._finish(error_header(message), b"", "error")
 
     def _finish(self, header: bytes, body: bytes, outcome: str) -> None:
-        """Header now, body on the next loop turn (its own segment), then close."""
+        """The padded header and the body, then close; a 2019 client splits them by length."""
         self._done = True
         transport = self._transport
         if transport is None or transport.is_closing():
             return
         if self._admitted:
             self._context.registry.busy(transport)  # answering: not to be evicted now
-        transport.write(header)
-        loop = asyncio.get_running_loop()
+        transport.write(header + body)
         if self._timer is not None:
             self._timer.cancel()
         # A client that never reads may not hold its slot (and the buffer) for ever.
+        loop = asyncio.get_running_loop()
         self._timer = loop.call_later(self._context.read_timeout, transport.abort)
-        self._pending = body
-        loop.call_soon(self._send_pending)
+        transport.close()  # after the buffer is sent
         if access.isEnabledFor(logging.INFO):
             self._log(outcome, len(header) + len(body), header if outcome == "error" else b"")
-
-    def _send_pending(self) -> None:
-        transport, body, self._pending = self._transport, self._pending, None
-        if body is None or transport is None or transport.is_closing():
-            return
-        if body:
-            transport.write(body)
-        transport.close()
 
     def _timed_out(self) -> None:
         self._timer = None
@@ -220,7 +244,7 @@ class LegacyProtocol(asyncio.Protocol):
 
     def _log(self, outcome: str, size: int, error: bytes) -> None:
         ms = (time.perf_counter() - self._started) * 1000
-        detail = f" {error.decode('utf-8', 'replace')}" if error else ""
+        detail = f" {error.decode('ascii').rstrip()}" if error else ""
         access.info(
             '%s "2019 GET POOLS" %s %d %.1fms%s',
             self._peer,

@@ -1,8 +1,9 @@
-"""Helpers for pool-service tests: settings, waiting, an HTTP call, and a 2019-protocol client.
+"""Helpers for pool-service tests: settings, waiting, an HTTP call, and 2019-protocol clients.
 
-The 2019 client reassembles the answer the way a careful old plugin must: the first JSON
-object on the wire is the header ``{"type": "response", "size": N}``, and exactly N bytes of
-body follow it, whether both came in one read or in many.
+``legacy_exchange`` reads until the service closes and splits the answer by length: the first
+1,024 bytes are the header ``{"type": "response", "size": N}`` (padded with spaces), exactly
+N bytes of body follow, however the reads fell. ``read_the_2019_way`` reads as the deployed
+2019 plugins do: one ``recv(1024)`` parsed alone as the header, then one ``recv(N)``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from poolserver.service import BackgroundService
 
 GET_POOLS = b'{"type": "request", "command": "GET POOLS"}'
+LEGACY_HEADER_BYTES = 1024  # the 2019 clients' recv(1024)
 
 
 def free_port() -> int:
@@ -133,11 +135,27 @@ def legacy_exchange(
                 break
             received += chunk
             reads += 1
-    header, end = json.JSONDecoder().raw_decode(received.decode("utf-8"))
-    header_bytes = len(received.decode("utf-8")[:end].encode("utf-8"))
-    rest = received[header_bytes:]
+    header = json.loads(received[:LEGACY_HEADER_BYTES])
+    rest = received[LEGACY_HEADER_BYTES:]
     size = int(header.get("size", 0))
     return LegacyAnswer(header, rest[:size], reads, rest[size:])
+
+
+def read_the_2019_way(
+    port: int, context: ssl.SSLContext | None = None, request: bytes = GET_POOLS
+) -> Any:
+    """The pools as a 2019 plugin reads them (the error header when there is one).
+
+    Raises what those plugins raised: ``json.JSONDecodeError`` ("Extra data") when the first
+    read holds more than the header.
+    """
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    with context.wrap_socket(raw, server_hostname="localhost") if context else raw as sock:
+        sock.sendall(request)
+        header = json.loads(sock.recv(1024).decode("utf-8"))
+        if header["type"] != "response":
+            return header
+        return json.loads(sock.recv(header["size"]).decode("utf-8"))
 
 
 @contextlib.contextmanager

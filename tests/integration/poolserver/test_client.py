@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +172,51 @@ def test_the_client_works_under_python_27(
     assert (out["str"], out["unicode"], out["formatted"]) == (missing, missing, missing)
     if not tls:
         assert "does not speak TLS on that port" in out["https_to_http"]
+
+
+@pytest.mark.parametrize(
+    "python",
+    [
+        pytest.param(sys.executable, id="python3"),
+        pytest.param(
+            PYTHON27,
+            id="python2.7",
+            marks=pytest.mark.skipif(
+                PYTHON27 is None, reason="no Python 2.7 on this machine (pyenv's 2.7 is looked for)"
+            ),
+        ),
+    ],
+)
+def test_every_function_pointed_at_the_2019_port_says_so_in_one_sentence(
+    service: BackgroundService, python: str | None
+) -> None:
+    """A plugin still configured with the 2019 server's port (9999) gets its answer refused.
+
+    Python 2.7's httplib reads that protocol's reply as an HTTP/0.9 "200": list_pools raised
+    KeyError('pools'), and pool_mask and health returned the error header as their answer.
+    """
+    assert python is not None
+    legacy = f"http://127.0.0.1:{service.legacy_port}"
+    done = subprocess.run(
+        [
+            python,
+            str(ROOT / "tests/support/client_every_call.py"),
+            str(ROOT / "integrations"),
+            legacy,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)[legacy]
+    assert outcome.pop("job_untouched") is True
+    sentence = (
+        f"The pool service at {legacy} answered in the 2019 pool protocol, not HTTP; "
+        "use the service's HTTP port (51080 by default)."
+    )
+    assert outcome == {
+        name: ["PoolServiceError", sentence]
+        for name in ("list_pools", "pool", "pool_mask", "apply_pool", "health")
+    }

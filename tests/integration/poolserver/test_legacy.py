@@ -1,15 +1,23 @@
-"""The 2019 'GET POOLS' protocol, with a client that frames answers the way old plugins do."""
+"""The 2019 'GET POOLS' protocol, with clients that frame answers the way old plugins do."""
 
 from __future__ import annotations
 
 import json
+import logging
 import socket
 
 import pytest
 
 from pools.store import PoolStore
 from poolserver.service import BackgroundService
-from tests.support.poolservice import GET_POOLS, ServiceFactory, legacy_exchange, wait_until
+from tests.support.poolservice import (
+    GET_POOLS,
+    LEGACY_HEADER_BYTES,
+    ServiceFactory,
+    legacy_exchange,
+    read_the_2019_way,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -47,17 +55,55 @@ def test_the_answer_reassembles_whatever_the_reads_look_like(
     assert split.body == whole.body
 
 
-def test_header_and_body_in_one_buffer_are_split_at_the_headers_end(
+def test_the_header_fills_exactly_1024_bytes_and_the_body_follows(
     service: BackgroundService,
 ) -> None:
     with socket.create_connection(("127.0.0.1", service.legacy_port), timeout=10) as sock:
         sock.sendall(GET_POOLS)
         sock.shutdown(socket.SHUT_WR)  # the answer must still come whole
         received = read_all(sock)
-    header, end = json.JSONDecoder().raw_decode(received.decode())
+    header = received[:LEGACY_HEADER_BYTES]
+    assert json.loads(header)["type"] == "response"
+    assert header.rstrip(b" ").endswith(b"}")  # JSON, then spaces only
+    assert len(received) == LEGACY_HEADER_BYTES + json.loads(header)["size"]
+    body = received[LEGACY_HEADER_BYTES:]
+    assert {p["name"] for p in json.loads(body)} == {"empty", "gpu", "lighting"}
+
+
+def test_a_2019_plugin_reads_the_pools_300_times_in_a_row(service: BackgroundService) -> None:
+    failures = []
+    for _ in range(300):
+        try:
+            pools = read_the_2019_way(service.legacy_port)
+        except ValueError as error:  # what the plugins failed with: "Extra data"
+            failures.append(str(error))
+            continue
+        assert {p["name"] for p in pools} == {"empty", "gpu", "lighting"}
+    assert failures == []
+
+
+def test_a_2019_plugin_that_reads_late_still_finds_the_header_alone(
+    service: BackgroundService,
+) -> None:
+    """A busy plugin (Blender loading an add-on) reads when header and body are both there."""
+    with socket.create_connection(("127.0.0.1", service.legacy_port), timeout=10) as sock:
+        sock.sendall(GET_POOLS)
+
+        def whole_answer_arrived() -> bool:
+            waiting = sock.recv(65536, socket.MSG_PEEK)
+            try:
+                header, end = json.JSONDecoder().raw_decode(waiting.decode("utf-8"))
+                size = header["size"]
+                json.loads(waiting[-size:])  # the whole body is at the end
+            except ValueError:
+                return False
+            return len(waiting) >= end + size
+
+        wait_until(whole_answer_arrived, "the header and the body to arrive")
+        header = json.loads(sock.recv(1024).decode("utf-8"))  # the 2019 plugin's read
+        body = sock.recv(header["size"])
     assert header["type"] == "response"
-    assert len(received) == end + header["size"]
-    assert {p["name"] for p in json.loads(received[end:])} == {"empty", "gpu", "lighting"}
+    assert {p["name"] for p in json.loads(body)} == {"empty", "gpu", "lighting"}
 
 
 def test_a_request_sent_byte_by_byte_is_answered(service: BackgroundService) -> None:
@@ -99,9 +145,31 @@ def test_anything_else_gets_an_error_header_and_a_close(
         sock.sendall(request_bytes)
         sock.shutdown(socket.SHUT_WR)
         received = read_all(sock)
+    assert len(received) == LEGACY_HEADER_BYTES  # read with the same recv(1024)
     header = json.loads(received)
     assert header["type"] == "error"
     assert word in header["message"]
+
+
+def test_deeply_nested_json_gets_an_error_header_and_one_bounded_log_line(
+    service: BackgroundService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    nested = b"[" * 1500 + b"]" * 1500  # 3 KB: deeper than Python's recursion limit
+    request = b'{"type": "request", "command": "GET POOLS", "x": ' + nested + b"}"
+    answers = [read_the_2019_way(service.legacy_port, request=request) for _ in range(3)]
+    for header in answers:
+        assert header == {
+            "type": "error",
+            "message": "The request nests deeper than 32 levels; a 2019 request is one flat "
+            "object.",
+        }
+    assert len(read_the_2019_way(service.legacy_port)) == 3  # and it still serves
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert "Traceback" not in caplog.text
+    lines = [r.getMessage() for r in caplog.records if "nests deeper" in r.getMessage()]
+    assert len(lines) == 3  # one line per request
+    assert all(len(line) < 300 and "\n" not in line for line in lines)
 
 
 def test_an_endless_request_is_cut_off(service: BackgroundService) -> None:

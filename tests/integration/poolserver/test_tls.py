@@ -18,11 +18,13 @@ from pools.service_config import create_self_signed
 from pools.store import PoolStore
 from poolserver.service import BackgroundService
 from tests.support.poolservice import (
+    LEGACY_HEADER_BYTES,
     ServiceFactory,
     call,
     closed_by_server,
     idle_clients,
     legacy_exchange,
+    read_the_2019_way,
 )
 
 pytestmark = pytest.mark.integration
@@ -74,6 +76,20 @@ def test_the_2019_protocol_speaks_tls_too(tls_service: BackgroundService, ca: tr
     assert len(answer.pools()) == 3
 
 
+def test_a_2019_plugin_reads_the_pools_over_tls_300_times_in_a_row(
+    tls_service: BackgroundService, ca: trustme.CA
+) -> None:
+    context, failures = trusting(ca), []
+    for _ in range(300):
+        try:
+            pools = read_the_2019_way(tls_service.legacy_port, context)
+        except ValueError as error:  # "Extra data": the first read held more than the header
+            failures.append(str(error))
+            continue
+        assert len(pools) == 3
+    assert failures == []
+
+
 def test_plaintext_http_on_the_tls_port_is_told_to_use_https(
     tls_service: BackgroundService, ca: trustme.CA
 ) -> None:
@@ -86,8 +102,14 @@ def test_plaintext_http_on_the_tls_port_is_told_to_use_https(
 def test_plaintext_2019_client_on_the_tls_port_gets_an_error_header(
     tls_service: BackgroundService,
 ) -> None:
-    answer = legacy_exchange(tls_service.legacy_port)
-    assert answer.header == {"type": "error", "message": "This port speaks TLS; connect with TLS."}
+    header = read_the_2019_way(tls_service.legacy_port)
+    assert header == {"type": "error", "message": "This port speaks TLS; connect with TLS."}
+    with socket.create_connection(("127.0.0.1", tls_service.legacy_port), timeout=10) as sock:
+        sock.sendall(b'{"type": "request", "command": "GET POOLS"}')
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert len(received) == LEGACY_HEADER_BYTES  # padded like every 2019 header
 
 
 def test_a_client_that_does_not_trust_the_certificate_fails_its_check(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from pools.store import PoolStore
-from tests.support.poolservice import ServiceFactory, call
+from tests.support.poolservice import ServiceFactory, call, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -130,6 +132,35 @@ def test_a_malformed_write_is_a_400_and_changes_nothing(
     assert reply.status == 400
     assert word in reply.json()["error"]
     assert seeded.revision() == revision
+
+
+@pytest.mark.parametrize("path", ["/v1/pools", "/v1/pools/gpu/hosts"])
+def test_deeply_nested_json_is_a_400_with_one_bounded_log_line(
+    seeded: PoolStore, make_service: ServiceFactory, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    running = make_service(service_writes=True, service_write_token=TOKEN)
+    caplog.set_level(logging.INFO)
+    nested = b"[" * 3000 + b"]" * 3000  # deeper than Python's recursion limit
+    revision = seeded.revision()
+    for _ in range(3):
+        reply = call(
+            running.http_port,
+            path,
+            method="POST",
+            body=b'{"name": "x", "hosts": ' + nested + b"}",
+            headers=AUTH,
+        )
+        assert reply.status == 400
+        assert reply.json() == {"error": "The request body nests deeper than 32 levels."}
+    assert seeded.revision() == revision
+
+    def answered() -> list[str]:
+        return [r.getMessage() for r in caplog.records if f"POST {path} " in r.getMessage()]
+
+    wait_until(lambda: len(answered()) == 3, "an access line for each request")
+    assert all(len(line) < 300 and "\n" not in line for line in answered())
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING]
+    assert "Traceback" not in caplog.text
 
 
 def test_writes_need_a_token_in_the_settings(
