@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from cli.app import EXIT_OK, json_flag
-from cli.output import print_json, print_table
-from pools.settings import Settings, options, redact, settings_file_path
+from cli.output import print_json, print_line, print_table
+from pools.redaction import redact
+from pools.settings import Settings, options, settings_file_path
 
 
 def register(commands: Any) -> None:
@@ -44,6 +45,6 @@ def _settings(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
         return EXIT_OK
-    print(f"Settings file: {settings_file_path()}")
+    print_line(f"Settings file: {settings_file_path()}")
     print_table(("OPTION", "VALUE", "FROM", "MEANING"), [(n, repr(v), s, h) for n, v, s, h in rows])
     return EXIT_OK

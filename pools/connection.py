@@ -11,7 +11,8 @@ from pymongo.errors import ConfigurationError, PyMongoError
 
 from pools.embedded import EmbeddedServer
 from pools.errors import StoreUnavailableError
-from pools.settings import Settings, redact
+from pools.redaction import redact
+from pools.settings import Settings
 from pools.store import PoolStore
 
 
