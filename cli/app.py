@@ -8,8 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from cli.output import notice
 from pools.errors import AfpoolsError
-from pools.settings import Settings, load_settings
+from pools.redaction import has_secret, redact
+from pools.settings import Settings, load_settings, settings_file_path
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -81,7 +83,17 @@ def split_address(text: str) -> tuple[str, str]:
     return text, ""  # a name, or a bare IPv6 address
 
 
+def _warn_about_visible_secret(uri: str | None) -> None:
+    """A command line is readable by every local user (``ps``, /proc): say where it belongs."""
+    if uri and has_secret(uri):
+        notice(
+            "The --mongodb-uri password can be read by every user of this machine (ps); "
+            f"set AFPOOLS_MONGODB_URI or mongodb_uri in {settings_file_path()} instead."
+        )
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    _warn_about_visible_secret(args.mongodb_uri)
     overrides: dict[str, Any] = {"mongodb_uri": args.mongodb_uri}
     if args.afserver is not None:
         host, port = split_address(args.afserver)
@@ -110,10 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(overrides=_overrides(args))
         for warning in settings.warnings:
-            print(warning, file=sys.stderr)
+            notice(warning)
         return handler(args, settings)
     except AfpoolsError as error:
-        print(str(error), file=sys.stderr)
+        notice(redact(str(error)))
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -125,9 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: still one sentence, the traceback on request
         if os.environ.get("AFPOOLS_DEBUG"):
             raise
-        print(
-            f"Unexpected error ({type(error).__name__}: {error}); "
-            "run again with AFPOOLS_DEBUG=1 to see where it happened.",
-            file=sys.stderr,
+        notice(
+            f"Unexpected error ({type(error).__name__}: {redact(str(error))}); "
+            "run again with AFPOOLS_DEBUG=1 to see where it happened."
         )
         return EXIT_BUG

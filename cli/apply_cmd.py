@@ -7,7 +7,7 @@ from typing import Any
 
 from afserver.connect import client_for
 from cli.app import EXIT_OK, json_flag
-from cli.output import notice, print_json
+from cli.output import notice, print_json, print_line
 from pools.connection import open_store
 from pools.errors import AfpoolsError
 from pools.jobs import batches, plan_job
@@ -80,5 +80,5 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         names = ", ".join(f"{p.job_id} ({p.job_name})" for p in plans)
-        print(f"Pool '{pool.name}' ({len(pool.hostnames)} hosts) applied to job {names}.")
+        print_line(f"Pool '{pool.name}' ({len(pool.hostnames)} hosts) applied to job {names}.")
     return EXIT_OK

@@ -8,7 +8,7 @@ from typing import Any
 
 from afserver.connect import client_for
 from cli.app import EXIT_OK, json_flag
-from cli.output import print_json
+from cli.output import print_json, print_line
 from pools.connection import open_store
 from pools.errors import AfpoolsError, InvalidNameError
 from pools.masks import exclude_mask, include_mask
@@ -89,5 +89,5 @@ def _mask(args: argparse.Namespace, settings: Settings) -> int:
         kind = "exclude" if args.exclude else "include"
         print_json({"kind": kind, "hosts_mask_type": "regex", "mask": mask, "hosts": len(members)})
     else:
-        print(mask)
+        print_line(mask)
     return EXIT_OK

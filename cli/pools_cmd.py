@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from cli.app import EXIT_OK, Parser, json_flag
-from cli.output import notice, print_json, print_table
+from cli.output import notice, print_json, print_line, print_table
 from pools.connection import open_store
 from pools.documents import Change
 from pools.model import Pool, unreadable_warning
@@ -94,7 +94,7 @@ def _report(args: argparse.Namespace, pool: Pool, sentence: str) -> int:
     if args.json:
         print_json(pool_json(pool))
     else:
-        print(sentence)
+        print_line(sentence)
     return EXIT_OK
 
 
@@ -119,13 +119,15 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(pool_json(pool))
         return EXIT_OK
-    print(f"Pool:        {pool.name}")
-    print(f"Description: {pool.description or '-'}")
-    print(f"Colour:      {pool.color or 'default'}")
-    print(f"Revision:    {pool.revision} ({_when(pool.updated_at)} by {pool.updated_by or '-'})")
-    print(f"Hosts ({len(pool.hostnames)}):")
+    print_line(f"Pool:        {pool.name}")
+    print_line(f"Description: {pool.description or '-'}")
+    print_line(f"Colour:      {pool.color or 'default'}")
+    print_line(
+        f"Revision:    {pool.revision} ({_when(pool.updated_at)} by {pool.updated_by or '-'})"
+    )
+    print_line(f"Hosts ({len(pool.hostnames)}):")
     for host in pool.hostnames:
-        print(f"  {host}")
+        print_line(f"  {host}")
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from types import FrameType
 from typing import Any
 
 from cli.app import EXIT_INTERRUPTED, EXIT_OK, json_flag
-from cli.output import notice, print_json, print_table
+from cli.output import notice, print_json, print_line, print_table
 from pools.connection import open_store
 from pools.documents import KnownHost
 from pools.errors import AfpoolsError, HostNotFoundError
@@ -193,7 +193,7 @@ def _wake(args: argparse.Namespace, settings: Settings) -> int:
         where = wake(mac, ip=ip, broadcast=settings.wake_broadcast, port=settings.wake_port)
         sent.append({"host": label, "mac": mac, "sent_to": where})
         if not args.json:
-            print(f"Sent a Wake-on-LAN packet for {label} ({mac}) to {where}.")
+            print_line(f"Sent a Wake-on-LAN packet for {label} ({mac}) to {where}.")
     if args.json:
         print_json(sent)
     return EXIT_OK

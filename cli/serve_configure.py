@@ -27,6 +27,7 @@ Ask = Callable[[str], str]
 def configure(settings: Settings, ask: Ask = input, say: Callable[[str], None] = print) -> int:
     """Ask, check, and save on confirmation; returns the exit code."""
     draft = ServiceDraft.from_settings(settings)
+    token_before = draft.write_token
     say("Pool service set-up. Press Enter to keep the value in brackets.")
     try:
         while True:
@@ -48,8 +49,16 @@ def configure(settings: Settings, ask: Ask = input, say: Callable[[str], None] =
     path = draft.save()
     say(f"Saved to {path}. Start the service with 'main.py serve'.")
     if draft.writes:
-        say(f"Farm scripts write with the header: Authorization: Bearer {draft.write_token}")
+        _tell_token(draft.write_token, token_before, say)
     return EXIT_OK
+
+
+def _tell_token(token: str, before: str, say: Callable[[str], None]) -> None:
+    """Show a new token once; a kept one stays off the screen (and out of screenshots)."""
+    if token != before:
+        say(f"Farm scripts write with the header: Authorization: Bearer {token}")
+    else:
+        say(f"Farm scripts keep their write token (not shown; it is in {settings_file_path()}).")
 
 
 def _questions(draft: ServiceDraft, ask: Ask, say: Callable[[str], None]) -> ServiceDraft:

@@ -11,13 +11,16 @@ from pymongo.errors import ConfigurationError, PyMongoError
 
 from pools.embedded import EmbeddedServer
 from pools.errors import StoreUnavailableError
-from pools.settings import Settings, redact
+from pools.redaction import redact
+from pools.settings import Settings
 from pools.store import PoolStore
+from pools.uri_options import check_uri_options
 
 
 def mongo_client(uri: str, timeout: float) -> MongoClient[dict[str, Any]]:
     """A client that gives up after ``timeout`` seconds, not pymongo's 30 s default."""
     millis = max(1, int(timeout * 1000))
+    check_uri_options(uri)
     try:
         return MongoClient(
             uri,

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+import os
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import pymongo
 from pymongo.errors import OperationFailure, PyMongoError
 
 from pools.errors import AfpoolsError, StoreUnavailableError
 
 P = ParamSpec("P")
 R = TypeVar("R")
+_PYMONGO_DIR = str(Path(pymongo.__file__).parent) + os.sep
 
 
 def translate_errors(method: Callable[P, R]) -> Callable[P, R]:
@@ -27,12 +32,40 @@ def translate_errors(method: Callable[P, R]) -> Callable[P, R]:
             reason = (error.details or {}).get("errmsg") or str(error)
             raise StoreUnavailableError(f"MongoDB refused the operation: {reason}.") from error
         except PyMongoError as error:
-            where = getattr(args[0], "address", "the database") if args else "the database"
             raise StoreUnavailableError(
-                f"MongoDB at {where} cannot be reached ({_short(error)})."
+                f"MongoDB at {_where(args)} cannot be reached ({_short(error)})."
             ) from error
+        except KeyError as error:  # pymongo reading a field the server's answer lacks
+            if not _raised_in_driver(error):
+                raise
+            raise StoreUnavailableError(_driver_surprise(_where(args), error)) from error
 
     return wrapper
+
+
+def _where(args: tuple[object, ...]) -> object:
+    return getattr(args[0], "address", "the database") if args else "the database"
+
+
+def _raised_in_driver(error: BaseException) -> bool:
+    """Whether pymongo itself failed on the server's answer (our own bugs stay bugs)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and _PYMONGO_DIR in frames[-1].filename
+
+
+def _driver_surprise(where: object, error: BaseException) -> str:
+    """A server answer pymongo could not read, most often a login it does not expect.
+
+    A server without authentication such as nx-27017 answers the SCRAM login with a bare
+    ``ok`` that has no ``payload``.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    if Path(frames[-1].filename).name.startswith("auth"):
+        return (
+            f"MongoDB at {where} did not accept the user name and password of the URI; "
+            "if that server has no authentication, remove 'user:password@' from the URI."
+        )
+    return f"MongoDB at {where} sent an answer that pymongo cannot read (no field {error})."
 
 
 def _short(error: Exception) -> str:

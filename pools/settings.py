@@ -10,7 +10,6 @@ import dataclasses
 import getpass
 import json
 import os
-import re
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -296,11 +295,6 @@ def _checked_port(name: str, number: int, raw: Any, origin: str) -> int:
             f"{name} from {origin} must be a port number between {low} and 65535, not {raw!r}."
         )
     return number
-
-
-def redact(uri: str) -> str:
-    """A MongoDB URI fit for a screen: the password replaced by ***."""
-    return re.sub(r"(//[^/@:]+:)[^@/]*@", r"\1***@", uri)
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

@@ -98,6 +98,14 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
     return value
 
 
+def _user(data: dict[str, Any]) -> str:
+    """Who the history names; a control character there would drive an admin's terminal."""
+    user = _text(data, "user").strip()
+    if not user.isprintable():
+        raise InvalidNameError("'user' cannot contain control characters.")
+    return user[:64]
+
+
 def _hostnames(data: dict[str, Any]) -> list[str]:
     hosts = data.get("hosts")
     if not isinstance(hosts, list) or not hosts or not all(isinstance(h, str) for h in hosts):
@@ -109,7 +117,7 @@ def _hostnames(data: dict[str, Any]) -> list[str]:
 
 async def _write(request: web.Request, data: dict[str, Any], change: Callable[[PoolStore], T]) -> T:
     gate = request.app[WRITES]
-    user = _text(data, "user").strip()[:64] or gate.default_user
+    user = _user(data) or gate.default_user
     store = gate.link.writer(user=user, client_address=request.remote or "")
     loop = asyncio.get_running_loop()
     done = await loop.run_in_executor(gate.executor, change, store)

@@ -174,6 +174,23 @@ def test_configure_writes_the_settings_file(fresh_environment: Path) -> None:
     assert f"Authorization: Bearer {saved['service_write_token']}" in done.stdout
 
 
+def test_configure_shows_a_kept_token_nowhere(fresh_environment: Path) -> None:
+    first = configure(["127.0.0.1", "52000", "n", "n", "y", "new", "y"])
+    token = json.loads(settings_file_path().read_text(encoding="utf-8"))["service_write_token"]
+    assert f"Authorization: Bearer {token}" in first.stdout
+
+    kept = configure(["", "", "n", "n", "y", "", "y"])  # Enter keeps every value, the token too
+
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    saved = json.loads(settings_file_path().read_text(encoding="utf-8"))
+    assert saved["service_write_token"] == token
+    assert token not in kept.stdout + kept.stderr
+    assert (
+        f"Farm scripts keep their write token (not shown; it is in {settings_file_path()})."
+        in kept.stdout
+    )
+
+
 def test_configure_keeps_current_values_on_enter_and_explains_problems(
     fresh_environment: Path,
 ) -> None:

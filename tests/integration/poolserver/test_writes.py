@@ -113,6 +113,25 @@ def test_every_write_lands_in_the_history_with_the_clients_address(
     assert newest.client == "127.0.0.1"
 
 
+@pytest.mark.parametrize("user", ["\x1b[2J\x1b]0;pwned\x07", "night\u202eylt", "ops\x9b31m"])
+def test_a_user_with_control_characters_is_a_400_and_changes_nothing(
+    seeded: PoolStore, make_service: ServiceFactory, user: str
+) -> None:
+    running = make_service(service_writes=True, service_write_token=TOKEN)
+    revision = seeded.revision()
+    reply = call(
+        running.http_port,
+        "/v1/pools/gpu/hosts",
+        method="POST",
+        body={"hosts": ["gpu-02"], "user": user},
+        headers=AUTH,
+    )
+    assert reply.status == 400
+    assert reply.json() == {"error": "'user' cannot contain control characters."}
+    assert seeded.revision() == revision
+    assert seeded.pool("gpu").hostnames == ("gpu-01",)
+
+
 @pytest.mark.parametrize(
     ("body", "word"),
     [

@@ -21,3 +21,12 @@ def test_default_timeouts_answer_well_within_fifteen_seconds() -> None:
 def test_a_malformed_uri_is_one_sentence() -> None:
     with pytest.raises(StoreUnavailableError, match="The MongoDB URI 'mongo://x' is not valid"):
         mongo_client("mongo://x", 5.0)
+
+
+def test_an_option_pymongo_does_not_know_is_refused_not_warned_about(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    with pytest.raises(StoreUnavailableError, match="the option 'bogusOption', which pymongo"):
+        mongo_client("mongodb://127.0.0.1:9/?directConnection=true&bogusOption=1", 5.0)
+
+    assert [str(w.message) for w in recwarn] == []
