@@ -52,20 +52,16 @@ def section(data: Pairs) -> Pairs:
     return created
 
 
-def set_where_read(pairs: Pairs, key: str, value: str, tags: frozenset[str]) -> bool:
-    """Set ``key`` everywhere CGRU would read it on this platform (the object itself and its
-    matching ``OS_`` sections), so that no later copy undoes ours; add it when there is
-    none. True when the text changes."""
+def set_where_read(pairs: Pairs, key: str, value: str, tags: frozenset[str]) -> None:
+    """Set ``key`` where CGRU reads it last on this platform (the object itself or one of its
+    matching ``OS_`` sections, in the order of the text), so that no later copy undoes ours
+    and the values for other platforms stay; add it when there is none."""
     places = _places(pairs, key, tags)
     if not places:
         pairs.append((key, value))
-        return True
-    changed = False
-    for owner, index in places:
-        if owner[index][1] != value:
-            owner[index] = (key, value)
-            changed = True
-    return changed
+        return
+    owner, index = places[-1]
+    owner[index] = (key, value)
 
 
 def _places(pairs: Pairs, key: str, tags: frozenset[str]) -> list[tuple[Pairs, int]]:

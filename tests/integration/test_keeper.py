@@ -98,14 +98,15 @@ def test_every_other_setting_and_comment_is_kept(env: dict[str, str], project: P
     assert json.loads(text)["cgru_config"]["smtp_password"] == "hunter2"
 
 
+@pytest.mark.parametrize("mode", [0o600, 0o640])
 def test_a_linked_private_config_stays_a_link_keeps_its_mode_and_gets_a_backup(
-    env: dict[str, str], project: Path, tmp_path: Path
+    env: dict[str, str], project: Path, tmp_path: Path, mode: int
 ) -> None:
     dotfiles = tmp_path / "dotfiles"
     dotfiles.mkdir()
     target = dotfiles / "cgru.json"
     target.write_text(USER_CONFIG)
-    target.chmod(0o600)
+    target.chmod(mode)
     user_config(env).parent.mkdir()
     user_config(env).symlink_to(target)
 
@@ -113,7 +114,7 @@ def test_a_linked_private_config_stays_a_link_keeps_its_mode_and_gets_a_backup(
 
     assert user_config(env).is_symlink()
     assert user_config(env).resolve() == target
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.stat().st_mode) == mode
     assert json.loads(target.read_text())["cgru_config"]["smtp_password"] == "hunter2"
     assert keeper_tray(env).labels("AFANASY") == [*OURS, "Start Watch..."]
     assert result.written is not None and result.written.target == target
@@ -121,7 +122,7 @@ def test_a_linked_private_config_stays_a_link_keeps_its_mode_and_gets_a_backup(
     assert backup is not None and backup.parent == dotfiles
     assert backup.name.startswith("cgru.json.afpools-backup-")
     assert backup.read_text() == USER_CONFIG
-    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.stat().st_mode) == mode
     assert sorted(p.name for p in dotfiles.iterdir()) == ["cgru.json", backup.name]
     assert f"(through the link, in {target})" in describe(result)[0]
 
@@ -216,14 +217,19 @@ def test_an_include_that_would_override_ours_is_refused(env: dict[str, str], pro
     assert user_config(env).read_text() == text
 
 
-def test_the_menu_path_of_an_os_section_is_the_one_changed(
+def test_the_menu_path_read_last_on_this_platform_is_the_one_changed(
     env: dict[str, str], project: Path
 ) -> None:
-    write_json(user_config(env), {"cgru_config": {"OS_linux": {"menu_path": "/mine"}}})
+    write_json(
+        user_config(env),
+        {"cgru_config": {"menu_path": "/all", "OS_linux": {"menu_path": "/mine"}}},
+    )
 
     install(project, sys.executable, env=env, as_root=False)
+    section = json.loads(user_config(env).read_text())["cgru_config"]
 
     assert keeper_tray(env).labels("AFANASY") == [*OURS, "Start Watch..."]
+    assert section["menu_path"] == "/all"  # for the other platforms
 
 
 def test_a_cgru_menu_path_variable_gets_a_warning(env: dict[str, str], project: Path) -> None:
