@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cli import keeper_cmd
 from cli.app import main
 from cli.keeper_cmd import describe
 from keeper_menu.installer import install
@@ -291,3 +292,29 @@ def test_on_windows_the_config_reads_the_same_in_any_code_page(
     assert data.isascii()  # CGRU 3.4.1 reads it in the locale's code page, cp1252 say
     section = json.loads(data.decode("cp1252"))["cgru_config"]
     assert str(project / "keeper_menu" / "entries") in section["menu_path"].split(";")
+
+
+def test_the_command_prints_what_it_changed_as_json(
+    env: dict[str, str],
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(keeper_cmd, "running_as_root", lambda: False)  # the tests run as root
+    monkeypatch.setattr(keeper_cmd, "ROOT", project)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    code = main(["install-keeper", "--json"])
+    printed = json.loads(capsys.readouterr().out)
+
+    assert code == 0
+    assert printed["written"] == str(user_config(env))
+    assert printed["menu_path"] == [
+        str(Path(env["CGRU_LOCATION"]).parent / "studio" / "menu"),
+        str(project / "keeper_menu" / "entries"),
+    ]
+    assert [c["source"] for c in printed["added"] if c["key"] == "menu_path"] == [
+        str(Path(env["CGRU_LOCATION"]) / "config.json"),
+        "afpools",
+    ]
