@@ -1,1 +1,2 @@
-"""CGRU Keeper menu entries (AFANASY/*.sh, *.cmd) and their installer; no Qt."""
+"""The installer of CGRU Keeper's menu entries; no Qt. The entries live in ``entries/``, a
+folder of their own, because Keeper makes a submenu of every folder it finds there."""

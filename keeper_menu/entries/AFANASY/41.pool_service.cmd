@@ -1,5 +1,5 @@
+@echo off
 rem Name=Pool Service Settings...
 rem Icon=afpools.png
 rem The settings of "main.py serve" (address, ports, TLS, write token) in a dialog.
-@echo off
 call "%~dp040.render_pools.cmd" serve --configure --gui %*
