@@ -42,7 +42,7 @@ def _entry_hostname(entry: Any) -> str | None:
     """
     entry = _parsed(entry)
     name = entry.get("hostname") if isinstance(entry, dict) else entry
-    if isinstance(name, str) and name.strip() and name.isprintable():
+    if isinstance(name, str) and name.strip():
         return name
     return None
 
