@@ -23,7 +23,7 @@ from pools.errors import (
 )
 from pools.masks import MaskError
 from poolserver.connections import ConnectionRegistry
-from poolserver.http_protocol import JSON_TYPE, json_error, printable
+from poolserver.http_protocol import ASKED_VERSION, JSON_TYPE, json_error, printable
 from poolserver.keeper import Current, SnapshotKeeper
 from poolserver.logs import LOGGER_NAME
 from poolserver.mask_answers import parse_query
@@ -91,6 +91,9 @@ def _guard(
 
 
 async def _checked(request: web.Request, handler: Handler, limits: Limits) -> web.StreamResponse:
+    if ASKED_VERSION in request:
+        sentence = f"The pool service speaks HTTP/1.1, not {request[ASKED_VERSION]}."
+        return _closing(json_error(505, sentence))
     head = len(request.raw_path) + sum(len(k) + len(v) + 4 for k, v in request.raw_headers)
     if head > limits.max_header_bytes:
         return _closing(

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http import HttpVersion10, HttpVersion11
 from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
 
@@ -24,6 +25,7 @@ from poolserver.snapshot import to_json
 
 log = logging.getLogger(LOGGER_NAME)
 JSON_TYPE = "application/json"
+ASKED_VERSION = "afpools.asked_version"  # set on a request that named another HTTP version
 REQUEST_LINE = re.compile(rb"[A-Z]+ [^ :]")
 
 _BUSY_BODY = to_json({"error": "The pool service is at its connection limit; try again shortly."})
@@ -61,6 +63,20 @@ class ServiceRequestHandler(RequestHandler):
         self._registry = registry
         self._refused = False
         self._own_transport: asyncio.BaseTransport | None = None
+        make_request = self._request_factory
+        assert make_request is not None
+
+        def request_factory(message: Any, *args: Any) -> web.BaseRequest:
+            """aiohttp echoes the request's version in its status line ("HTTP/2.0 200"), which
+            no HTTP/1 client reads: answer as HTTP/1.1, and say the version is not spoken."""
+            asked = message.version
+            if asked in (HttpVersion10, HttpVersion11):
+                return make_request(message, *args)
+            request = make_request(message._replace(version=HttpVersion11), *args)
+            request[ASKED_VERSION] = f"HTTP/{asked.major}.{asked.minor}"
+            return request
+
+        self._request_factory = request_factory
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if not self._registry.admit(transport):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import urllib.parse
 from urllib.parse import quote
@@ -166,6 +167,23 @@ def test_unknown_route_is_404_and_wrong_method_is_405_with_allow(
     assert wrong.status == 405
     assert wrong.headers["Allow"] == "GET, HEAD"
     assert wrong.json()["error"].startswith("POST is not allowed on /v1/hosts")
+
+
+def test_an_http_2_request_line_gets_an_http_1_1_answer_505(service: BackgroundService) -> None:
+    """aiohttp's parser takes "HTTP/2.0" (other versions are a 400) and echoed it in its
+    status line ("HTTP/2.0 200 OK"), which no client can read."""
+    version = b"HTTP/2.0"
+    with socket.create_connection(("127.0.0.1", service.http_port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/health " + version + b"\r\nHost: x\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 505 ")
+    assert json.loads(body)["error"] == (
+        f"The pool service speaks HTTP/1.1, not {version.decode()}."
+    )
 
 
 def test_head_answers_headers_only(service: BackgroundService) -> None:
