@@ -58,6 +58,7 @@ class StoreWorker(Worker):
         self._connection = StoreConnection(settings, on_lost=self.unreachable.emit)
         self._store: PoolStore | None = None
         self._client: object = None  # the client self._store talks through
+        self._answered = False  # the store answered since it was made or last failed
         self._revision: tuple[int, int] | None = None
         self.description = ""
 
@@ -68,7 +69,7 @@ class StoreWorker(Worker):
         self.every(WATCH_SECONDS, self.watch)
 
     def on_stopping(self) -> None:
-        self._store = None
+        self._store = self._client = None  # the connection closes their client
         self._connection.close()
 
     def _connect(self) -> PoolStore:
@@ -78,15 +79,17 @@ class StoreWorker(Worker):
         (or the one another copy started is joined) before anything is read.
         """
         database = self._connection.database()
-        if self._store is not None and self._client is database.client:
-            return self._store
-        store = PoolStore(database, user=self.settings.user_name)
-        store.ensure_schema()
-        self._store, self._client = store, database.client
-        embedded = self._connection.embedded is not None
-        self.description = "embedded database" if embedded else "MongoDB"
-        where = self._connection.description if embedded else f"MongoDB at {store.address}"
-        self.connected.emit(where)
+        if self._store is None or self._client is not database.client:
+            self._store = PoolStore(database, user=self.settings.user_name)
+            self._client, self._answered = database.client, False
+        store = self._store
+        if not self._answered:  # new, or back after a failure: say where it is
+            store.ensure_schema()
+            self._answered = True
+            embedded = self._connection.embedded is not None
+            self.description = "embedded database" if embedded else "MongoDB"
+            where = self._connection.description if embedded else f"MongoDB at {store.address}"
+            self.connected.emit(where)
         return store
 
     # -- watching -----------------------------------------------------------------------
@@ -103,7 +106,7 @@ class StoreWorker(Worker):
                 self._load(store, token)
         except StoreUnavailableError as error:
             self._revision = None  # reload everything once it is back
-            self._store = None  # say ``connected`` again once it is back
+            self._answered = False  # say ``connected`` again once it is back
             self.unreachable.emit(str(error))
         except Exception as error:  # a bug or a document we cannot read: say it, keep going
             log.exception("watching the store failed")

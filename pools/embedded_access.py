@@ -36,6 +36,16 @@ FILE_MODE = 0o600
 Address = Path | int  # a Unix socket, or a loopback TCP port
 
 
+def protection() -> str:
+    """How the embedded server is kept to its user, in words for ``main.py settings``."""
+    if UNIX_SOCKETS:
+        return "a Unix socket in a folder of this user's alone (0700, files 0600)"
+    return (
+        "a loopback port that any program on this machine can connect to; "
+        "its files are in this user's profile"
+    )
+
+
 def uri_for(address: Address) -> str:
     """The MongoDB URI of the embedded server at ``address``."""
     if isinstance(address, Path):

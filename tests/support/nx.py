@@ -7,7 +7,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from pools.embedded_access import Address, new_address, uri_for
+from pools.embedded_access import Address, free_port, new_address, uri_for
 from pools.embedded_process import nx_command, pid_alive, wait_until_serving
 from tests.support.poolservice import wait_until
 
@@ -19,12 +19,19 @@ class PrivateNx:
     tests that stop it talk to the server the way afpools does.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, tcp: bool = False) -> None:
+        """``tcp``: on a loopback port, as a MongoDB named by host and port (the 2019 tool's)."""
         self.folder = folder
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.address: Address = new_address(folder)
+        self.address: Address = free_port() if tcp else new_address(folder)
         self.uri = uri_for(self.address)
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def port(self) -> int:
+        if isinstance(self.address, Path):
+            raise AttributeError("this nx-27017 listens on a Unix socket; make it with tcp=True")
+        return self.address
 
     def start(self) -> PrivateNx:
         (self.folder / "db").mkdir(parents=True, exist_ok=True)
