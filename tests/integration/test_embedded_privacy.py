@@ -24,6 +24,7 @@ import pytest
 
 from pools.connection import mongo_client, open_store
 from pools.embedded import EmbeddedServer
+from pools.errors import StoreUnavailableError
 from pools.settings import load_settings
 from pools.store import PoolStore
 from tests.support.poolservice import free_port, wait_until
@@ -265,3 +266,37 @@ def test_an_older_afpools_server_on_a_port_is_replaced_by_a_private_one(tmp_path
     assert not _port_open(port)
     assert "port" not in new_state
     assert Path(new_state["socket"]).parent == folder
+
+
+@posix_only
+def test_without_a_runtime_folder_the_socket_goes_to_a_private_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "afpools"
+
+    with open_store(load_settings(overrides={"data_dir": str(deep)})) as store:
+        store.create("gpu")
+        socket_path = Path(state(deep)["socket"])
+
+    private = tmp_path / f"afpools-{os.getuid()}"
+    assert socket_path.parent == private
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700
+
+
+@posix_only
+def test_a_temporary_folder_that_others_may_enter_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Somebody made ``afpools-<uid>`` first, open to all: the socket does not go there."""
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    planted = tmp_path / f"afpools-{os.getuid()}"
+    planted.mkdir()
+    planted.chmod(0o777)
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "afpools"
+
+    with pytest.raises(StoreUnavailableError, match="is not a folder of this user's alone"):
+        EmbeddedServer(deep).acquire()
+    assert list(planted.iterdir()) == []
