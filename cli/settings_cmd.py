@@ -12,6 +12,7 @@ from typing import Any
 
 from cli.app import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
+from pools.embedded_access import protection
 from pools.redaction import redact
 from pools.settings import Settings, options, settings_file_path
 from pools.settings_2019 import Import2019, describe_change, import_2019_settings
@@ -63,13 +64,24 @@ def _settings(args: argparse.Namespace, settings: Settings) -> int:
         print_json(
             {
                 "settings_file": str(settings_file_path()),
+                "database": _database(settings),
                 "options": {name: {"value": v, "from": src, "help": h} for name, v, src, h in rows},
             }
         )
         return EXIT_OK
     print_line(f"Settings file: {settings_file_path()}")
     print_table(("OPTION", "VALUE", "FROM", "MEANING"), [(n, repr(v), s, h) for n, v, s, h in rows])
+    print_line(f"Database: {_database(settings)}.")
     return EXIT_OK
+
+
+def _database(settings: Settings) -> str:
+    """Where the pools are, and for the embedded server, who can reach it."""
+    if settings.mongodb_uri:
+        return f"MongoDB at {redact(settings.mongodb_uri)}"
+    return (
+        f"the embedded nx-27017 in {settings.embedded_data_dir()}, reached through {protection()}"
+    )
 
 
 def _import_2019(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
 
 from manager.workers import Worker
-from pools.connection import mongo_client
+from pools.connection import StoreConnection
 from pools.documents import KnownHost
 from pools.edits import Edit, Step, StepPartlyAppliedError, apply_step
-from pools.embedded import EmbeddedServer
 from pools.errors import AfpoolsError, StoreUnavailableError
 from pools.model import Pool
 from pools.settings import Settings
@@ -56,8 +54,11 @@ class StoreWorker(Worker):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
+        # The embedded server's death is said at once (it is started again right after).
+        self._connection = StoreConnection(settings, on_lost=self.unreachable.emit)
         self._store: PoolStore | None = None
-        self._embedded: EmbeddedServer | None = None
+        self._client: object = None  # the client self._store talks through
+        self._answered = False  # the store answered since it was made or last failed
         self._revision: tuple[int, int] | None = None
         self.description = ""
 
@@ -68,39 +69,27 @@ class StoreWorker(Worker):
         self.every(WATCH_SECONDS, self.watch)
 
     def on_stopping(self) -> None:
-        self._disconnect()
-
-    def _disconnect(self) -> None:
-        """Drop the connection; the next call connects again (and restarts the embedded
-        server if it died: ``acquire`` starts one when none answers)."""
-        store, self._store = self._store, None
-        if store is not None:
-            with contextlib.suppress(Exception):
-                store.close()
-        if self._embedded is not None:
-            with contextlib.suppress(Exception):
-                self._embedded.release()
+        self._store = self._client = None  # the connection closes their client
+        self._connection.close()
 
     def _connect(self) -> PoolStore:
-        if self._store is not None:
-            return self._store
-        uri = self.settings.mongodb_uri
-        if not uri:
-            if self._embedded is None:
-                self._embedded = EmbeddedServer(self.settings.embedded_data_dir())
-            uri = self._embedded.acquire()
-            self.description = "embedded database"
-        else:
-            self.description = "MongoDB"
-        client = mongo_client(uri, self.settings.mongodb_timeout)
-        store = PoolStore(client[self.settings.mongodb_database], user=self.settings.user_name)
-        try:
+        """The store on the server that serves now; ``connected`` when that is a new one.
+
+        Every call makes sure the embedded server runs: when it died, it is started again
+        (or the one another copy started is joined) before anything is read.
+        """
+        database = self._connection.database()
+        if self._store is None or self._client is not database.client:
+            self._store = PoolStore(database, user=self.settings.user_name)
+            self._client, self._answered = database.client, False
+        store = self._store
+        if not self._answered:  # new, or back after a failure: say where it is
             store.ensure_schema()
-        except AfpoolsError:
-            store.close()
-            raise
-        self._store = store
-        self.connected.emit(f"{self.description} at {store.address}")
+            self._answered = True
+            embedded = self._connection.embedded is not None
+            self.description = "embedded database" if embedded else "MongoDB"
+            where = self._connection.description if embedded else f"MongoDB at {store.address}"
+            self.connected.emit(where)
         return store
 
     # -- watching -----------------------------------------------------------------------
@@ -117,7 +106,7 @@ class StoreWorker(Worker):
                 self._load(store, token)
         except StoreUnavailableError as error:
             self._revision = None  # reload everything once it is back
-            self._disconnect()
+            self._answered = False  # say ``connected`` again once it is back
             self.unreachable.emit(str(error))
         except Exception as error:  # a bug or a document we cannot read: say it, keep going
             log.exception("watching the store failed")

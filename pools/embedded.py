@@ -5,6 +5,14 @@ data lives in the user's data folder. A lock file serialises start and stop; eac
 copy leaves a ticket (host and pid) in ``users/``; the copy that leaves last stops the server.
 A second copy therefore reuses the running server instead of opening the same files twice.
 
+Nobody else can use it. nx-27017 has no authentication, so ``pools.embedded_launcher`` serves
+it on a Unix socket in the data folder, the folder is 0700 and every file in it 0600
+(``pools.embedded_access``); ``acquire`` also takes the other users' rights away from what an
+older afpools left readable, and stops an older afpools' server that listens on a port.
+
+Any copy may find the server dead: ``ensure`` starts it again, or follows the one another copy
+started meanwhile, wherever that one listens (a new port, where there are no Unix sockets).
+
 The state file names the machine the server runs on: with a home folder shared over the
 network, a board on a second machine refuses clearly instead of opening the same SQLite
 files from there (sharing pools between machines is what a real MongoDB is for). A process
@@ -13,132 +21,43 @@ is only ever stopped after checking that it is this folder's nx-27017.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pools.embedded_access import (
+    SOCKET_NAME,
+    Address,
+    answers,
+    describe,
+    is_private,
+    make_private,
+    make_private_folder,
+    new_address,
+    uri_for,
+    write_private,
+)
+from pools.embedded_process import (
+    address_in_command,
+    command_line,
+    locked,
+    pid_alive,
+    start_nx,
+    stop_process,
+    wait_until_serving,
+)
 from pools.errors import StoreUnavailableError
 
 HOST = socket.gethostname()
-START_TIMEOUT = 20.0  # nx-27017 needs about 0.6 s; a loaded CI machine, more
-STOP_TIMEOUT = 10.0
-
-
-def _pid_alive(pid: int) -> bool:
-    """True for a running process; a dead child of ours (a zombie) is reaped and counts dead."""
-    if pid <= 0:
-        return False
-    if sys.platform.startswith("win"):
-        return _windows_pid_alive(pid)
-    with contextlib.suppress(ChildProcessError, OSError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
-
-
-def _windows_pid_alive(pid: int) -> bool:
-    """``os.kill(pid, 0)`` would terminate the process on Windows; ask the kernel instead."""
-    import ctypes
-
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return False
-    code = ctypes.c_ulong()
-    kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-    kernel32.CloseHandle(handle)
-    return code.value == 259  # STILL_ACTIVE
-
-
-def _command_line(pid: int) -> list[str] | None:
-    """The arguments of a process where the system tells them (Linux), else None."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return None
-    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
-
-
-def _port_answers(port: int, timeout: float = 0.5) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes, held for the start or stop of the server."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        if sys.platform.startswith("win"):
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def nx_command(port: int, data_dir: Path, log_file: Path, pid_file: Path) -> list[str]:
-    """How to start nx-27017 with this Python (it is a dependency of afpools)."""
-    code = "import sys; from nx_27017.nx_27017 import main; sys.exit(main())"
-    return [
-        sys.executable,
-        "-c",
-        code,
-        "--host",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        "--log-file",
-        str(log_file),
-        "--pid-file",
-        str(pid_file),
-    ]
-
-
-def uri_for_port(port: int) -> str:
-    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+PID_FILE = "nx-27017.pid"
+LOG_FILE = "nx-27017.log"
+# What afpools keeps in the data folder: made private on every acquire.
+OWN_NAMES = ("db", "users", "server.json", "server.lock", LOG_FILE, PID_FILE, SOCKET_NAME)
 
 
 class EmbeddedServer:
@@ -148,41 +67,69 @@ class EmbeddedServer:
         self.folder = folder
         self._state_file = folder / "server.json"
         self._lock_file = folder / "server.lock"
+        self._pid_file = folder / PID_FILE
         self._users = folder / "users"
         # One ticket per object: two server objects in one process are two users.
         self._ticket = self._users / f"{HOST}@{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.port: int | None = None
+        self._serving: dict[str, Any] | None = None  # the state of the server last joined
+        self._joined = False  # a ticket of ours is in users/
+
+    @property
+    def address(self) -> Address:
+        if self._serving is None:
+            raise StoreUnavailableError("The embedded database has not been started.")
+        return _address(self._serving)
 
     @property
     def uri(self) -> str:
-        if self.port is None:
-            raise StoreUnavailableError("The embedded database has not been started.")
-        return uri_for_port(self.port)
+        return uri_for(self.address)
+
+    @property
+    def pid(self) -> int | None:
+        return int(self._serving["pid"]) if self._serving is not None else None
 
     def acquire(self) -> str:
         """Start the server, or join the one another copy started; returns its URI."""
-        with _locked(self._lock_file):
-            state = self._running_state()
-            if state is None:
-                state = self._start()
-            self._users.mkdir(parents=True, exist_ok=True)
-            self._ticket.write_text(str(time.time()), encoding="utf-8")
-            self.port = int(state["port"])
+        make_private_folder(self.folder)
+        with locked(self._lock_file):
+            make_private(self.folder, OWN_NAMES)
+            state = self._running_state() or self._start()
+            self._users.mkdir(mode=0o700, exist_ok=True)
+            write_private(self._ticket, str(time.time()))
+            self._serving, self._joined = state, True
         return self.uri
+
+    def ensure(self, on_lost: Callable[[str], None] | None = None) -> str:
+        """Make sure the server runs, and return its URI now.
+
+        Cheap while the server joined last still runs (a small file read and a pid check).
+        When it died, this starts it again (``on_lost`` hears of it first, so a face can say
+        so), or joins the one another copy started meanwhile, wherever that one listens.
+        """
+        known = self._serving
+        if known is not None:
+            current = self._read_state()
+            if current is not None and _same(current, known) and pid_alive(known["pid"]):
+                return self.uri
+            if on_lost is not None and (current is None or not pid_alive(current["pid"])):
+                where = describe(_address(known))
+                on_lost(f"The embedded database at {where} stopped; starting it again.")
+            self._serving = None  # a start that fails is not reported as a loss again
+        return self.acquire()
 
     def release(self) -> None:
         """Leave; the last copy to leave stops the server."""
-        if self.port is None:
+        if not self._joined:
             return
-        with _locked(self._lock_file):
+        with locked(self._lock_file):
             self._ticket.unlink(missing_ok=True)
-            self.port = None
+            self._serving, self._joined = None, False
             if self._live_users():
                 return
             state = self._read_state()
             if state is not None and state.get("host", HOST) == HOST:
                 if self._is_ours(int(state["pid"])):
-                    self._stop(int(state["pid"]))
+                    stop_process(int(state["pid"]))
                 self._state_file.unlink(missing_ok=True)
 
     def __enter__(self) -> str:
@@ -198,11 +145,9 @@ class EmbeddedServer:
             state = json.loads(self._state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if (
-            isinstance(state, dict)
-            and isinstance(state.get("pid"), int)
-            and isinstance(state.get("port"), int)
-        ):
+        if not isinstance(state, dict) or not isinstance(state.get("pid"), int):
+            return None
+        if isinstance(state.get("socket"), str) or isinstance(state.get("port"), int):
             return state
         return None
 
@@ -217,15 +162,20 @@ class EmbeddedServer:
                 f"to share pools between machines, or remove {self._state_file} if no afpools "
                 f"runs on {host}."
             )
-        if _pid_alive(state["pid"]) and _port_answers(state["port"]):
-            return state
-        return None
+        pid, address = int(state["pid"]), _address(state)
+        if not pid_alive(pid):
+            return None
+        if not is_private(address):  # an older afpools' server, open to every local user
+            if self._is_ours(pid):
+                stop_process(pid)
+            return None
+        return state if answers(address) else None
 
     def _is_ours(self, pid: int) -> bool:
         """True for this folder's nx-27017; a reused pid is somebody else's process."""
-        args = _command_line(pid)
+        args = command_line(pid)
         if args is None:  # no /proc (Windows, macOS): trust the pid file nx-27017 keeps
-            return _pid_alive(pid) and (self.folder / "nx-27017.pid").is_file()
+            return pid_alive(pid) and self._pid_file.is_file()
         return str(self.folder / "db") in args
 
     def _live_users(self) -> list[int]:
@@ -234,7 +184,7 @@ class EmbeddedServer:
         for ticket in self._users.glob(f"{HOST}@*") if self._users.is_dir() else []:
             head = ticket.name.split("@", 1)[1].split("-", 1)[0]
             pid = int(head) if head.isdigit() else -1
-            if _pid_alive(pid):
+            if pid_alive(pid):
                 alive.append(pid)
             else:
                 ticket.unlink(missing_ok=True)
@@ -243,81 +193,63 @@ class EmbeddedServer:
     def _orphan(self) -> dict[str, Any] | None:
         """An nx-27017 of this folder that a crashed copy left running without a state file.
 
-        nx-27017 refuses to start while its pid file names a live process: adopt the orphan
-        when it still serves, stop it when it does not.
+        The pid file would make a second server of this folder refuse to start: adopt the
+        orphan when it still serves where only this user can reach it, else stop it.
         """
-        pid_file = self.folder / "nx-27017.pid"
         try:
-            pid = int(pid_file.read_text(encoding="utf-8").strip())
+            pid = int(self._pid_file.read_text(encoding="utf-8").strip())
         except (OSError, ValueError):
             return None
-        if not _pid_alive(pid):
-            pid_file.unlink(missing_ok=True)
+        if not pid_alive(pid):
+            self._pid_file.unlink(missing_ok=True)
             return None
-        args = _command_line(pid)
+        args = command_line(pid)
         if args is None or str(self.folder / "db") not in args:
             raise StoreUnavailableError(
-                f"The embedded database cannot start: {pid_file} names process {pid}, "
+                f"The embedded database cannot start: {self._pid_file} names process {pid}, "
                 "which may still use it; stop it or remove that file."
             )
-        port = int(args[args.index("-p") + 1]) if "-p" in args else 0
-        if port and _port_answers(port):
-            state = {"pid": pid, "port": port, "host": HOST, "started_at": time.time()}
-            self._state_file.write_text(json.dumps(state), encoding="utf-8")
+        address = address_in_command(args)
+        if address is not None and is_private(address) and answers(address):
+            state = {"pid": pid, "host": HOST, "started_at": time.time(), **_fields(address)}
+            write_private(self._state_file, json.dumps(state))
             return state
-        self._stop(pid)
-        pid_file.unlink(missing_ok=True)
+        stop_process(pid)
+        self._pid_file.unlink(missing_ok=True)
         return None
 
     def _start(self) -> dict[str, Any]:
         adopted = self._orphan()
         if adopted is not None:
             return adopted
-        data_dir = self.folder / "db"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        log_file = self.folder / "nx-27017.log"
-        for _attempt in range(3):  # the free port may be taken between probe and bind
-            port = _free_port()
-            with log_file.open("ab") as log:
-                process = subprocess.Popen(
-                    nx_command(port, data_dir, log_file, self.folder / "nx-27017.pid"),
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # outlives the copy that started it
-                )
-            if self._wait_until_serving(process, port):
-                state = {"pid": process.pid, "port": port, "host": HOST, "started_at": time.time()}
-                self._state_file.write_text(json.dumps(state), encoding="utf-8")
+        log_file = self.folder / LOG_FILE
+        for _attempt in range(3):  # a free port may be taken between probe and bind
+            address = new_address(self.folder)
+            process = start_nx(address, self.folder, log_file, self._pid_file)
+            if wait_until_serving(process, address):
+                state = {
+                    "pid": process.pid,
+                    "host": HOST,
+                    "started_at": time.time(),
+                    **_fields(address),
+                }
+                write_private(self._state_file, json.dumps(state))
                 return state
-            self._stop(process.pid)
+            stop_process(process.pid)
         raise StoreUnavailableError(
             f"The embedded database could not be started; see {log_file} for the reason."
         )
 
-    @staticmethod
-    def _wait_until_serving(process: subprocess.Popen[bytes], port: int) -> bool:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                return False
-            if _port_answers(port, timeout=0.2):
-                return True
-            time.sleep(0.05)  # product code polling a child's port, not a test
-        return False
 
-    @staticmethod
-    def _stop(pid: int) -> None:
-        if not _pid_alive(pid):
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            if not _pid_alive(pid):
-                return
-            time.sleep(0.05)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+def _address(state: dict[str, Any]) -> Address:
+    return Path(state["socket"]) if isinstance(state.get("socket"), str) else int(state["port"])
+
+
+def _fields(address: Address) -> dict[str, Any]:
+    return {"socket": str(address)} if isinstance(address, Path) else {"port": address}
+
+
+def _same(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """The same server: the same process at the same address on the same machine."""
+    keys = ("pid", "host", "socket", "port")
+    return all(one.get(key) == other.get(key) for key in keys)

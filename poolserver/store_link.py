@@ -3,81 +3,86 @@
 Unlike ``open_store`` for a CLI command, the service must start while the database is down
 and recover when it comes back: the client is made without contacting the server, the
 schema is ensured at the first successful read, and every call may fail with
-``StoreUnavailableError`` without ending the service.
+``StoreUnavailableError`` without ending the service. Every call first asks the
+``StoreConnection`` for the server that serves now: the service follows the embedded
+database when another copy of afpools starts it again, and starts it itself when no copy is
+left to do it.
 """
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import threading
-from typing import Any
 
-from pymongo import MongoClient
-from pymongo.errors import PyMongoError
-
-from pools.connection import mongo_client
-from pools.embedded import EmbeddedServer
+from pools.connection import StoreConnection
 from pools.settings import Settings
 from pools.store import PoolStore
+from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import StoreData
+
+log = logging.getLogger(LOGGER_NAME)
 
 
 class StoreLink:
-    """Open once per service; ``revision``/``load``/``writer`` are called from threads."""
+    """Open once per service; ``change_token``/``load``/``writer`` are called from threads."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._embedded: EmbeddedServer | None = None
-        self._client: MongoClient[dict[str, Any]] | None = None
+        self._connection: StoreConnection | None = None
         self._store: PoolStore | None = None
+        self._client: object = None  # the client self._store talks through
         self._schema_ready = False
+        self._lock = threading.Lock()
         self._schema_lock = threading.Lock()
         self.description = "MongoDB"
 
     def open(self) -> None:
         """Join the embedded server (starting it if needed) or prepare the configured one."""
-        uri = self._settings.mongodb_uri
-        if not uri:
-            self._embedded = EmbeddedServer(self._settings.embedded_data_dir())
-            uri = self._embedded.acquire()
-            self.description = f"embedded nx-27017 at {uri.split('/')[2].split('?')[0]}"
-        self._client = mongo_client(uri, self._settings.mongodb_timeout)
-        self._store = PoolStore(
-            self._client[self._settings.mongodb_database], user=self._settings.user_name
-        )
-        if self._embedded is None:
-            self.description = f"MongoDB at {self._store.address}"
+        self._connection = StoreConnection(self._settings, on_lost=log.warning)
+        self._current()
 
     def close(self) -> None:
         """Close the client, then release the embedded server even if closing failed."""
-        client, self._client = self._client, None
-        embedded, self._embedded = self._embedded, None
-        try:
-            if client is not None:
-                with contextlib.suppress(PyMongoError):
-                    client.close()
-        finally:
-            if embedded is not None:
-                embedded.release()
+        connection, self._connection = self._connection, None
+        self._store = None
+        if connection is not None:
+            connection.close()
 
     @property
     def is_open(self) -> bool:
-        return self._client is not None
+        return self._connection is not None
 
     @property
     def store(self) -> PoolStore:
-        if self._store is None:
+        return self._current()
+
+    def _opened(self) -> StoreConnection:
+        if self._connection is None:
             raise RuntimeError("StoreLink.open() was not called")
-        return self._store
+        return self._connection
+
+    def _current(self) -> PoolStore:
+        """The store on the server that serves now: a new one once the server moved."""
+        connection = self._opened()
+        database = connection.database()
+        with self._lock:
+            if self._store is None or self._client is not database.client:
+                self._store = PoolStore(database, user=self._settings.user_name)
+                self._client = database.client
+                self._schema_ready = False
+                self.description = connection.description
+                if connection.embedded is None:
+                    self.description = f"MongoDB at {self._store.address}"
+            return self._store
 
     def change_token(self) -> tuple[int, int]:
         """Moves with every change of the pools, afpools' own and the 2019 tool's."""
-        return self.store.change_token()
+        return self._current().change_token()
 
     def load(self) -> StoreData:
         """Record what changed outside afpools (and finish what a killed writer left half
         done), then read everything, the token first so a change during the read is seen."""
-        store = self.store
+        store = self._current()
         with self._schema_lock:
             if not self._schema_ready:
                 store.ensure_schema()
@@ -88,10 +93,5 @@ class StoreLink:
 
     def writer(self, *, user: str, client_address: str) -> PoolStore:
         """A store whose history records name this user and the client's address."""
-        if self._client is None:
-            raise RuntimeError("StoreLink.open() was not called")
-        return PoolStore(
-            self._client[self._settings.mongodb_database],
-            user=user,
-            client_address=client_address,
-        )
+        database = self._opened().database()
+        return PoolStore(database, user=user, client_address=client_address)

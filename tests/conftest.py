@@ -68,7 +68,8 @@ def no_leaked_threads() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def nx_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real nx-27017 for the whole session on a free loopback port; yields its URI."""
+    """One real nx-27017 for the whole session, started as afpools starts its embedded one
+    (on a private Unix socket where there are any); yields its URI."""
     server = EmbeddedServer(tmp_path_factory.mktemp("nx-27017"))
     uri = server.acquire()
     yield uri

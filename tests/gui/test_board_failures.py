@@ -7,15 +7,19 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from manager.window import MainWindow
+from pools import embedded_access
+from pools.connection import open_store
 from pools.edits import Edit
+from pools.settings import load_settings
 from tests.gui.conftest import WAIT_MS, board_settings, wait_members
 from tests.support.fake_afserver import FakeAfserver
-from tests.support.nx import PrivateNx
+from tests.support.nx import PrivateNx, crash
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -79,4 +83,70 @@ def test_the_embedded_database_is_started_again_when_it_dies(
     wait_members(qtbot, window, "gpu", [])
     assert not window.store_banner.isVisible()
     assert json.loads((tmp_path / "server.json").read_text())["pid"] != first["pid"]
+    window.close()
+
+
+def embedded_board(qtbot: QtBot, folder: Path, afserver: FakeAfserver) -> MainWindow:
+    """A board on the embedded database in ``folder``, after its first load.
+
+    ``mongodb_timeout`` is long: a board that only learned of a dead database from a read
+    that timed out would show it as fine for that long.
+    """
+    settings = board_settings(
+        "", "afpools", afserver.port, data_dir=str(folder), mongodb_timeout=30.0
+    )
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.controller.store_worker.loaded, timeout=WAIT_MS):
+        window.controller.start()
+    return window
+
+
+def server_state(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "server.json").read_text(encoding="utf-8"))
+
+
+def test_the_status_bar_shows_at_once_that_the_embedded_database_died_and_is_back(
+    qtbot: QtBot, tmp_path: Path, afserver: FakeAfserver
+) -> None:
+    window = embedded_board(qtbot, tmp_path, afserver)
+    first = server_state(tmp_path)
+    shown: list[tuple[bool, str, str]] = []  # each state, with the status bar and the banner
+    window.controller.store_state.connect(
+        lambda ok, _sentence: shown.append(
+            (ok, window.store_label.text(), window.store_banner.text())
+        )
+    )
+
+    crash(first["pid"])
+    qtbot.waitUntil(lambda: [ok for ok, *_ in shown][-2:] == [False, True], timeout=WAIT_MS)
+    window.controller.request("create pool gpu", [Edit("create", "gpu")])
+    wait_members(qtbot, window, "gpu", [])
+
+    down, back = shown[-2], shown[-1]
+    second = server_state(tmp_path)
+    assert down[1] == "● database unreachable"
+    assert "stopped; starting it again" in down[2]
+    assert back[1] == f"● embedded nx-27017 at {second['socket']}"
+    assert second["pid"] != first["pid"]
+    window.close()
+
+
+def test_the_board_follows_the_database_another_command_started_on_a_new_port(
+    qtbot: QtBot, tmp_path: Path, afserver: FakeAfserver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Unix sockets (Windows) every start of the database takes a new port."""
+    monkeypatch.setattr(embedded_access, "UNIX_SOCKETS", False)
+    window = embedded_board(qtbot, tmp_path, afserver)
+    first = server_state(tmp_path)
+
+    crash(first["pid"])
+    with open_store(load_settings(overrides={"data_dir": str(tmp_path)})) as store:
+        store.create("gpu")  # another afpools command, which starts the database again
+    wait_members(qtbot, window, "gpu", [])
+
+    second = server_state(tmp_path)
+    assert second["port"] != first["port"]
+    assert window.store_label.text() == f"● embedded nx-27017 at 127.0.0.1:{second['port']}"
     window.close()

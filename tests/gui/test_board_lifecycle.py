@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pools.embedded import _pid_alive
+from pools.embedded_process import pid_alive
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -47,4 +47,4 @@ def test_a_signal_closes_the_board_and_stops_its_embedded_database(
 
     assert code == 0, board.communicate()
     assert not (tmp_path / "server.json").exists()
-    assert not _pid_alive(nx_pid)
+    assert not pid_alive(nx_pid)

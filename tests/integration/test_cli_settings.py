@@ -50,6 +50,22 @@ def test_settings_alone_still_lists_every_option(cli: Run) -> None:
     assert "mongodb_uri" in out
 
 
+def test_settings_say_where_the_pools_are_and_who_can_reach_them(
+    cli: Run, fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = cli("settings")[1].splitlines()[-1]
+    monkeypatch.setenv("AFPOOLS_MONGODB_URI", "mongodb://afpools:secret@db.studio:27017/")
+    configured = json.loads(cli("settings", "--json")[1])["database"]
+
+    folder = fresh_environment / ".local" / "share" / "afpools"
+    assert embedded == (
+        f"Database: the embedded nx-27017 in {folder}, reached through a Unix socket in a "
+        "folder of this user's alone (0700, files 0600)."
+    )
+    assert configured == "MongoDB at mongodb://afpools:***@db.studio:27017/"
+    assert not folder.exists()  # a listing starts nothing
+
+
 def test_the_2019_file_becomes_the_mongodb_of_afpools(cli: Run, tmp_path: Path) -> None:
     folder = tmp_path / "poolmanager"
     folder.mkdir()
@@ -197,7 +213,7 @@ def test_an_environment_variable_that_still_wins_is_named(
 
 @pytest.mark.integration
 def test_after_the_import_afpools_shows_the_2019_pools(cli: Run, tmp_path: Path) -> None:
-    nx = PrivateNx(tmp_path / "nx").start()
+    nx = PrivateNx(tmp_path / "nx", tcp=True).start()
     try:
         client = mongo_client(nx.uri, timeout=10)
         client["afpools"]["pools"].insert_one(

@@ -7,11 +7,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pools.connection import open_store
-from pools.embedded import EmbeddedServer, _pid_alive, _port_answers
+from pools.embedded import EmbeddedServer
+from pools.embedded_access import answers, uri_for
+from pools.embedded_process import pid_alive
 from pools.errors import StoreUnavailableError
 from pools.settings import load_settings
 
@@ -20,8 +23,12 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def server_state(folder: Path) -> dict[str, int]:
+def server_state(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "server.json").read_text(encoding="utf-8"))
+
+
+def server_address(state: dict[str, Any]) -> Path:
+    return Path(state["socket"])
 
 
 def test_second_copy_reuses_the_running_server_and_the_last_stops_it(tmp_path: Path) -> None:
@@ -31,13 +38,13 @@ def test_second_copy_reuses_the_running_server_and_the_last_stops_it(tmp_path: P
     state = server_state(tmp_path)
     uri_two = second.acquire()
     first.release()
-    still_up = _port_answers(state["port"])
+    still_up = answers(server_address(state))
     second.release()
 
     assert uri_one == uri_two
     assert still_up
-    assert not _port_answers(state["port"])
-    assert not _pid_alive(state["pid"])
+    assert not answers(server_address(state))
+    assert not pid_alive(state["pid"])
     assert not (tmp_path / "server.json").exists()
 
 
@@ -97,7 +104,7 @@ def test_a_stale_state_file_of_a_dead_server_is_replaced(tmp_path: Path) -> None
     server.release()
 
     assert fresh["pid"] != int(dead.stdout)
-    assert uri.endswith(f":{fresh['port']}/?directConnection=true")
+    assert uri == uri_for(server_address(fresh))
 
 
 def test_with_a_configured_uri_nothing_is_started(fresh_environment: Path, nx_server: str) -> None:
@@ -124,8 +131,8 @@ def test_an_orphan_left_by_a_crashed_copy_is_adopted(tmp_path: Path) -> None:
     uri = server.acquire()
     server.release()
 
-    assert uri.endswith(f":{orphan['port']}/?directConnection=true")
-    assert not _pid_alive(orphan["pid"])
+    assert uri == uri_for(server_address(orphan))
+    assert not pid_alive(orphan["pid"])
 
 
 def test_a_reused_pid_is_never_killed(tmp_path: Path) -> None:

@@ -1,32 +1,48 @@
-"""An nx-27017 the test owns outright, on a port it keeps, to stop and start at will."""
+"""An nx-27017 the test owns outright, at an address it keeps, to stop and start at will."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from pathlib import Path
 
-from pools.embedded import EmbeddedServer, _free_port, nx_command, uri_for_port
+from pools.embedded_access import Address, free_port, new_address, uri_for
+from pools.embedded_process import nx_command, pid_alive, wait_until_serving
+from tests.support.poolservice import wait_until
 
 
 class PrivateNx:
-    """One nx-27017 on a fixed port and folder; restarting keeps both (and the data)."""
+    """One nx-27017 on a fixed socket (or port) and folder; restarting keeps both, and the data.
 
-    def __init__(self, folder: Path) -> None:
+    It is started as the embedded server is (a private Unix socket where there are any), so
+    tests that stop it talk to the server the way afpools does.
+    """
+
+    def __init__(self, folder: Path, *, tcp: bool = False) -> None:
+        """``tcp``: on a loopback port, as a MongoDB named by host and port (the 2019 tool's)."""
         self.folder = folder
-        self.port = _free_port()
-        self.uri = uri_for_port(self.port)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.address: Address = free_port() if tcp else new_address(folder)
+        self.uri = uri_for(self.address)
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def port(self) -> int:
+        if isinstance(self.address, Path):
+            raise AttributeError("this nx-27017 listens on a Unix socket; make it with tcp=True")
+        return self.address
 
     def start(self) -> PrivateNx:
         (self.folder / "db").mkdir(parents=True, exist_ok=True)
         process = subprocess.Popen(
             nx_command(
-                self.port, self.folder / "db", self.folder / "nx.log", self.folder / "nx.pid"
+                self.address, self.folder / "db", self.folder / "nx.log", self.folder / "nx.pid"
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        if not EmbeddedServer._wait_until_serving(process, self.port):
+        if not wait_until_serving(process, self.address):
             process.kill()
             raise RuntimeError(f"nx-27017 did not start; see {self.folder / 'nx.log'}")
         self._process = process
@@ -49,3 +65,9 @@ class PrivateNx:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+def crash(pid: int) -> None:
+    """Kill an nx-27017 as a crash would (SIGKILL); returns once the process is gone."""
+    os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: not pid_alive(pid), f"process {pid} to die")

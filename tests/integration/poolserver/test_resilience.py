@@ -13,7 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from afserver.client import AfserverClient
-from pools.embedded import _pid_alive
+from pools.embedded_process import pid_alive
 from pools.store import PoolStore
 from poolserver.service import PoolService
 from tests.support.fake_afserver import FakeAfserver
@@ -129,6 +129,6 @@ def test_stop_releases_the_embedded_server_even_when_an_earlier_step_fails(
 
     nx_pid = asyncio.run(run())
     assert not state_file.exists()  # the last user left: nx-27017 was stopped
-    assert not _pid_alive(nx_pid)
+    assert not pid_alive(nx_pid)
     with pytest.raises(ConnectionRefusedError):  # the 2019 port was closed all the same
         socket.create_connection(("127.0.0.1", service.listeners[1].port), timeout=5).close()
