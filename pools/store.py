@@ -83,7 +83,8 @@ class PoolStore(KnownHostsMixin):
     def _describe_address(database: Database[Document]) -> str:
         try:
             nodes = database.client.topology_description.server_descriptions()
-            return ", ".join(f"{host}:{port}" for host, port in nodes) or "the database"
+            where = (host if port is None else f"{host}:{port}" for host, port in nodes)
+            return ", ".join(where) or "the database"  # a Unix socket has no port
         except PyMongoError:
             return "the database"
 

@@ -274,3 +274,8 @@ def test_documents_written_by_hand_in_odd_shapes_hide_no_other_pool(
     assert known == {"ws-odd": ()}
     store.add_hosts("bad", ["rnd-02"])
     assert store.pool("bad").hostnames == ("rnd-02",)
+
+
+def test_the_store_says_where_it_is_in_words_a_user_can_read(store: PoolStore) -> None:
+    """The test database is the embedded one, on a Unix socket: its path, not "path:None"."""
+    assert store.address.endswith(".sock")
