@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -24,6 +23,7 @@ from tests.support.afserver_fixtures import recorded_response
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.fake_farm import FakeFarm
 from tests.support.fake_nodes import make_render
+from tests.support.ports import unused_port
 
 pytestmark = pytest.mark.integration
 
@@ -60,13 +60,6 @@ def make_client(server: FakeAfserver, http: bool) -> MakeClient:
 @pytest.fixture
 def client(make_client: MakeClient) -> AfserverClient:
     return make_client()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -248,7 +241,7 @@ def test_unknown_get_type_is_rejected(client: AfserverClient, server: FakeAfserv
 
 
 def test_closed_port_is_refused(http: bool) -> None:
-    port = free_port()
+    port = unused_port()
     client = AfserverClient("127.0.0.1", port, user_name="admin", host_name="ws", http=http)
     with pytest.raises(AfserverUnreachableError) as caught:
         client.renders()

@@ -27,7 +27,8 @@ from pools.embedded import EmbeddedServer
 from pools.errors import StoreUnavailableError
 from pools.settings import load_settings
 from pools.store import PoolStore
-from tests.support.poolservice import free_port, wait_until
+from tests.support.poolservice import wait_until
+from tests.support.ports import unused_port
 
 pytestmark = pytest.mark.integration
 
@@ -145,7 +146,7 @@ def test_another_user_reaches_a_plain_server_but_not_ours(
     open_base: Path, open_socket: Path
 ) -> None:
     plain_folder, ours = open_base / "plain", open_base / "ours"
-    port = free_port()
+    port = unused_port()
     plain = start_old_nx(plain_folder, port)
     server = EmbeddedServer(ours)
     try:
@@ -244,7 +245,7 @@ def test_what_an_older_afpools_left_readable_is_made_private(tmp_path: Path) -> 
 def test_an_older_afpools_server_on_a_port_is_replaced_by_a_private_one(tmp_path: Path) -> None:
     """Its pools stay; the port every local user could reach is closed."""
     folder = tmp_path / "afpools"
-    port = free_port()
+    port = unused_port()
     old = start_old_nx(folder, port)
     try:
         seed(f"mongodb://127.0.0.1:{port}/?directConnection=true")

@@ -7,9 +7,10 @@ import signal
 import subprocess
 from pathlib import Path
 
-from pools.embedded_access import Address, free_port, new_address, uri_for
+from pools.embedded_access import Address, new_address, uri_for
 from pools.embedded_process import nx_command, pid_alive, wait_until_serving
 from tests.support.poolservice import wait_until
+from tests.support.ports import unused_port
 
 
 class PrivateNx:
@@ -23,7 +24,7 @@ class PrivateNx:
         """``tcp``: on a loopback port, as a MongoDB named by host and port (the 2019 tool's)."""
         self.folder = folder
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.address: Address = free_port() if tcp else new_address(folder)
+        self.address: Address = unused_port() if tcp else new_address(folder)
         self.uri = uri_for(self.address)
         self._process: subprocess.Popen[bytes] | None = None
 

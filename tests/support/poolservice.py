@@ -19,18 +19,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pools.settings import Settings, load_settings
+from tests.support.ports import unused_port
 
 if TYPE_CHECKING:
     from poolserver.service import BackgroundService
 
 GET_POOLS = b'{"type": "request", "command": "GET POOLS"}'
 LEGACY_HEADER_BYTES = 1024  # the 2019 clients' recv(1024)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def service_settings(uri: str, database: str, **more: Any) -> Settings:
@@ -42,7 +37,7 @@ def service_settings(uri: str, database: str, **more: Any) -> Settings:
             "mongodb_timeout": 2.0,
             "service_host": "127.0.0.1",
             "service_port": 0,
-            "service_legacy_port": free_port(),
+            "service_legacy_port": unused_port(),
             "service_afserver_interval": 0,
             "service_refresh_interval": 0.1,
             "service_read_timeout": 5.0,

@@ -15,7 +15,8 @@ from pools.masks import matches
 from pools.service_config import create_self_signed
 from pools.store import PoolStore
 from poolserver.service import BackgroundService
-from tests.support.poolservice import ServiceFactory, free_port
+from tests.support.poolservice import ServiceFactory
+from tests.support.ports import unused_port
 from tests.support.python27 import PYTHON27
 
 pytestmark = pytest.mark.integration
@@ -80,7 +81,7 @@ def test_errors_are_one_readable_sentence(service: BackgroundService) -> None:
         client.pool_mask("nope", url=url(service))
     assert str(unknown.value) == "There is no pool named 'nope'."
     assert unknown.value.status == 404
-    closed = f"http://127.0.0.1:{free_port()}"
+    closed = f"http://127.0.0.1:{unused_port()}"
     with pytest.raises(client.PoolServiceError, match="cannot be reached"):
         client.list_pools(url=closed, timeout=2)
 
