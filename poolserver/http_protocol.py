@@ -25,7 +25,8 @@ from poolserver.snapshot import to_json
 
 log = logging.getLogger(LOGGER_NAME)
 JSON_TYPE = "application/json"
-ASKED_VERSION = "afpools.asked_version"  # set on a request that named another HTTP version
+# Set on a request that named another HTTP version than 1.0 or 1.1.
+ASKED_VERSION: web.RequestKey[str] = web.RequestKey("asked_version", str)
 REQUEST_LINE = re.compile(rb"[A-Z]+ [^ :]")
 
 _BUSY_BODY = to_json({"error": "The pool service is at its connection limit; try again shortly."})
