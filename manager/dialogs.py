@@ -56,6 +56,8 @@ class PoolForm(QDialog):
         self.clear_color.clicked.connect(lambda: self._set_color(""))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #ff8a80;")
+        self.note = QLabel()  # what will be stored, when it is not exactly what was typed
+        self.note.setStyleSheet("color: #9aa5ad;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -71,6 +73,7 @@ class PoolForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self.name_edit.textChanged.connect(self._validate)
         self._set_color(color)
@@ -89,15 +92,19 @@ class PoolForm(QDialog):
 
     def _validate(self) -> None:
         text = self.name_edit.text()
-        sentence = ""
+        sentence = note = ""
         if text.strip():
             try:
                 name = normalize_pool_name(text)
                 if name.casefold() in self._taken:
                     sentence = f"A pool named '{name}' already exists."
+                elif name != text:
+                    note = f"The spaces around it are left out: the pool is named '{name}'."
             except InvalidNameError as error:
                 sentence = str(error)
         self.problem.setText(sentence)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text.strip()) and not sentence)
 
     @property

@@ -54,6 +54,19 @@ def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: Po
     ]
 
 
+def test_the_pool_dialog_says_when_it_trims_the_name(qtbot: QtBot, seeded: PoolStore) -> None:
+    form = PoolForm("New pool", ["gpu"])
+    qtbot.addWidget(form)
+
+    form.name_edit.setText("  comp nodes ")
+
+    assert ok_button(form).isEnabled()
+    assert form.name == "comp nodes"
+    assert form.note.text() == "The spaces around it are left out: the pool is named 'comp nodes'."
+    form.name_edit.setText("comp nodes")
+    assert form.note.text() == ""
+
+
 def test_new_pool_from_the_menu_appears_as_a_column(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
