@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from afserver.client import AfserverClient
-from pools.settings import Settings
+from config.settings import Settings
 
 
 def client_for(settings: Settings) -> AfserverClient:

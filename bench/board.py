@@ -43,11 +43,11 @@ class Bench:
     def __init__(self, hosts: int, pools: int) -> None:
         from PyQt5.QtWidgets import QApplication
 
+        from config.settings import load_settings
         from manager.theme import apply_theme
-        from pools.connection import mongo_client
-        from pools.embedded import EmbeddedServer
-        from pools.settings import load_settings
-        from pools.store import PoolStore
+        from storage.connection import mongo_client
+        from storage.embedded import EmbeddedServer
+        from storage.store import PoolStore
         from tests.support.afserver_process import AfserverProcess
         from tests.support.studio_farm import studio_farm
 

@@ -34,9 +34,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pools.connection import mongo_client
-from pools.embedded import EmbeddedServer
-from pools.store import PoolStore
+from storage.connection import mongo_client
+from storage.embedded import EmbeddedServer
+from storage.store import PoolStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

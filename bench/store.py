@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pymongo import MongoClient, monitoring
 
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.nx import PrivateNx
 
 Document = dict[str, Any]

@@ -5,46 +5,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from collections.abc import Sequence
+from typing import Any
 
+from cli import (
+    apply_cmd,
+    keeper_cmd,
+    mask_cmd,
+    pools_cmd,
+    renders_cmd,
+    scan_cmd,
+    serve_cmd,
+    settings_cmd,
+)
+from cli.common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR, Handler, Parser
 from cli.output import notice
+from config.redaction import has_secret, redact
+from config.settings import Settings, load_settings, settings_file_path
+from manager.display import display_problem
 from pools.errors import AfpoolsError
-from pools.redaction import has_secret, redact
-from pools.settings import Settings, load_settings, settings_file_path
-
-Handler = Callable[[argparse.Namespace, Settings], int]
-
-EXIT_OK = 0
-EXIT_USER_ERROR = 1
-EXIT_BUG = 2
-EXIT_INTERRUPTED = 130
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake in one sentence and exits 1, like other errors."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: {message} (see '{self.prog} --help').", file=sys.stderr)
-        raise SystemExit(EXIT_USER_ERROR)
-
-
-def json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
 def build_parser() -> Parser:
-    from cli import (
-        apply_cmd,
-        keeper_cmd,
-        mask_cmd,
-        pools_cmd,
-        renders_cmd,
-        scan_cmd,
-        serve_cmd,
-        settings_cmd,
-    )
-
     parser = Parser(
         prog="main.py",
         description="Render pools for CGRU's Afanasy. Without a command, opens the pool board.",
@@ -107,11 +89,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def _board(args: argparse.Namespace, settings: Settings) -> int:
     """No command: the pool board (Qt is imported only here)."""
-    from manager.app import display_problem, run_board
-
     problem = display_problem()
     if problem:
         raise AfpoolsError(problem)
+    from manager.app import run_board  # Qt, once there is a screen for it
+
     return run_board(settings)
 
 

@@ -6,12 +6,12 @@ import argparse
 from typing import Any
 
 from afserver.connect import client_for
-from cli.app import EXIT_OK, json_flag
+from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_line
-from pools.connection import open_store
+from config.settings import Settings
 from pools.errors import AfpoolsError
 from pools.jobs import batches, plan_job
-from pools.settings import Settings
+from storage.connection import open_store
 
 DESCRIPTION = """\
 Write the pool's exact mask to the jobs (hosts_mask_type "regex"). A job's own hosts mask

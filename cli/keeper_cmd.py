@@ -7,10 +7,10 @@ import os
 import sys
 from typing import Any
 
-from cli.app import EXIT_OK, json_flag
+from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json
+from config.settings import Settings
 from keeper_menu.installer import ROOT, InstallResult, install, running_as_root
-from pools.settings import Settings
 
 DESCRIPTION = """\
 Register afpools' menu folder in CGRU's menu_path and its icons in icons_path of the user's

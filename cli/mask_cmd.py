@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from afserver.connect import client_for
-from cli.app import EXIT_OK, json_flag
+from cli.common import EXIT_OK, json_flag
 from cli.output import print_json, print_line
-from pools.connection import open_store
+from config.settings import Settings
 from pools.errors import AfpoolsError, InvalidNameError
 from pools.masks import exclude_mask, include_mask
 from pools.model import normalize_hostname
-from pools.settings import Settings
+from storage.connection import open_store
 
 DESCRIPTION = """\
 Print a regex host mask (hosts_mask_type "regex") on stdout, the mask alone.

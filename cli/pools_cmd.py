@@ -6,12 +6,12 @@ import argparse
 import time
 from typing import Any
 
-from cli.app import EXIT_OK, Parser, json_flag
+from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
-from pools.connection import open_store
-from pools.documents import Change
+from config.settings import Settings
+from pools.history import Change
 from pools.model import Pool, unreadable_warning
-from pools.settings import Settings
+from storage.connection import open_store
 
 
 def register(commands: Any) -> None:

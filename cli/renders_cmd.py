@@ -7,11 +7,11 @@ from typing import Any
 
 from afserver.connect import client_for
 from afserver.renders import hosts_from_renders
-from cli.app import EXIT_OK, json_flag
+from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_table
-from pools.connection import open_store
+from config.settings import Settings
 from pools.model import Host, memberships
-from pools.settings import Settings
+from storage.connection import open_store
 
 
 def register(commands: Any) -> None:

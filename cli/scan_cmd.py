@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-from cli.app import EXIT_INTERRUPTED, EXIT_OK, json_flag
+from cli.common import EXIT_INTERRUPTED, EXIT_OK, json_flag
 from cli.output import notice, print_json, print_line, print_table
-from pools.connection import open_store
-from pools.documents import KnownHost
+from config.settings import Settings
 from pools.errors import AfpoolsError, HostNotFoundError
-from pools.settings import Settings
+from pools.model import KnownHost
 from scanner.errors import WakeError
 from scanner.scan import NetworkScan, ScanOptions, ScanResult
 from scanner.sighting import normalize_mac
 from scanner.wake import wake
+from storage.connection import open_store
 
 PROGRESS_EVERY = 0.1  # seconds between two redraws of the progress line
 

@@ -7,9 +7,10 @@ import dataclasses
 import sys
 from typing import Any
 
-from cli.app import EXIT_OK, json_flag
+from cli.common import EXIT_OK, json_flag
+from config.settings import Settings
+from manager.display import display_problem
 from pools.errors import AfpoolsError
-from pools.settings import Settings
 
 DESCRIPTION = """\
 Run the pool service: an HTTP/JSON API for render plugins (GET /v1/pools, /v1/pools/NAME,
@@ -52,8 +53,6 @@ def _port(text: str) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.configure and args.gui:
-        from manager.app import display_problem
-
         if display_problem():  # Qt would abort the whole process without a screen
             raise AfpoolsError(
                 "There is no display to open the set-up dialog on: run it in a desktop "

@@ -10,16 +10,16 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from cli.app import EXIT_OK, EXIT_USER_ERROR
-from pools.errors import AfpoolsError, SettingsError
-from pools.service_config import (
+from cli.common import EXIT_OK, EXIT_USER_ERROR
+from config.service import (
     DEFAULT_LEGACY_PORT,
     ServiceDraft,
     create_self_signed,
     default_tls_folder,
     new_token,
 )
-from pools.settings import Settings, settings_file_path
+from config.settings import Settings, settings_file_path
+from pools.errors import AfpoolsError, SettingsError
 
 Ask = Callable[[str], str]
 

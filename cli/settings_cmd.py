@@ -10,12 +10,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.app import EXIT_OK, Parser, json_flag
+from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
-from pools.embedded_access import protection
-from pools.redaction import redact
-from pools.settings import Settings, options, settings_file_path
-from pools.settings_2019 import Import2019, describe_change, import_2019_settings
+from config.import_2019 import Import2019, describe_change, import_2019_settings
+from config.redaction import redact
+from config.settings import Settings, options, settings_file_path
+from storage.embedded_access import protection
 
 
 def register(commands: Any) -> None:

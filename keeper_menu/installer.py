@@ -15,10 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from keeper_menu import cgru_json
-from keeper_menu.config_file import Written, read_config, write_config
-from keeper_menu.env_files import write_env
-from pools.cgru_config import (
+from config.cgru import (
     ConfigLayer,
     is_windows,
     join_paths,
@@ -27,6 +24,9 @@ from pools.cgru_config import (
     split_paths,
     user_config_file,
 )
+from keeper_menu import cgru_json
+from keeper_menu.config_file import Written, read_config, write_config
+from keeper_menu.env_files import write_env
 from pools.errors import AfpoolsError
 
 ROOT = Path(__file__).absolute().parent.parent

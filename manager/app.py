@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 import traceback
 from types import TracebackType
 
-from pools.settings import Settings
-
-
-def display_problem() -> str:
-    """A sentence when there is no screen to open a window on, else ''."""
-    if sys.platform.startswith(("win", "darwin")):
-        return ""
-    if (
-        os.environ.get("QT_QPA_PLATFORM")
-        or os.environ.get("DISPLAY")
-        or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return ""
-    return (
-        "There is no display to open the board on: run it in a desktop session, "
-        "or set DISPLAY (QT_QPA_PLATFORM=offscreen checks it without a screen)."
-    )
-
+from config.settings import Settings
 
 log = logging.getLogger("afpools")
 

@@ -12,6 +12,7 @@ import time
 from PyQt5.QtCore import QObject, Qt, pyqtSignal
 
 from afserver.connect import client_for
+from config.settings import Settings
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.board import Board
 from manager.column import PoolColumn
@@ -22,7 +23,6 @@ from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
 from pools.model import Pool, unreadable_warning
-from pools.settings import Settings
 from scanner.scan import ScanResult
 
 

@@ -9,9 +9,9 @@ from functools import partial
 
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
 
+from config.settings import Settings
 from manager.workers import Worker
 from pools.errors import AfpoolsError
-from pools.settings import Settings
 from scanner.errors import TooWideError
 from scanner.scan import NetworkScan, ScanOptions, ScanResult
 from scanner.sighting import Sighting

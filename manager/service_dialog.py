@@ -29,15 +29,15 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from pools.errors import AfpoolsError
-from pools.service_config import (
+from config.service import (
     DEFAULT_LEGACY_PORT,
     ServiceDraft,
     create_self_signed,
     default_tls_folder,
     new_token,
 )
-from pools.settings import Settings, settings_file_path
+from config.settings import Settings, settings_file_path
+from pools.errors import AfpoolsError
 
 PEM_FILTER = "PEM files (*.pem *.crt *.cer *.key);;All files (*)"
 

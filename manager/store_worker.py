@@ -7,15 +7,14 @@ from dataclasses import dataclass
 
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
 
+from config.settings import Settings
 from manager.workers import Worker
-from pools.connection import StoreConnection
-from pools.documents import KnownHost
 from pools.edits import Edit, Step, StepPartlyAppliedError, apply_step
 from pools.errors import AfpoolsError, StoreUnavailableError
-from pools.model import Pool
-from pools.settings import Settings
-from pools.store import PoolStore
+from pools.model import KnownHost, Pool
 from scanner.sighting import Sighting
+from storage.connection import StoreConnection
+from storage.store import PoolStore
 
 log = logging.getLogger(__name__)
 

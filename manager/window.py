@@ -19,6 +19,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from config.settings import Settings, user_config_dir
 from manager import theme
 from manager.banners import Banner
 from manager.column import PoolColumn
@@ -26,7 +27,6 @@ from manager.controller import BoardController, plural
 from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
-from pools.settings import Settings, user_config_dir
 
 STATE_CHOICES = (
     ("All machines", "all"),

@@ -8,14 +8,30 @@ store, so they land in its history like any other change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from pools.errors import AfpoolsError, NothingChangedError
-from pools.store import PoolStore
+from pools.model import Pool
 
 Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor"]
+
+
+class PoolStore(Protocol):
+    """What edits need of a store (``storage.store.PoolStore`` is one): the domain names the
+    changes, the storage makes them."""
+
+    def pool(self, name: str) -> Pool: ...
+    def create(
+        self, name: str, *, description: str = "", color: str = "", hosts: Iterable[str] = ()
+    ) -> Pool: ...
+    def delete(self, name: str) -> Pool: ...
+    def rename(self, old: str, new: str) -> Pool: ...
+    def set_description(self, name: str, description: str) -> Pool: ...
+    def set_color(self, name: str, color: str) -> Pool: ...
+    def add_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
+    def remove_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pools.documents import KnownHost
-from pools.model import Host, HostState, Pool, memberships
+from pools.model import Host, HostState, KnownHost, Pool, memberships
 
 _DIGITS = re.compile(r"(\d+)")
 

@@ -11,9 +11,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pools.bindings import Binding
 from pools.masks import JobMasks, pool_job_masks
 from pools.model import Pool
+
+
+@dataclass(frozen=True)
+class Binding:
+    job_id: int
+    serial: int
+    pool: str
+    user_mask: str
+    user_exclude: str
+    user_type: str
+    applied_mask: str
+    applied_exclude: str
+    updated_at: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """afserver reuses job ids after a restart; the serial tells two jobs apart."""
+        return binding_key(self.job_id, self.serial)
+
+
+def binding_key(job_id: int, serial: int) -> str:
+    return f"{job_id}:{serial}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pools.errors import InvalidNameError
 
@@ -88,6 +90,37 @@ class Host:
         if self.state is HostState.NIMBY and self.flags & RenderFlags.NIMBY_ALL:
             return "NIMBY"
         return self.state.value
+
+
+@dataclass(frozen=True)
+class KnownHost:
+    """A machine the store knows of besides afserver: scanned or typed in by hand."""
+
+    name: str
+    ip: str = ""
+    mac: str = ""
+    sources: tuple[str, ...] = ()
+    first_seen: float = 0.0
+    last_seen: float = 0.0
+
+
+class HostSighting(Protocol):
+    """What a network scan saw of one machine (``scanner.sighting.Sighting`` is one).
+
+    ``hostname`` is '' when no source knew a name: the store then keeps the machine under
+    its IP until a name turns up (DNS, zeroconf, a MAC seen before) or is typed by hand.
+    """
+
+    @property
+    def ip(self) -> str: ...
+    @property
+    def mac(self) -> str: ...
+    @property
+    def hostname(self) -> str: ...
+    @property
+    def sources(self) -> AbstractSet[str]: ...
+    @property
+    def seen_at(self) -> float: ...
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 
+from config.service import ServiceDraft, server_tls_context
+from config.settings import Settings
 from pools.errors import SettingsError
-from pools.service_config import ServiceDraft, server_tls_context
-from pools.settings import Settings
 
 
 @dataclass(frozen=True)

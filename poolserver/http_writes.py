@@ -21,13 +21,13 @@ from aiohttp import web
 
 from pools.errors import InvalidNameError, NothingChangedError
 from pools.model import Pool
-from pools.store import PoolStore
 from poolserver.http_app import KEEPER, LIMITS
 from poolserver.http_protocol import JSON_TYPE, json_error, printable
 from poolserver.json_input import TooDeepError, load_json
 from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import pool_json, to_json
 from poolserver.store_link import StoreLink
+from storage.store import PoolStore
 
 log = logging.getLogger(LOGGER_NAME)
 T = TypeVar("T")

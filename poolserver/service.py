@@ -20,8 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from afserver.connect import client_for
+from config.settings import Settings
 from pools.errors import SettingsError
-from pools.settings import Settings
 from poolserver.config import ServiceConfig
 from poolserver.connections import ConnectionRegistry
 from poolserver.http_app import Limits, build_app

@@ -16,9 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pools.documents import KnownHost
 from pools.masks import include_mask
-from pools.model import NO_FLAGS, Host, HostState, Pool, memberships
+from pools.model import NO_FLAGS, Host, HostState, KnownHost, Pool, memberships
 
 AFSERVER_OK = "ok"
 AFSERVER_DOWN = "unreachable"

@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from pools.connection import StoreConnection
-from pools.settings import Settings
-from pools.store import PoolStore
+from config.settings import Settings
 from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import StoreData
+from storage.connection import StoreConnection
+from storage.store import PoolStore
 
 log = logging.getLogger(LOGGER_NAME)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pools.settings import Settings
+from config.settings import Settings
 from scanner.arp import ArpSweep, RawSocketDeniedError
 from scanner.mdns import ZeroconfBrowse
 from scanner.names import NameLookups

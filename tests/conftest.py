@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from pools.connection import mongo_client
-from pools.embedded import EmbeddedServer
-from pools.store import PoolStore
+from storage.connection import mongo_client
+from storage.embedded import EmbeddedServer
+from storage.store import PoolStore
 
 # Qt tests run without a screen unless a test starts Xvfb for itself.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

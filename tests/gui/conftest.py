@@ -9,10 +9,10 @@ import pytest
 from PyQt5.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from config.settings import Settings, load_settings
 from manager.column import HostListView, PoolColumn
 from manager.window import MainWindow
-from pools.settings import Settings, load_settings
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.fake_afserver import FakeAfserver
 
 pytestmark = pytest.mark.gui

@@ -10,7 +10,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pytestqt.qtbot import QtBot
 
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
 
 Document = dict[str, Any]

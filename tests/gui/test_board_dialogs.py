@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.window import MainWindow
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
 
 pytestmark = pytest.mark.gui

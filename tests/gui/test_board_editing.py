@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from manager.host_model import HostListModel, decode_hosts
 from manager.window import MainWindow
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, column, focus, shown, wait_members
 
 pytestmark = pytest.mark.gui

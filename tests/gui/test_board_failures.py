@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from config.settings import load_settings
 from manager.window import MainWindow
-from pools import embedded_access
-from pools.connection import open_store
 from pools.edits import Edit
-from pools.settings import load_settings
+from storage import embedded_access
+from storage.connection import open_store
 from tests.gui.conftest import WAIT_MS, board_settings, wait_members
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.nx import PrivateNx, crash

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pools.embedded_process import pid_alive
+from storage.embedded_process import pid_alive
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 

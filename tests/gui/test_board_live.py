@@ -10,7 +10,7 @@ from manager.host_model import HOST_ROLE, STALE_ROLE
 from manager.window import MainWindow
 from pools.edits import Edit
 from pools.model import HostState
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, column, shown, wait_members
 from tests.support.fake_afserver import FakeAfserver
 

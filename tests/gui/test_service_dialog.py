@@ -13,9 +13,9 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from config.service import ServiceDraft, create_self_signed, default_tls_folder
+from config.settings import load_settings, settings_file_path
 from manager.service_dialog import ServiceDialog
-from pools.service_config import ServiceDraft, create_self_signed, default_tls_folder
-from pools.settings import load_settings, settings_file_path
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +168,7 @@ DIALOG_WITH_A_BROKEN_SLOT = """
 import sys
 from PyQt5.QtCore import QTimer
 from manager import service_dialog
-from pools.settings import load_settings
+from config.settings import load_settings
 
 def broken(self):
     raise RuntimeError("a bug in a slot")

@@ -16,7 +16,7 @@ import pytest
 
 from cli.app import main
 from pools.masks import matches
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.fake_afserver import FakeAfserver
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.app import main
-from pools.settings import settings_file_path
+from config.settings import settings_file_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_URI = (

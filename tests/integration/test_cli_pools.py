@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cli.app import main
-from pools.store import PoolStore
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

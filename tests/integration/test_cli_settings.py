@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cli.app import main
-from pools.connection import mongo_client
-from pools.settings import settings_file_path
+from config.settings import settings_file_path
+from storage.connection import mongo_client
 from tests.support.nx import PrivateNx
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "poolmanager-2019" / "config.json"

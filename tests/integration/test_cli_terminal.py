@@ -15,7 +15,7 @@ import pytest
 from pymongo import MongoClient
 
 from cli.app import main
-from pools.store import PoolStore
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

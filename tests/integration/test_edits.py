@@ -9,7 +9,7 @@ import pytest
 from pools.edits import Edit, StepPartlyAppliedError, UndoHistory, apply_step
 from pools.errors import PoolNotFoundError, StoreUnavailableError
 from pools.model import Pool
-from pools.store import PoolStore
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from pools.connection import open_store
-from pools.embedded import EmbeddedServer
-from pools.embedded_access import answers, uri_for
-from pools.embedded_process import pid_alive
+from config.settings import load_settings
 from pools.errors import StoreUnavailableError
-from pools.settings import load_settings
+from storage.connection import open_store
+from storage.embedded import EmbeddedServer
+from storage.embedded_access import answers, uri_for
+from storage.embedded_process import pid_alive
 
 pytestmark = pytest.mark.integration
 
@@ -120,7 +120,7 @@ def test_with_a_configured_uri_nothing_is_started(fresh_environment: Path, nx_se
 def test_an_orphan_left_by_a_crashed_copy_is_adopted(tmp_path: Path) -> None:
     """A copy that dies without releasing leaves nx-27017 running; the next copy reuses it."""
     crash = (
-        "import os, sys; from pathlib import Path; from pools.embedded import EmbeddedServer;"
+        "import os, sys; from pathlib import Path; from storage.embedded import EmbeddedServer;"
         f"EmbeddedServer(Path({str(tmp_path)!r})).acquire(); os._exit(0)"
     )
     subprocess.run([sys.executable, "-c", crash], cwd=ROOT, check=True, timeout=60)

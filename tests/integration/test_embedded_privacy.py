@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from pools.connection import mongo_client, open_store
-from pools.embedded import EmbeddedServer
+from config.settings import load_settings
 from pools.errors import StoreUnavailableError
-from pools.settings import load_settings
-from pools.store import PoolStore
+from storage.connection import mongo_client, open_store
+from storage.embedded import EmbeddedServer
+from storage.store import PoolStore
 from tests.support.poolservice import wait_until
 from tests.support.ports import unused_port
 

@@ -18,7 +18,7 @@ from pymongo import DESCENDING, MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from pools.documents import client_entry
+from storage.documents import client_entry
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from pools.errors import (
     PoolExistsError,
     PoolNotFoundError,
 )
-from pools.store import PoolStore
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,9 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from cli.app import main
-from pools.documents import client_entry
 from pools.errors import PoolNotFoundError
-from pools.store import PoolStore
+from storage.documents import client_entry
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

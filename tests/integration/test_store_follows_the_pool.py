@@ -12,8 +12,8 @@ from pymongo.collection import Collection
 
 from cli.app import main
 from pools.edits import Edit, apply_step
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import call, service_settings
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,8 @@ import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import call, service_settings, wait_until
 
 pytestmark = pytest.mark.integration

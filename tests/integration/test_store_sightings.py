@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pools.errors import HostNotFoundError, NothingChangedError
-from pools.store import PoolStore
 from scanner.sighting import Sighting
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ import pytest
 from pymongo import MongoClient, monitoring
 
 from pools.errors import NothingChangedError, StoreUnavailableError
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.nx import PrivateNx
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

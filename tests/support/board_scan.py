@@ -30,9 +30,9 @@ def main(argv: list[str]) -> int:
     from PyQt5.QtCore import QThread
     from PyQt5.QtWidgets import QApplication
 
+    from config.settings import load_settings
     from manager.host_model import HOST_ROLE, WAKING_ROLE
     from manager.window import MainWindow
-    from pools.settings import load_settings
     from tests.support.fake_afserver import FakeAfserver
     from tests.support.fake_farm import FakeFarm
     from tests.support.fake_nodes import make_render

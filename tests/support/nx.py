@@ -7,8 +7,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from pools.embedded_access import Address, new_address, uri_for
-from pools.embedded_process import nx_command, pid_alive, wait_until_serving
+from storage.embedded_access import Address, new_address, uri_for
+from storage.embedded_process import nx_command, pid_alive, wait_until_serving
 from tests.support.poolservice import wait_until
 from tests.support.ports import unused_port
 

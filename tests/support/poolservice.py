@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pools.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from tests.support.ports import unused_port
 
 if TYPE_CHECKING:

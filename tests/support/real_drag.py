@@ -24,11 +24,11 @@ def main() -> int:
     from PyQt5.QtCore import QPoint, QThread
     from PyQt5.QtWidgets import QApplication
 
+    from config.settings import load_settings
     from manager.theme import apply_theme
     from manager.window import MainWindow
-    from pools.connection import mongo_client
-    from pools.settings import load_settings
-    from pools.store import PoolStore
+    from storage.connection import mongo_client
+    from storage.store import PoolStore
     from tests.support.fake_afserver import FakeAfserver
 
     database = f"drag_{uuid.uuid4().hex[:8]}"

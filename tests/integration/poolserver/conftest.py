@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import ServiceFactory, service_settings, wait_until
 
 

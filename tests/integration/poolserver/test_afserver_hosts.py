@@ -6,7 +6,7 @@ import pytest
 
 from afserver.renders import hosts_from_renders
 from pools.masks import matches
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.poolservice import ServiceFactory, call, wait_until
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from config.service import create_self_signed
 from integrations import client
 from pools.masks import matches
-from pools.service_config import create_self_signed
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import ServiceFactory
 from tests.support.ports import unused_port
 from tests.support.python27 import PYTHON27

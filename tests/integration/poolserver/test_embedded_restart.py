@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from pools import embedded_access
-from pools.connection import open_store
-from pools.settings import load_settings
+from config.settings import load_settings
 from poolserver.service import BackgroundService
+from storage import embedded_access
+from storage.connection import open_store
 from tests.support.nx import crash
 from tests.support.poolservice import call, service_settings, wait_until
 

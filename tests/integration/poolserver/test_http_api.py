@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 
 from pools.masks import matches, pool_job_masks
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import ServiceFactory, call, wait_until
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,8 @@ import socket
 
 import pytest
 
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import (
     GET_POOLS,
     LEGACY_HEADER_BYTES,

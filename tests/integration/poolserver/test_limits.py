@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import (
     ServiceFactory,
     call,

@@ -13,9 +13,9 @@ import pytest
 from pymongo import MongoClient
 
 from afserver.client import AfserverClient
-from pools.embedded_process import pid_alive
-from pools.store import PoolStore
 from poolserver.service import PoolService
+from storage.embedded_process import pid_alive
+from storage.store import PoolStore
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.poolservice import ServiceFactory, call, service_settings, wait_until
 

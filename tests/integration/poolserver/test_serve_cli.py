@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pools.service_config import create_self_signed
-from pools.settings import settings_file_path
-from pools.store import PoolStore
+from config.service import create_self_signed
+from config.settings import settings_file_path
+from storage.store import PoolStore
 from tests.support.poolservice import call
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pools.connection import mongo_client
-from pools.store import PoolStore
 from poolserver.service import BackgroundService
+from storage.connection import mongo_client
+from storage.store import PoolStore
 from tests.support.nx import PrivateNx
 from tests.support.poolservice import Reply, call, legacy_exchange, service_settings, wait_until
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import trustme
 
-from pools.service_config import create_self_signed
-from pools.store import PoolStore
+from config.service import create_self_signed
 from poolserver.service import BackgroundService
+from storage.store import PoolStore
 from tests.support.poolservice import (
     LEGACY_HEADER_BYTES,
     ServiceFactory,

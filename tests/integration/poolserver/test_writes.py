@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from pools.store import PoolStore
+from storage.store import PoolStore
 from tests.support.poolservice import ServiceFactory, call, wait_until
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import pytest
 
 import cli.scan_cmd
 from cli.app import main
-from pools.store import PoolStore
+from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pools.documents import KnownHost
 from pools.farm import Farm, HostFilter, diff_hosts, natural_key
-from pools.model import Host, HostState, Pool, RenderFlags
+from pools.model import Host, HostState, KnownHost, Pool, RenderFlags
 
 
 def render(name: str, st: int = 1, **more: object) -> Host:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from config.settings import load_settings
 from pools.errors import SettingsError
-from pools.settings import load_settings
 from poolserver.config import ServiceConfig
 
 
@@ -42,7 +42,7 @@ def test_a_setting_that_cannot_work_is_one_sentence(overrides: dict[str, Any], w
 
 
 def test_a_certificate_and_key_that_do_not_belong_together(tmp_path: Path) -> None:
-    from pools.service_config import create_self_signed
+    from config.service import create_self_signed
 
     cert, _key = create_self_signed(tmp_path / "a", ["localhost"])
     _cert, other_key = create_self_signed(tmp_path / "b", ["localhost"])

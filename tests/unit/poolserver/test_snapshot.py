@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pools.documents import KnownHost
-from pools.model import Host, HostState, Pool, RenderFlags
+from pools.model import Host, HostState, KnownHost, Pool, RenderFlags
 from poolserver.snapshot import AFSERVER_DOWN, AFSERVER_OK, Snapshot, StoreData
 
 LIGHTING = Pool("lighting", ("rnd-a01", "rnd-a02"), revision=3)

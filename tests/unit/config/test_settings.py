@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pools.errors import SettingsError
-from pools.settings import (
+from config.settings import (
     load_settings,
     options,
     settings_file_path,
     user_config_dir,
     write_settings_file,
 )
+from pools.errors import SettingsError
 
 
 def write_json(path: Path, data: object) -> None:

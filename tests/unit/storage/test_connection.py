@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pools.connection import mongo_client
+from config.settings import load_settings
 from pools.errors import StoreUnavailableError
-from pools.settings import load_settings
+from storage.connection import mongo_client
 
 
 def test_default_timeouts_answer_well_within_fifteen_seconds() -> None:

@@ -33,7 +33,8 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from pools.documents import Change, Clients, has_name
+from pools.history import Change
+from storage.documents import Clients, change_from_doc, has_name
 
 Document = dict[str, Any]
 PENDING = "pending_change"
@@ -223,5 +224,5 @@ class Journal:
         for doc in self._db.pools.find({PENDING: {"$exists": True}}, {PENDING: 1}):
             marker = doc.get(PENDING)
             if isinstance(marker, dict) and isinstance(marker.get("id"), str):
-                found.append(Change.from_doc(marker))
+                found.append(change_from_doc(marker))
         return found

@@ -7,7 +7,7 @@ handler with asyncio on a Unix socket in the user's private folder, or on a loop
 where asyncio has no Unix sockets (Windows). ``umask 077`` keeps every file it and SQLite
 create (databases, -wal/-shm, log, pid file, socket) to this user.
 
-It imports nothing of afpools, so it starts quickly; ``pools.embedded.nx_command`` runs it.
+It imports nothing of afpools, so it starts quickly; ``storage.embedded.nx_command`` runs it.
 SIGTERM stops it.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pools.cgru_config import read_cgru_config, user_config_file
+from config.cgru import read_cgru_config, user_config_file
 
 
 def write_config(path: Path, values: dict[str, object], bom: bool = False) -> None:

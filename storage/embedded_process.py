@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from pools.embedded_access import Address, answers, open_private
+from storage.embedded_access import Address, answers, open_private
 
 START_TIMEOUT = 20.0  # nx-27017 needs about 0.6 s; a loaded CI machine, more
 STOP_TIMEOUT = 10.0
@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # working folder: running its file instead would put pools/ first on sys.path.
 _LAUNCH = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-    "from pools.embedded_launcher import main; sys.exit(main())"
+    "from storage.embedded_launcher import main; sys.exit(main())"
 )
 
 

@@ -1,6 +1,6 @@
 """The ``hosts`` collection: machines known besides afserver, scanned or typed in by hand.
 
-A part of :class:`pools.store.PoolStore`; every change moves the store's revision on, so
+A part of :class:`storage.store.PoolStore`; every change moves the store's revision on, so
 boards show new machines as they show pool edits (no history record: these are sightings,
 not decisions).
 """
@@ -13,10 +13,10 @@ from typing import Any
 
 from pymongo.database import Database
 
-from pools.documents import HostSighting, KnownHost
 from pools.errors import HostNotFoundError, NothingChangedError
-from pools.model import unique_hostnames
-from pools.mongo_errors import translate_errors
+from pools.model import HostSighting, KnownHost, unique_hostnames
+from storage.documents import known_host_from_doc
+from storage.mongo_errors import translate_errors
 
 Document = dict[str, Any]
 
@@ -35,7 +35,7 @@ class KnownHostsMixin:
     @translate_errors
     def known_hosts(self) -> list[KnownHost]:
         return sorted(
-            (KnownHost.from_doc(d) for d in self._db.hosts.find({})), key=lambda h: h.name
+            (known_host_from_doc(d) for d in self._db.hosts.find({})), key=lambda h: h.name
         )
 
     @translate_errors
@@ -128,4 +128,4 @@ class KnownHostsMixin:
         self._db.hosts.delete_one({"_id": doc["_id"]})
         self._rename_member(str(doc["_id"]), new)
         self._bump()
-        return KnownHost.from_doc(self._db.hosts.find_one({"_id": new}) or {"_id": new, **fields})
+        return known_host_from_doc(self._db.hosts.find_one({"_id": new}) or {"_id": new, **fields})

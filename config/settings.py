@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pools.cgru_config import read_cgru_config
+from config.cgru import read_cgru_config
 from pools.errors import SettingsError
 
 APP_NAME = "afpools"

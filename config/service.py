@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from config.settings import Settings, user_config_dir, write_settings_file
 from pools.errors import SettingsError
-from pools.settings import Settings, user_config_dir, write_settings_file
 
 TOKEN_MIN_LENGTH = 16
 DEFAULT_LEGACY_PORT = 9999

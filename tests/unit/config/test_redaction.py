@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pools.redaction import has_secret, redact
+from config.redaction import has_secret, redact
 
 
 @pytest.mark.parametrize(

@@ -8,34 +8,13 @@ of nesting one pool mask inside another.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from pymongo.collection import Collection
 
-from pools.mongo_errors import translate_errors
-
-
-@dataclass(frozen=True)
-class Binding:
-    job_id: int
-    serial: int
-    pool: str
-    user_mask: str
-    user_exclude: str
-    user_type: str
-    applied_mask: str
-    applied_exclude: str
-    updated_at: float = 0.0
-
-    @property
-    def key(self) -> str:
-        """afserver reuses job ids after a restart; the serial tells two jobs apart."""
-        return binding_key(self.job_id, self.serial)
-
-
-def binding_key(job_id: int, serial: int) -> str:
-    return f"{job_id}:{serial}"
+from pools.jobs import Binding, binding_key
+from storage.mongo_errors import translate_errors
 
 
 class Bindings:

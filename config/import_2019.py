@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from config.redaction import redact
+from config.settings import read_settings_file, settings_file_path, write_settings_file
 from pools.errors import SettingsError
-from pools.redaction import redact
-from pools.settings import read_settings_file, settings_file_path, write_settings_file
 
 CONFIG_NAME = "config.json"
 DATABASE_2019 = "afpools"  # fixed in the 2019 tool's code

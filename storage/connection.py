@@ -12,13 +12,13 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import ConfigurationError, PyMongoError
 
-from pools.embedded import EmbeddedServer
-from pools.embedded_access import describe
+from config.redaction import redact
+from config.settings import Settings
 from pools.errors import StoreUnavailableError
-from pools.redaction import redact
-from pools.settings import Settings
-from pools.store import PoolStore
-from pools.uri_options import check_uri_options
+from storage.embedded import EmbeddedServer
+from storage.embedded_access import describe
+from storage.store import PoolStore
+from storage.uri_options import check_uri_options
 
 
 def mongo_client(uri: str, timeout: float) -> MongoClient[dict[str, Any]]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from pools.model import Pool
+from pools.history import Change
+from pools.model import KnownHost, Pool
 
 
 def client_entry(hostname: str) -> dict[str, str]:
@@ -157,103 +157,28 @@ def pool_snapshot(pool: Pool) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Change:
-    """One history record: who changed what, with the values before and after."""
-
-    seq: int
-    ts: float
-    user: str
-    op: str
-    pool: str
-    hosts: tuple[str, ...]
-    before: Any
-    after: Any
-    client: str = ""
-    id: str = ""  # names the change in its pool document until it is recorded
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Change:
-        return cls(
-            id=str(doc.get("_id") or doc.get("id") or ""),
-            seq=int(doc.get("seq") or 0),
-            ts=_number(doc.get("ts")),
-            user=str(doc.get("user") or ""),
-            op=str(doc.get("op") or ""),
-            pool=str(doc.get("pool") or ""),
-            hosts=_strings(doc.get("hosts")),
-            before=doc.get("before"),
-            after=doc.get("after"),
-            client=str(doc.get("client") or ""),
-        )
-
-    def describe(self) -> str:
-        """One line for the history list."""
-        hosts = ", ".join(self.hosts)
-        before, after = self.before or {}, self.after or {}
-        return {
-            "create": f"created pool '{self.pool}'",
-            "delete": f"deleted pool '{self.pool}'",
-            "rename": f"renamed pool '{before.get('name', '?')}' to '{self.pool}'",
-            "describe": f"described pool '{self.pool}': {after.get('description', '')!r}",
-            "recolor": f"coloured pool '{self.pool}' {after.get('color', '') or 'default'}",
-            "add": f"added {hosts} to pool '{self.pool}'",
-            "remove": f"removed {hosts} from pool '{self.pool}'",
-            "rename-host": f"renamed host {' to '.join(self.hosts)} in pool '{self.pool}'",
-            "outside": f"pool '{self.pool}' changed outside afpools{_difference(before, after)}",
-        }.get(self.op, f"{self.op} on pool '{self.pool}'")
-
-
-def _difference(before: Any, after: Any) -> str:
-    """': added a, b; removed c' for an outside change recorded with both member lists."""
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return ""
-    old, new = _strings(before.get("hosts")), _strings(after.get("hosts"))
-    added = [h for h in new if h not in old]
-    removed = [h for h in old if h not in new]
-    parts = [f"added {', '.join(added)}"] * bool(added) + [f"removed {', '.join(removed)}"] * bool(
-        removed
+def change_from_doc(doc: dict[str, Any]) -> Change:
+    """A history record (or a change's marker), whatever another tool stored in it."""
+    return Change(
+        id=str(doc.get("_id") or doc.get("id") or ""),
+        seq=int(_number(doc.get("seq"))),
+        ts=_number(doc.get("ts")),
+        user=str(doc.get("user") or ""),
+        op=str(doc.get("op") or ""),
+        pool=str(doc.get("pool") or ""),
+        hosts=_strings(doc.get("hosts")),
+        before=doc.get("before"),
+        after=doc.get("after"),
+        client=str(doc.get("client") or ""),
     )
-    return ": " + "; ".join(parts) if parts else ""
 
 
-@dataclass(frozen=True)
-class KnownHost:
-    """A machine the store knows of besides afserver: scanned or typed in by hand."""
-
-    name: str
-    ip: str = ""
-    mac: str = ""
-    sources: tuple[str, ...] = ()
-    first_seen: float = 0.0
-    last_seen: float = 0.0
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> KnownHost:
-        return cls(
-            name=str(doc["_id"]),
-            ip=str(doc.get("ip") or ""),
-            mac=str(doc.get("mac") or ""),
-            sources=_strings(doc.get("sources")),
-            first_seen=_number(doc.get("first_seen")),
-            last_seen=_number(doc.get("last_seen")),
-        )
-
-
-class HostSighting(Protocol):
-    """What a network scan saw of one machine (``scanner.sighting.Sighting`` is one).
-
-    ``hostname`` is '' when no source knew a name: the store then keeps the machine under
-    its IP until a name turns up (DNS, zeroconf, a MAC seen before) or is typed by hand.
-    """
-
-    @property
-    def ip(self) -> str: ...
-    @property
-    def mac(self) -> str: ...
-    @property
-    def hostname(self) -> str: ...
-    @property
-    def sources(self) -> AbstractSet[str]: ...
-    @property
-    def seen_at(self) -> float: ...
+def known_host_from_doc(doc: dict[str, Any]) -> KnownHost:
+    return KnownHost(
+        name=str(doc["_id"]),
+        ip=str(doc.get("ip") or ""),
+        mac=str(doc.get("mac") or ""),
+        sources=_strings(doc.get("sources")),
+        first_seen=_number(doc.get("first_seen")),
+        last_seen=_number(doc.get("last_seen")),
+    )

@@ -17,8 +17,8 @@ from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
 from pymongo.errors import ConfigurationError
 from pymongo.uri_parser import split_options
 
+from config.redaction import redact
 from pools.errors import StoreUnavailableError
-from pools.redaction import redact
 
 _SCHEMES = ("mongodb://", "mongodb+srv://")
 # Options that pymongo lets a URI repeat.

@@ -5,9 +5,9 @@ data lives in the user's data folder. A lock file serialises start and stop; eac
 copy leaves a ticket (host and pid) in ``users/``; the copy that leaves last stops the server.
 A second copy therefore reuses the running server instead of opening the same files twice.
 
-Nobody else can use it. nx-27017 has no authentication, so ``pools.embedded_launcher`` serves
+Nobody else can use it. nx-27017 has no authentication, so ``storage.embedded_launcher`` serves
 it on a Unix socket in the data folder, the folder is 0700 and every file in it 0600
-(``pools.embedded_access``); ``acquire`` also takes the other users' rights away from what an
+(``storage.embedded_access``); ``acquire`` also takes the other users' rights away from what an
 older afpools left readable, and stops an older afpools' server that listens on a port.
 
 Any copy may find the server dead: ``ensure`` starts it again, or follows the one another copy
@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pools.embedded_access import (
+from pools.errors import StoreUnavailableError
+from storage.embedded_access import (
     SOCKET_NAME,
     Address,
     answers,
@@ -42,7 +43,7 @@ from pools.embedded_access import (
     uri_for,
     write_private,
 )
-from pools.embedded_process import (
+from storage.embedded_process import (
     address_in_command,
     command_line,
     locked,
@@ -51,7 +52,6 @@ from pools.embedded_process import (
     stop_process,
     wait_until_serving,
 )
-from pools.errors import StoreUnavailableError
 
 HOST = socket.gethostname()
 PID_FILE = "nx-27017.pid"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from config.service import ServiceDraft, create_self_signed, new_token
+from config.settings import load_settings, settings_file_path
 from pools.errors import SettingsError
-from pools.service_config import ServiceDraft, create_self_signed, new_token
-from pools.settings import load_settings, settings_file_path
 
 GOOD = ServiceDraft(host="0.0.0.0", port=51080, legacy_port=9999)
 

@@ -3,7 +3,7 @@
 Reads never write: every shape a pool document occurs in (ours, the 2019 tool's, nx-27017's
 text entries, hand-written ones) is read as it is, and entries that cannot be read are
 reported and kept. Writes are compare-and-set updates of one pool document that carry
-their own history record (``pools.journal``): they rewrite the members in our shape, keep
+their own history record (``storage.journal``): they rewrite the members in our shape, keep
 what they cannot read, and follow the pool by ``_id``, never by name.
 """
 
@@ -18,17 +18,6 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from pools.bindings import Bindings
-from pools.change_watch import ChangeWatch
-from pools.documents import (
-    Change,
-    Clients,
-    client_entry,
-    has_name,
-    legacy_addresses,
-    pool_from_doc,
-    pool_snapshot,
-)
 from pools.errors import (
     InvalidNameError,
     NothingChangedError,
@@ -36,10 +25,22 @@ from pools.errors import (
     PoolNotFoundError,
     StoreUnavailableError,
 )
-from pools.journal import PENDING, SEEN, Journal
-from pools.known_hosts import KnownHostsMixin
+from pools.history import Change
 from pools.model import Pool, normalize_pool_name, unique_hostnames
-from pools.mongo_errors import translate_errors
+from storage.bindings import Bindings
+from storage.change_watch import ChangeWatch
+from storage.documents import (
+    Clients,
+    change_from_doc,
+    client_entry,
+    has_name,
+    legacy_addresses,
+    pool_from_doc,
+    pool_snapshot,
+)
+from storage.journal import PENDING, SEEN, Journal
+from storage.known_hosts import KnownHostsMixin
+from storage.mongo_errors import translate_errors
 
 Document = dict[str, Any]
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
@@ -396,7 +397,7 @@ class PoolStore(KnownHostsMixin):
         names = None if pool is None else self._former_names(pool)
         query: Document = {} if names is None else {"$or": [{"pool": n} for n in names]}
         docs = self._db.history.find(query).sort("seq", DESCENDING).limit(limit)
-        recorded = [Change.from_doc(doc) for doc in docs]
+        recorded = [change_from_doc(doc) for doc in docs]
         ids = {change.id for change in recorded}
         pending = [
             change

@@ -1,0 +1,1 @@
+"""Configuration: the settings schema, CGRU's config, the pool service's options."""
