@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import (
@@ -23,7 +23,8 @@ from PyQt5.QtWidgets import (
 
 from manager import theme
 from pools.errors import InvalidNameError
-from pools.model import normalize_hostname, normalize_pool_name
+from pools.hostnames import hostname_problem, hostname_remark
+from pools.model import normalize_pool_name
 
 FARM_ONLY = "(Farm column only, no pool)"
 
@@ -50,19 +51,24 @@ class PoolForm(QDialog):
         self.description_edit = QLineEdit(description)
         self.description_edit.setPlaceholderText("optional: what the pool is for")
         self.color = color
-        self.color_button = QPushButton()
+        self.swatch = QLabel()  # the colour the pool will have, as every board shows it
+        self.swatch.setFixedSize(28, 20)
+        self.color_button = QPushButton("Choose…")
         self.color_button.clicked.connect(self._pick_color)
-        self.clear_color = QPushButton("Default")
+        self.clear_color = QPushButton("By name")
+        self.clear_color.setToolTip("No colour of its own: one picked by the pool's name")
         self.clear_color.clicked.connect(lambda: self._set_color(""))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #ff8a80;")
         self.note = QLabel()  # what will be stored, when it is not exactly what was typed
+        self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #9aa5ad;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         color_row = QHBoxLayout()
+        color_row.addWidget(self.swatch)
         color_row.addWidget(self.color_button)
         color_row.addWidget(self.clear_color)
         color_row.addStretch(1)
@@ -76,6 +82,7 @@ class PoolForm(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self.name_edit.textChanged.connect(self._validate)
+        self.name_edit.textChanged.connect(self._show_color)
         self._set_color(color)
         self._validate()
 
@@ -86,9 +93,16 @@ class PoolForm(QDialog):
 
     def _set_color(self, color: str) -> None:
         self.color = color
-        shown = theme.pool_color(self.name_edit.text().strip() or "pool", color)
-        self.color_button.setText(color or "by name")
-        self.color_button.setStyleSheet(f"border-left: 14px solid {shown.name()};")
+        self.clear_color.setEnabled(bool(color))
+        self._show_color()
+
+    def _show_color(self) -> None:
+        """Without a colour of its own a pool's colour follows its name: so does the swatch."""
+        shown = theme.pool_color(self.name, self.color)
+        self.swatch.setStyleSheet(
+            f"background: {shown.name()}; border: 1px solid #15181b; border-radius: 3px;"
+        )
+        self.swatch.setToolTip(shown.name() if self.color else f"{shown.name()}, by name")
 
     def _validate(self) -> None:
         text = self.name_edit.text()
@@ -104,7 +118,9 @@ class PoolForm(QDialog):
                 sentence = str(error)
         self.problem.setText(sentence)
         self.note.setText(note)
-        self.note.setVisible(bool(note))
+        if self.note.isVisibleTo(self) != bool(note):
+            self.note.setVisible(bool(note))
+            self.adjustSize()  # room for the note's lines, or none without it
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text.strip()) and not sentence)
 
     @property
@@ -122,14 +138,24 @@ def split_names(text: str) -> list[str]:
 
 
 class AddHostsDialog(QDialog):
-    """Machines that are switched off can join pools by name; each name is checked."""
+    """Machines that are switched off can join pools by name; each name is checked.
+
+    A name the farm already knows (afserver reports it, a scan found it) is taken as it is;
+    a new name must be one a machine can have, and an unusual one gets a remark.
+    """
 
     def __init__(
-        self, pools: list[str], current: str | None, parent: QWidget | None = None
+        self,
+        pools: list[str],
+        current: str | None,
+        parent: QWidget | None = None,
+        *,
+        known: Collection[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add hosts by name")
         self.setMinimumSize(460, 320)
+        self._known = known
         self.names_edit = QPlainTextEdit()
         self.names_edit.setPlaceholderText("rnd-0101\nrnd-0102, rnd-0103\n…")
         self.pool_box = QComboBox()
@@ -139,6 +165,9 @@ class AddHostsDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #ff8a80;")
+        self.remark = QLabel()
+        self.remark.setWordWrap(True)
+        self.remark.setStyleSheet("color: #e0c080;")
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #9aa5ad;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -153,30 +182,37 @@ class AddHostsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.problem)
+        layout.addWidget(self.remark)
         layout.addWidget(self.buttons)
         self.names_edit.textChanged.connect(self._validate)
         self._validate()
 
     def _validate(self) -> None:
-        names = split_names(self.names_edit.toPlainText())
-        bad: list[str] = []
-        for name in names:
-            try:
-                normalize_hostname(name)
-            except InvalidNameError as error:
-                bad.append(str(error))
-        self.problem.setText(" ".join(bad[:3]))
-        count = len(dict.fromkeys(names))
+        names = list(dict.fromkeys(split_names(self.names_edit.toPlainText())))
+        new = [name for name in names if name not in self._known]
+        bad = [problem for name in new if (problem := hostname_problem(name))]
+        remarks = [
+            remark
+            for name in new
+            if not hostname_problem(name) and (remark := hostname_remark(name))
+        ]
+        self.problem.setText(_first_few(bad))
+        self.remark.setText(_first_few(remarks))
+        count = len(names)
         self.summary.setText(f"{count} host{'s' * (count != 1)}" if names else "")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(names) and not bad)
 
     @property
     def hostnames(self) -> list[str]:
-        return list(
-            dict.fromkeys(normalize_hostname(n) for n in split_names(self.names_edit.toPlainText()))
-        )
+        return list(dict.fromkeys(split_names(self.names_edit.toPlainText())))
 
     @property
     def pool(self) -> str | None:
         text = self.pool_box.currentText()
         return None if text == FARM_ONLY else text
+
+
+def _first_few(sentences: list[str], shown: int = 4) -> str:
+    """One sentence a line; past ``shown``, how many more."""
+    more = len(sentences) - shown
+    return "\n".join(sentences[:shown]) + (f"\n…and {more} more." if more > 0 else "")

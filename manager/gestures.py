@@ -62,7 +62,12 @@ class Gestures:
             self.controller.remove_from_pool(view.selected_names(), pool)
 
     def add_hosts_by_name(self) -> None:
-        dialog = AddHostsDialog(self.board.order(), self.window.current_pool, self.window)
+        dialog = AddHostsDialog(
+            self.board.order(),
+            self.window.current_pool,
+            self.window,
+            known=self.controller.farm.hosts.keys(),
+        )
         if dialog.exec() == AddHostsDialog.Accepted:
             names, pool = dialog.hostnames, dialog.pool
             if pool is None:
@@ -79,7 +84,9 @@ class Gestures:
     # -- pools --------------------------------------------------------------------------
 
     def new_pool(self) -> None:
-        form = PoolForm("New pool", self.controller.farm.pools, parent=self.window)
+        pools = self.controller.farm.pools.values()
+        fresh = theme.distinct_color(theme.pool_color(p.name, p.color) for p in pools)
+        form = PoolForm("New pool", self.controller.farm.pools, color=fresh, parent=self.window)
         if form.exec() == PoolForm.Accepted:
             self.controller.request(
                 f"create pool {form.name}",

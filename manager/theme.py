@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -56,9 +57,26 @@ def state_icon(state: HostState) -> QIcon:
 
 
 def pool_color(name: str, color: str) -> QColor:
+    """A pool's own colour, or else one picked by its name (the same on every board)."""
     if color:
         return QColor(color)
     return QColor(POOL_PALETTE[sum(name.encode()) % len(POOL_PALETTE)])
+
+
+def distinct_color(used: Iterable[QColor]) -> str:
+    """A colour for a new pool that no pool shows yet: the palette first, then the hue
+    furthest from every hue in use, at the palette's brightness."""
+    taken = {color.name() for color in used}
+    for candidate in POOL_PALETTE:
+        if candidate not in taken:
+            return candidate
+    hues = sorted({color.hslHue() for color in used if color.hslHue() >= 0})
+
+    def distance(hue: int) -> int:
+        return min(min(abs(hue - h), 360 - abs(hue - h)) for h in hues) if hues else 360
+
+    best = max(range(0, 360, 5), key=distance)
+    return QColor.fromHsl(best, 140, 140).name()
 
 
 def apply_theme(app: QApplication) -> None:

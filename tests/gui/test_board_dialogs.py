@@ -135,7 +135,77 @@ def test_a_name_with_a_control_character_is_refused_in_the_dialog(qtbot: QtBot) 
     dialog.names_edit.setPlainText("ok-01 bad\x07name")
 
     assert not ok_button(dialog).isEnabled()
-    assert "control character" in dialog.problem.text()
+    assert dialog.problem.text() == (
+        "'bad\\x07name': '\\x07' cannot be in a host name (letters, digits, hyphens, dots)."
+    )
+
+
+def test_names_no_machine_can_have_are_refused_with_the_reason(qtbot: QtBot) -> None:
+    """The names a new admin typed and the dialog once accepted silently."""
+    dialog = AddHostsDialog(["gpu"], None)
+    qtbot.addWidget(dialog)
+
+    dialog.names_edit.setPlainText("host$1 a.b*c -lead (x)")
+
+    assert not ok_button(dialog).isEnabled()
+    assert dialog.problem.text().splitlines() == [
+        "'host$1': '$' cannot be in a host name (letters, digits, hyphens, dots).",
+        "'a.b*c': '*' cannot be in a host name (letters, digits, hyphens, dots).",
+        "'-lead': a host name never starts or ends a part with a hyphen.",
+        "'(x)': '(', ')' cannot be in a host name (letters, digits, hyphens, dots).",
+    ]
+
+
+def test_unusual_names_get_a_remark_and_are_allowed(qtbot: QtBot) -> None:
+    dialog = AddHostsDialog(["gpu"], None)
+    qtbot.addWidget(dialog)
+
+    dialog.names_edit.setPlainText("ws_anna rnd-01.studio.lan")
+
+    assert ok_button(dialog).isEnabled()
+    assert dialog.problem.text() == ""
+    assert dialog.remark.text().splitlines() == [
+        "ws_anna has an underscore, which DNS host names do not allow.",
+        "rnd-01.studio.lan is a full domain name; afserver usually names renders by the short"
+        " name.",
+    ]
+
+
+def test_a_name_the_farm_already_knows_is_taken_as_it_is(qtbot: QtBot) -> None:
+    """afserver reports renders under whatever name their machine has."""
+    dialog = AddHostsDialog(["gpu"], None, known={"render(1)"})
+    qtbot.addWidget(dialog)
+
+    dialog.names_edit.setPlainText("render(1)")
+
+    assert ok_button(dialog).isEnabled()
+    assert dialog.hostnames == ["render(1)"]
+
+
+def test_new_pools_get_the_colour_the_dialog_shows_and_differ_from_each_other(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    shown_colours: list[str] = []
+
+    def create(name: str) -> None:
+        def fill(dialog: QDialog) -> None:
+            assert isinstance(dialog, PoolForm)
+            dialog.name_edit.setText(name)
+            shown_colours.append(dialog.swatch.toolTip())
+            dialog.accept()
+
+        answer_dialog(fill)
+        board.new_pool_action.trigger()
+        qtbot.waitUntil(lambda: name in board.board.columns, timeout=WAIT_MS)
+
+    create("comp")
+    create("fx")
+
+    stored = [seeded.pool("comp").color, seeded.pool("fx").color]
+    columns = [board.board.pool_color(name).name() for name in ("comp", "fx")]
+    others = {board.board.pool_color(name).name() for name in ("gpu", "lighting")}
+    assert shown_colours == stored == columns
+    assert len({*stored, *others}) == 4
 
 
 def test_column_order_collapse_and_geometry_are_remembered(
