@@ -3,24 +3,16 @@ about entries it cannot read, and shows the 2019 tool's edits within a poll inte
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pymongo import MongoClient
-from pymongo.database import Database
 from pytestqt.qtbot import QtBot
 
 from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
+from tests.support.legacy_2019 import dump, legacy_entry, push_2019
 
 Document = dict[str, Any]
-
-
-def dump(database: Database[Document]) -> dict[str, list[str]]:
-    return {
-        name: sorted(json.dumps(doc, default=str, sort_keys=True) for doc in database[name].find())
-        for name in sorted(database.list_collection_names())
-    }
 
 
 def test_reading_2019_pools_writes_nothing_and_warns_about_unreadable_entries(
@@ -32,9 +24,7 @@ def test_reading_2019_pools_writes_nothing_and_warns_about_unreadable_entries(
 ) -> None:
     database = mongo[database_name]
     database.pools.insert_one({"name": "lighting", "clients": []})
-    for host in ("rnd-a01", "rnd-a02"):  # the 2019 way: nx-27017 then keeps them as text
-        entry = {"hostname": host, "engine": "", "ip": "", "port": ""}
-        database.pools.update_one({"name": "lighting"}, {"$push": {"clients": entry}})
+    push_2019(database, "lighting", legacy_entry("rnd-a01"), legacy_entry("rnd-a02"))
     database.pools.insert_one({"name": "odd", "clients": ["rnd-s01", 42]})
     before = dump(database)
 
@@ -60,8 +50,7 @@ def test_a_2019_edit_shows_within_a_poll_interval(
     window = make_board()
     wait_members(qtbot, window, "gpu", ["gpu-01"])
 
-    entry = {"hostname": "gpu-02", "engine": "", "ip": "", "port": ""}
-    mongo[database_name].pools.update_one({"name": "gpu"}, {"$push": {"clients": entry}})
+    push_2019(mongo[database_name], "gpu", legacy_entry("gpu-02"))
 
     # The board watches every second; it used to wait for its 30 s full reload.
     qtbot.waitUntil(lambda: shown(window, "gpu") == ["gpu-01", "gpu-02"], timeout=5_000)

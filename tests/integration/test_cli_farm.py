@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli.app import main
 from pools.masks import matches
 from storage.store import PoolStore
+from tests.support.cli import Run
 from tests.support.fake_afserver import FakeAfserver
 
 pytestmark = pytest.mark.integration
 
 RENDERS = ["rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04", "rnd-b01", "rnd-b02", "gpu-01", "ws-anna"]
-
-Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -33,25 +31,11 @@ def afserver() -> Iterator[FakeAfserver]:
 
 
 @pytest.fixture
-def cli(
-    nx_server: str,
-    database_name: str,
-    store: PoolStore,
-    afserver: FakeAfserver,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
+def cli(cli: Run, afserver: FakeAfserver, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """``main.py`` on the test database and the afserver stand-in."""
     monkeypatch.setenv("CGRU_AF_SERVERNAME", "127.0.0.1")
     monkeypatch.setenv("CGRU_AF_SERVERPORT", str(afserver.port))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return cli
 
 
 def job(afserver: FakeAfserver, job_id: int) -> dict[str, object]:

@@ -6,39 +6,17 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cli.app import main
 from storage.store import PoolStore
+from tests.support.cli import Run
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(
-    nx_server: str,
-    database_name: str,
-    store: PoolStore,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    """Run ``main.py`` in-process against the test database; returns (code, stdout, stderr)."""
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_create_add_show_list(cli: Run) -> None:

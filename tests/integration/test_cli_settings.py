@@ -5,29 +5,21 @@ from __future__ import annotations
 import json
 import shutil
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from cli.app import main
 from config.settings import settings_file_path
 from storage.connection import mongo_client
+from tests.support.cli import Run, runner
 from tests.support.nx import PrivateNx
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "poolmanager-2019" / "config.json"
 
-Run = Callable[..., tuple[int, str, str]]
-
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return runner(capsys)
 
 
 def saved() -> dict[str, object]:

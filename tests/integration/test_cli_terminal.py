@@ -8,14 +8,13 @@ before they refused control characters: an ESC there cleared the screen or recol
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
-from cli.app import main
 from storage.store import PoolStore
+from tests.support.cli import Run
 
 pytestmark = pytest.mark.integration
 
@@ -23,27 +22,6 @@ CLEAR = "\x1b[2J\x1b[H"  # clear the screen, cursor home
 TITLE = "\x1b]0;pwned\x07"  # set the window title
 RLO = "\u202e"  # right-to-left override: the rest of the line reads backwards
 C1_CSI = "\x9b"  # the 8-bit form of ESC [
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(
-    nx_server: str,
-    database_name: str,
-    store: PoolStore,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -16,27 +16,15 @@ from bson import ObjectId
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from cli.app import main
 from pools.errors import PoolNotFoundError
 from storage.documents import client_entry
 from storage.store import PoolStore
+from tests.support.cli import Run
+from tests.support.legacy_2019 import dump, legacy_entry, push_2019
 
 pytestmark = pytest.mark.integration
 
 Document = dict[str, Any]
-
-
-def legacy(hostname: str, ip: str = "", port: Any = "") -> Document:
-    """A client entry the way the 2019 tool wrote it."""
-    return {"hostname": hostname, "engine": "", "ip": ip, "port": port}
-
-
-def dump(database: Database[Document]) -> dict[str, list[str]]:
-    """Every document of every collection, as text: what "changed nothing" compares."""
-    return {
-        name: sorted(json.dumps(doc, default=str, sort_keys=True) for doc in database[name].find())
-        for name in sorted(database.list_collection_names())
-    }
 
 
 @pytest.fixture
@@ -47,17 +35,16 @@ def database(
 
 
 def pushed_by_2019(database: Database[Document], name: str, *entries: Document) -> None:
-    """What the 2019 Pool Manager does: insert the pool, then ``$push`` one client at a time."""
+    """A pool the 2019 Pool Manager made: inserted empty, then one ``$push`` a host."""
     database.pools.insert_one({"name": name, "clients": []})
-    for entry in entries:
-        database.pools.update_one({"name": name}, {"$push": {"clients": entry}})
+    push_2019(database, name, *entries)
 
 
 def test_a_pool_the_2019_tool_pushed_to_keeps_every_member(
     database: Database[Document], store: PoolStore
 ) -> None:
-    database.pools.insert_one({"name": "lighting", "clients": [legacy("rnd-a01")]})
-    database.pools.update_one({"name": "lighting"}, {"$push": {"clients": legacy("rnd-a02")}})
+    database.pools.insert_one({"name": "lighting", "clients": [legacy_entry("rnd-a01")]})
+    push_2019(database, "lighting", legacy_entry("rnd-a02"))
     stored = database.pools.find_one({"name": "lighting"})
     assert stored is not None
     assert all(isinstance(entry, str) for entry in stored["clients"])  # nx-27017's text shape
@@ -73,19 +60,23 @@ def test_a_pool_the_2019_tool_pushed_to_keeps_every_member(
     [
         pytest.param(["rnd-s01", "rnd-s02"], ("rnd-s01", "rnd-s02"), (), id="plain-strings"),
         pytest.param(
-            [legacy("rnd-01", "10.0.0.1", 50001), json.dumps(legacy("rnd-02")), "rnd-03"],
+            [
+                legacy_entry("rnd-01", "10.0.0.1", 50001),
+                json.dumps(legacy_entry("rnd-02")),
+                "rnd-03",
+            ],
             ("rnd-01", "rnd-02", "rnd-03"),
             (),
             id="every-shape-mixed",
         ),
         pytest.param(
-            [legacy("pc 02"), legacy("pc 02"), "pc 03 "],
+            [legacy_entry("pc 02"), legacy_entry("pc 02"), "pc 03 "],
             ("pc 02", "pc 03 "),
             (),
             id="spaces-and-repeats",
         ),
         pytest.param(
-            [legacy("rnd-01"), 5, "{not json", {"engine": "2.3"}, ""],
+            [legacy_entry("rnd-01"), 5, "{not json", {"engine": "2.3"}, ""],
             ("rnd-01",),
             ("5", "{not json", '{"engine": "2.3"}', ""),
             id="unreadable-entries",
@@ -113,7 +104,9 @@ def test_every_stored_shape_is_read_and_nothing_is_written(
 def test_the_first_afpools_change_normalises_in_the_same_update_and_keeps_the_unreadable(
     database: Database[Document], store: PoolStore
 ) -> None:
-    pushed_by_2019(database, "lighting", legacy("rnd-a01", "10.0.0.1", 50001), legacy("rnd-a02"))
+    pushed_by_2019(
+        database, "lighting", legacy_entry("rnd-a01", "10.0.0.1", 50001), legacy_entry("rnd-a02")
+    )
     database.pools.update_one({"name": "lighting"}, {"$push": {"clients": "{broken"}})
 
     pool, added = store.add_hosts("lighting", ["rnd-a03"])
@@ -145,7 +138,9 @@ def test_a_2019_push_between_read_and_write_is_kept(
         doc = find(name)
         if not pushed:
             pushed.append("gpu-02")
-            database.pools.update_one({"name": "gpu"}, {"$push": {"clients": legacy("gpu-02")}})
+            database.pools.update_one(
+                {"name": "gpu"}, {"$push": {"clients": legacy_entry("gpu-02")}}
+            )
         return doc
 
     monkeypatch.setattr(store, "_find", find_then_2019_push)
@@ -157,7 +152,7 @@ def test_a_2019_push_between_read_and_write_is_kept(
 def test_a_host_the_2019_tool_stored_with_a_space_can_be_shown_and_removed(
     database: Database[Document], store: PoolStore
 ) -> None:
-    pushed_by_2019(database, "comp", legacy("pc 01"), legacy("pc 02"))
+    pushed_by_2019(database, "comp", legacy_entry("pc 01"), legacy_entry("pc 02"))
 
     assert store.pool("comp").hostnames == ("pc 01", "pc 02")
     pool, removed = store.remove_hosts("comp", ["pc 02"])
@@ -171,7 +166,7 @@ def test_a_host_the_2019_tool_stored_with_a_space_can_be_shown_and_removed(
 def test_names_are_matched_exactly(database: Database[Document], store: PoolStore) -> None:
     """The 2019 dialog allowed 'gpu ' next to 'gpu': each is its own pool."""
     store.create("gpu", hosts=["gpu-01"])
-    database.pools.insert_one({"name": "gpu ", "clients": [legacy("ws-01")]})
+    database.pools.insert_one({"name": "gpu ", "clients": [legacy_entry("ws-01")]})
 
     store.add_hosts("gpu ", ["ws-10"])
 
@@ -183,33 +178,27 @@ def test_names_are_matched_exactly(database: Database[Document], store: PoolStor
 
 
 def test_cli_reads_change_nothing_and_warn_about_unreadable_entries(
-    nx_server: str,
-    database_name: str,
-    database: Database[Document],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Run, database: Database[Document]
 ) -> None:
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
-    pushed_by_2019(database, "lighting", legacy("rnd-a01"), legacy("rnd-a02"))
+    pushed_by_2019(database, "lighting", legacy_entry("rnd-a01"), legacy_entry("rnd-a02"))
     database.pools.insert_one({"name": "odd", "clients": ["rnd-s01", 42]})
     database.pools.insert_one({"name": "gpu ", "clients": ["gpu-01"]})
     before = dump(database)
 
-    outputs = {}
-    for argv in (
-        ["pools", "list"],
-        ["pools", "show", "lighting"],
-        ["pools", "show", "odd", "--json"],
-        ["pools", "show", "gpu "],
-        ["pools", "history"],
-    ):
-        code = main(argv)
-        outputs[" ".join(argv)] = (code, *capsys.readouterr())
+    outputs = {
+        " ".join(argv): cli(*argv)
+        for argv in (
+            ["pools", "list"],
+            ["pools", "show", "lighting"],
+            ["pools", "show", "odd", "--json"],
+            ["pools", "show", "gpu "],
+            ["pools", "history"],
+        )
+    }
 
     assert dump(database) == before
     assert all(code == 0 for code, _, _ in outputs.values())
-    code, out, err = outputs["pools show lighting"]
+    _, out, err = outputs["pools show lighting"]
     assert out.splitlines()[-3:] == ["Hosts (2):", "  rnd-a01", "  rnd-a02"]
     assert err == ""
     _, out, err = outputs["pools show odd --json"]
@@ -218,20 +207,12 @@ def test_cli_reads_change_nothing_and_warn_about_unreadable_entries(
     assert "gpu-01" in outputs["pools show gpu "][1]
 
 
-def test_create_and_rename_trim_what_is_typed_and_say_so(
-    nx_server: str,
-    database_name: str,
-    store: PoolStore,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
-
-    assert main(["pools", "create", "  comp "]) == 0
-    assert capsys.readouterr().err == "The name was trimmed to 'comp'.\n"
-    assert main(["pools", "rename", "comp", "comp-nodes "]) == 0
-    assert capsys.readouterr().err == "The name was trimmed to 'comp-nodes'.\n"
+def test_create_and_rename_trim_what_is_typed_and_say_so(cli: Run, store: PoolStore) -> None:
+    assert cli("pools", "create", "  comp ")[::2] == (0, "The name was trimmed to 'comp'.\n")
+    assert cli("pools", "rename", "comp", "comp-nodes ")[::2] == (
+        0,
+        "The name was trimmed to 'comp-nodes'.\n",
+    )
     assert [p.name for p in store.pools()] == ["comp-nodes"]
 
 

@@ -10,10 +10,10 @@ import pytest
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
-from cli.app import main
 from pools.edits import Edit, apply_step
 from poolserver.service import BackgroundService
 from storage.store import PoolStore
+from tests.support.cli import Run
 from tests.support.poolservice import call, service_settings
 
 pytestmark = pytest.mark.integration
@@ -43,23 +43,12 @@ def renamed_right_after_the_add(
 
 
 def test_the_cli_reports_the_add_that_was_made(
-    store: PoolStore,
-    nx_server: str,
-    database_name: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    renamed_right_after_the_add: Callable[[str, str], None],
+    cli: Run, store: PoolStore, renamed_right_after_the_add: Callable[[str, str], None]
 ) -> None:
-    monkeypatch.setenv("AFPOOLS_MONGODB_URI", nx_server)
-    monkeypatch.setenv("AFPOOLS_MONGODB_DATABASE", database_name)
     store.create("ren4")
     renamed_right_after_the_add("ren4", "ren5")
 
-    code = main(["pools", "add", "ren4", "x-01"])
-    out, err = capsys.readouterr()
-
-    assert (code, err) == (0, "")
-    assert out == "Added x-01 to pool 'ren4'.\n"
+    assert cli("pools", "add", "ren4", "x-01") == (0, "Added x-01 to pool 'ren4'.\n", "")
     assert store.pool("ren5").hostnames == ("x-01",)
 
 

@@ -11,16 +11,12 @@ from pymongo.database import Database
 
 from poolserver.service import BackgroundService
 from storage.store import PoolStore
+from tests.support.legacy_2019 import legacy_entry, push_2019
 from tests.support.poolservice import call, service_settings, wait_until
 
 pytestmark = pytest.mark.integration
 
 Document = dict[str, Any]
-
-
-def push_2019(database: Database[Document], pool: str, hostname: str) -> None:
-    entry = {"hostname": hostname, "engine": "", "ip": "", "port": ""}
-    database.pools.update_one({"name": pool}, {"$push": {"clients": entry}})
 
 
 @pytest.fixture
@@ -35,7 +31,7 @@ def test_a_2019_edit_moves_the_change_token_and_gets_one_record(
     token = store.change_token()
     revision = store.pool("lighting").revision
 
-    push_2019(database, "lighting", "rnd-a02")
+    push_2019(database, "lighting", legacy_entry("rnd-a02"))
 
     assert store.change_token() != token
     assert store.reconcile() == 1
@@ -70,7 +66,7 @@ def test_the_service_serves_and_records_a_2019_edit_within_its_refresh(
     try:
         wait_until(lambda: running.service.keeper.current is not None, "the first snapshot")
 
-        push_2019(database, "lighting", "rnd-a02")
+        push_2019(database, "lighting", legacy_entry("rnd-a02"))
 
         def served() -> list[str]:
             return call(running.http_port, "/v1/pools/lighting").json()["pool"]["hosts"]
