@@ -10,6 +10,7 @@ from afserver.renders import hosts_from_renders
 from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_table
 from config.settings import Settings
+from pools.host_merge import merge_hosts
 from pools.model import Host, memberships
 from storage.connection import open_store
 
@@ -36,9 +37,12 @@ def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
 
 def _renders(args: argparse.Namespace, settings: Settings) -> int:
     client = client_for(settings)
-    hosts = hosts_from_renders(client.renders(), client.render_resources())
+    renders = hosts_from_renders(client.renders(), client.render_resources())
     with open_store(settings) as store:
-        member_of = memberships(store.pools())
+        pools, known = store.pools(), store.known_hosts()
+    member_of = memberships(pools)
+    merged = merge_hosts(renders, known, pools)  # what the board and the service show
+    hosts = [merged[h.name] for h in renders]
     if args.json:
         print_json([host_json(h, member_of.get(h.name, ())) for h in hosts])
         return EXIT_OK

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pools.host_merge import merge_hosts
 from pools.masks import include_mask
 from pools.model import NO_FLAGS, Host, HostState, KnownHost, Pool, memberships
 
@@ -72,33 +73,6 @@ def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
         "native_pool": host.native_pool,
         "sources": sorted(host.sources),
     }
-
-
-def merge_hosts(
-    renders: Iterable[Host], known: Iterable[KnownHost], pools: Iterable[Pool]
-) -> dict[str, Host]:
-    """One ``Host`` per name: afserver's render, else what the store knows, else a member."""
-    merged: dict[str, Host] = {}
-    for host in renders:
-        merged.setdefault(host.name, host)
-    for entry in known:
-        render = merged.get(entry.name)
-        if render is None:
-            merged[entry.name] = Host(
-                name=entry.name, ip=entry.ip, mac=entry.mac, sources=frozenset(entry.sources)
-            )
-        else:
-            merged[entry.name] = dataclasses.replace(
-                render,
-                ip=render.ip or entry.ip,
-                mac=render.mac or entry.mac,
-                sources=render.sources | frozenset(entry.sources),
-            )
-    for pool in pools:
-        for name in pool.hostnames:
-            if name not in merged:
-                merged[name] = Host(name=name, sources=frozenset({"pool"}))
-    return merged
 
 
 def legacy_pools(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[dict[str, Any]]:
