@@ -11,7 +11,8 @@ from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_table
 from config.settings import Settings
 from pools.host_merge import merge_hosts
-from pools.model import Host, memberships
+from pools.json_shapes import host_json
+from pools.model import memberships
 from storage.connection import open_store
 
 
@@ -20,19 +21,6 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("renders", help=text, description=text)
     json_flag(parser)
     parser.set_defaults(handler=_renders)
-
-
-def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "name": host.name,
-        "state": host.state_label,
-        "ip": host.ip,
-        "tasks": host.tasks,
-        "cpu_num": host.cpu_num,
-        "mem_total_mb": host.mem_total_mb,
-        "native_pool": host.native_pool,
-        "pools": list(pools),
-    }
 
 
 def _renders(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,11 +12,12 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pools.host_merge import merge_hosts
+from pools.json_shapes import host_json, legacy_pools_json, pool_json
 from pools.masks import include_mask
 from pools.model import NO_FLAGS, Host, HostState, KnownHost, Pool, memberships
 
@@ -50,48 +51,6 @@ def to_json(data: Any) -> bytes:
 def resource(data: Any) -> Resource:
     body = to_json(data)
     return Resource(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
-
-
-def pool_json(pool: Pool) -> dict[str, Any]:
-    return {
-        "name": pool.name,
-        "description": pool.description,
-        "color": pool.color,
-        "hosts": list(pool.hostnames),
-        "revision": pool.revision,
-        "updated_at": pool.updated_at,
-        "updated_by": pool.updated_by,
-    }
-
-
-def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "name": host.name,
-        "state": host.state_label,
-        "ip": host.ip,
-        "pools": list(pools),
-        "native_pool": host.native_pool,
-        "sources": sorted(host.sources),
-    }
-
-
-def legacy_pools(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[dict[str, Any]]:
-    """The 2019 tool's document shape: ``{name, clients: [{hostname, engine, ip, port}]}``."""
-    return [
-        {
-            "name": pool.name,
-            "clients": [
-                {
-                    "hostname": name,
-                    "engine": hosts[name].engine if name in hosts else "",
-                    "ip": hosts[name].ip if name in hosts else "",
-                    "port": "",
-                }
-                for name in pool.hostnames
-            ],
-        }
-        for pool in pools
-    ]
 
 
 class Snapshot:
@@ -130,7 +89,7 @@ class Snapshot:
                 ],
             }
         )
-        legacy = legacy_pools(data.pools, self.hosts)
+        legacy = legacy_pools_json(data.pools, self.hosts)
         self.legacy_body = json.dumps(legacy, ensure_ascii=False).encode("utf-8")
 
     @property
