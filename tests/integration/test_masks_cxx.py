@@ -14,6 +14,7 @@ from pools.masks import (
     MaskError,
     combine,
     escape,
+    exclude_job_mask,
     exclude_mask,
     find_to_regex,
     find_tokens,
@@ -24,6 +25,7 @@ from pools.masks import (
 )
 from tests.support.cxx_regex import CompileError, CxxRegex
 from tests.unit.pools.test_masks_properties import (
+    find_excludes,
     find_masks,
     find_semantics,
     host_sets,
@@ -93,6 +95,23 @@ def test_find_conversion_and_combine_are_exact_under_std_regex(
             expected.append([find_semantics(find_mask, name) for name in probes])
         batches.append((combine(user_regex, include_mask(members)), probes))
         expected.append([find_semantics(find_mask, name) and name in members for name in probes])
+    assert cxx.match_batches(batches) == expected
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(host_sets, host_sets, find_masks), min_size=5, max_size=5))
+def test_the_2019_exclude_mask_agrees_with_std_regex(
+    cxx: CxxRegex, cases: list[tuple[list[str], list[str], str]]
+) -> None:
+    batches: list[tuple[str, list[str]]] = []
+    expected: list[list[bool]] = []
+    for pool, others, user_exclude in cases:
+        farm = pool + others
+        probes = sorted({*farm, *near_misses(pool), *find_tokens(user_exclude), ""})
+        outside = set(farm) - set(pool)
+        mask = exclude_job_mask(exclude_mask(pool, farm), user_exclude or None, "find")
+        batches.append((mask, probes))
+        expected.append([n in outside or find_excludes(user_exclude, n) for n in probes])
     assert cxx.match_batches(batches) == expected
 
 
