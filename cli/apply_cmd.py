@@ -10,7 +10,8 @@ from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_line
 from config.settings import Settings
 from pools.errors import AfpoolsError
-from pools.jobs import batches, plan_job
+from pools.jobs import JobPlan, batches, plan_job
+from pools.wording import noun_for, plural
 from storage.connection import open_store
 
 DESCRIPTION = """\
@@ -79,6 +80,12 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
     else:
-        names = ", ".join(f"{p.job_id} ({p.job_name})" for p in plans)
-        print_line(f"Pool '{pool.name}' ({len(pool.hostnames)} hosts) applied to job {names}.")
+        print_line(
+            f"Pool '{pool.name}' ({plural(len(pool.hostnames), 'host')}) applied to {_jobs(plans)}."
+        )
     return EXIT_OK
+
+
+def _jobs(plans: list[JobPlan]) -> str:
+    names = ", ".join(f"{p.job_id} ({p.job_name})" for p in plans)
+    return f"{noun_for(len(plans), 'job')} {names}"

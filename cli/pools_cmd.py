@@ -11,6 +11,7 @@ from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
+from pools.wording import plural
 from storage.connection import open_store
 
 
@@ -147,8 +148,8 @@ def _color(args: argparse.Namespace, settings: Settings) -> int:
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.delete(args.name)
-    count = len(pool.hostnames)
-    return _report(args, pool, f"Deleted pool '{pool.name}' ({count} host{'s' * (count != 1)}).")
+    count = plural(len(pool.hostnames), "host")
+    return _report(args, pool, f"Deleted pool '{pool.name}' ({count}).")
 
 
 def _membership(args: argparse.Namespace, settings: Settings, adding: bool) -> int:

@@ -13,6 +13,7 @@ from config.settings import Settings
 from pools.host_merge import merge_hosts
 from pools.json_shapes import host_json
 from pools.model import memberships
+from pools.wording import memory_text, state_text
 from storage.connection import open_store
 
 
@@ -40,10 +41,10 @@ def _renders(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         (
             h.name,
-            h.state_label + (f" ({h.tasks})" if h.tasks else ""),
+            state_text(h, short=True),
             h.ip or "-",
             h.cpu_num or "-",
-            f"{h.mem_total_mb // 1024} GiB" if h.mem_total_mb else "-",
+            memory_text(h.mem_total_mb) or "-",
             ", ".join(member_of.get(h.name, ())) or "-",
         )
         for h in hosts

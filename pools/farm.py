@@ -25,11 +25,14 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p)
 
 
+ONLINE_STATES = frozenset({HostState.ONLINE, HostState.BUSY})
+"""What the board calls online: afrender runs and afserver gives it work. A paused, sick or
+nimby machine runs afrender too, but its card says paused, sick or nimby, and the column
+counts and the "online" filter agree with the cards."""
+
 STATE_FILTERS: dict[str, frozenset[HostState] | None] = {
     "all": None,
-    "online": frozenset(
-        {HostState.ONLINE, HostState.BUSY, HostState.NIMBY, HostState.PAUSED, HostState.SICK}
-    ),
+    "online": ONLINE_STATES,
     "busy": frozenset({HostState.BUSY}),
     "offline": frozenset({HostState.OFFLINE, HostState.UNKNOWN}),
 }
@@ -49,6 +52,15 @@ class HostFilter:
     @property
     def active(self) -> bool:
         return bool(self.words) or STATE_FILTERS.get(self.state) is not None
+
+
+@dataclass(frozen=True)
+class HostCounts:
+    """A column's numbers: its machines, how many are online (busy ones too), how many busy."""
+
+    total: int
+    online: int
+    busy: int
 
 
 @dataclass
@@ -97,6 +109,16 @@ class Farm:
     def members(self, pool: str) -> tuple[str, ...]:
         found = self.pools.get(pool)
         return found.hostnames if found else ()
+
+    def counts(self, pool: str | None = None) -> HostCounts:
+        """The numbers of a pool's column, or of the whole farm's."""
+        names = self.members(pool) if pool is not None else tuple(self.hosts)
+        states = [self.hosts[n].state for n in names if n in self.hosts]
+        return HostCounts(
+            total=len(names),
+            online=sum(1 for s in states if s in ONLINE_STATES),
+            busy=sum(1 for s in states if s is HostState.BUSY),
+        )
 
     def visible(self, name: str) -> bool:
         """Whether the current filter shows this host (in every column alike)."""

@@ -86,6 +86,7 @@ def test_renders_shows_state_ip_and_pools(cli: Run, store: PoolStore) -> None:
     assert code == 0
     assert list(rows) == RENDERS
     assert "paused" in rows["rnd-a02"]
+    assert "24 GiB" in rows["rnd-a01"]  # 24,105 MB, as the board's card says it
     assert "busy (1)" in rows["rnd-a03"]
     assert "nimby" in rows["rnd-a04"]
     assert "offline" in rows["ws-anna"]
@@ -196,7 +197,7 @@ def test_apply_restricts_jobs_to_the_pool_and_keeps_their_own_masks(
     code, out, _ = cli("apply", "a-side", "2", "4")
 
     assert code == 0
-    assert out == "Pool 'a-side' (3 hosts) applied to job 2 (busy_on_a03), 4 (gpu_pool_job).\n"
+    assert out == "Pool 'a-side' (3 hosts) applied to jobs 2 (busy_on_a03), 4 (gpu_pool_job).\n"
     assert eligible(afserver, 4) == ["rnd-a01", "rnd-a02", "rnd-a03"]
     assert eligible(afserver, 2) == ["rnd-a03"]  # its own find mask "rnd-a03" still holds
     assert all(a["user_name"] == "tester" for a in actions(afserver))

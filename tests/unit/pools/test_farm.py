@@ -142,3 +142,25 @@ def test_a_scan_fills_in_the_address_a_render_lacks_whatever_the_case() -> None:
         {"afserver", "arp"},
     )
     assert farm.hosts["rnd-02"].ip == "10.0.0.2"  # the render's own address wins
+
+
+def test_a_paused_sick_or_nimby_render_is_not_counted_online() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("night", ("on", "busy", "paused", "sick", "nimby", "off"))], [])
+    farm.apply_renders(
+        [
+            render("on"),
+            render("busy", 1 | 8),
+            render("paused", 1 | 256),
+            render("sick", 1 | 512),
+            render("nimby", 1 | 2),
+            render("off", 0),
+        ]
+    )
+
+    counts = farm.counts("night")
+
+    assert (counts.total, counts.online, counts.busy) == (6, 2, 1)
+    assert farm.counts() == counts  # the Farm column counts every machine the same way
+    farm.set_filter(HostFilter("", "online"))
+    assert sorted(n for n in farm.hosts if farm.visible(n)) == ["busy", "on"]
