@@ -27,6 +27,7 @@ __all__ = [
     "REGEX",
     "JobMasks",
     "MaskError",
+    "admits_any",
     "combine",
     "either",
     "escape",
@@ -173,6 +174,19 @@ def exclude_job_mask(outside_regex: str, user_exclude: str | None, user_type: st
     """The 2019 tool's way to keep a job on a pool: an exclude mask for every known host
     outside it (``exclude_mask``), joined with the job's own exclude mask as a regex."""
     return either(user_mask_regex(user_exclude, user_type), outside_regex)
+
+
+def admits_any(masks: JobMasks, hostnames: Iterable[str]) -> bool:
+    """Whether a job with these masks may run on at least one of ``hostnames``.
+
+    A job whose own mask and its pool have no host in common waits for ever, and afserver
+    does not say why: the admin is told instead. An empty exclude mask excludes nothing.
+    """
+    return any(
+        matches(masks.hosts_mask, name)
+        and not (masks.hosts_mask_exclude and matches(masks.hosts_mask_exclude, name))
+        for name in hostnames
+    )
 
 
 def matches(mask: str, name: str) -> bool:

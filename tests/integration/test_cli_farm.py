@@ -247,6 +247,24 @@ def test_applying_again_starts_from_the_jobs_own_masks(
     assert eligible(afserver, 2) == ["rnd-a03"]
 
 
+def test_apply_warns_about_a_job_that_its_own_mask_keeps_off_the_pool(
+    cli: Run, store: PoolStore, afserver: FakeAfserver
+) -> None:
+    store.create("gpu")
+    store.add_hosts("gpu", ["gpu-01"])
+
+    code, out, err = cli("apply", "gpu", "2", "4")  # job 2 asks for rnd-a03 by its own mask
+
+    assert code == 0
+    assert err == (
+        "Warning: job 2 (busy_on_a03) will not run: its own hosts masks and pool 'gpu' "
+        "have no host in common.\n"
+    )
+    assert out == "Pool 'gpu' (1 host) applied to jobs 2 (busy_on_a03), 4 (gpu_pool_job).\n"
+    assert eligible(afserver, 2) == []
+    assert eligible(afserver, 4) == ["gpu-01"]
+
+
 def test_an_empty_pool_applied_lets_the_job_run_nowhere(
     cli: Run, store: PoolStore, afserver: FakeAfserver
 ) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pools.masks import (
     MATCH_NOTHING,
+    admits_any,
     combine,
     either,
     exclude_job_mask,
@@ -22,6 +23,7 @@ from pools.masks import (
     find_tokens,
     include_mask,
     matches,
+    pool_job_masks,
 )
 
 ALPHABET = "abcxyzAZ0123456789.-_+()[]*?$^|{}\\/ éüжß"
@@ -189,3 +191,22 @@ def test_the_2019_exclude_mask_is_the_other_hosts_and_the_users_own_exclude(
     for name in {*farm, *near_misses(farm), *find_tokens(user_exclude)}:
         expected = name in outside or find_excludes(user_exclude, name)
         assert matches(mask, name) == expected, (mask, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(farm_and_outsiders(), find_masks, find_masks, st.randoms(use_true_random=False))
+def test_admits_any_says_whether_one_candidate_is_left(
+    case: tuple[list[str], list[str]], user_mask: str, user_exclude: str, rng: Random
+) -> None:
+    members, outsiders = case
+    everyone = sorted({*members, *outsiders})
+    candidates = rng.sample(everyone, rng.randint(0, len(everyone)))
+    masks = pool_job_masks(members, user_mask or None, user_exclude or None, "find")
+    left = [
+        name
+        for name in candidates
+        if name in members
+        and find_semantics(user_mask, name)
+        and not find_excludes(user_exclude, name)
+    ]
+    assert admits_any(masks, candidates) == bool(left), (masks, candidates)
