@@ -10,14 +10,19 @@ from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_line
 from config.settings import Settings
 from pools.errors import AfpoolsError
-from pools.jobs import batches, plan_job
+from pools.jobs import JobPlan, batches, plan_job
+from pools.masks import admits_any
+from pools.model import Pool
+from pools.wording import noun_for, plural
 from storage.connection import open_store
 
 DESCRIPTION = """\
 Write the pool's exact mask to the jobs (hosts_mask_type "regex"). A job's own hosts mask
 still holds: the job runs only on hosts that are in the pool AND match its mask; its exclude
 mask is kept. Applying again (after the pool changed, or another pool) starts from the job's
-own masks, remembered in the database. Jobs that get the same masks share one action."""
+own masks, remembered in the database. Jobs that get the same masks share one action.
+A job whose own masks leave none of the pool's hosts gets the masks all the same, and a
+warning that it will not run."""
 
 
 def register(commands: Any) -> None:
@@ -71,6 +76,8 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
             )
     if not pool.hostnames:
         notice(f"Pool '{pool.name}' has no hosts: these jobs will not run until hosts are added.")
+    else:
+        _warn_runs_nowhere(pool, plans)
     if args.json:
         print_json(
             {
@@ -79,6 +86,24 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
     else:
-        names = ", ".join(f"{p.job_id} ({p.job_name})" for p in plans)
-        print_line(f"Pool '{pool.name}' ({len(pool.hostnames)} hosts) applied to job {names}.")
+        print_line(
+            f"Pool '{pool.name}' ({plural(len(pool.hostnames), 'host')}) applied to {_jobs(plans)}."
+        )
     return EXIT_OK
+
+
+def _jobs(plans: list[JobPlan]) -> str:
+    names = ", ".join(f"{p.job_id} ({p.job_name})" for p in plans)
+    return f"{noun_for(len(plans), 'job')} {names}"
+
+
+def _warn_runs_nowhere(pool: Pool, plans: list[JobPlan]) -> None:
+    """The masks are written all the same (the admin asked for them), but such a job waits
+    for ever and afserver never says why."""
+    stranded = [plan for plan in plans if not admits_any(plan.masks, pool.hostnames)]
+    if stranded:
+        their = "its" if len(stranded) == 1 else "their"
+        notice(
+            f"Warning: {_jobs(stranded)} will not run: {their} own hosts masks and "
+            f"pool '{pool.name}' have no host in common."
+        )

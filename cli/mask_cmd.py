@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from afserver.connect import client_for
+from afserver.renders import hosts_from_renders
 from cli.common import EXIT_OK, json_flag
 from cli.output import print_json, print_line
 from config.settings import Settings
 from pools.errors import AfpoolsError, InvalidNameError
+from pools.host_merge import merge_hosts
 from pools.masks import exclude_mask, include_mask
 from pools.model import normalize_hostname
 from storage.connection import open_store
@@ -62,13 +64,12 @@ def read_hostnames(path: Path) -> list[str]:
 def _known_names(settings: Settings, args: argparse.Namespace, pool_hosts: list[str]) -> list[str]:
     if args.all_file is not None:
         return read_hostnames(args.all_file)
-    client = client_for(settings)
-    names = [str(r.get("name", "")) for r in client.renders()]
-    if args.pool is not None:
-        with open_store(settings) as store:
-            names += [h.name for h in store.known_hosts()]
-            names += [h for p in store.pools() for h in p.hostnames]
-    return [n for n in names if n] + pool_hosts
+    renders = hosts_from_renders(client_for(settings).renders())
+    if args.pool is None:
+        return [h.name for h in renders] + pool_hosts
+    with open_store(settings) as store:
+        known, pools = store.known_hosts(), store.pools()
+    return list(merge_hosts(renders, known, pools))  # the names the service excludes too
 
 
 def _mask(args: argparse.Namespace, settings: Settings) -> int:

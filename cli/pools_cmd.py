@@ -9,8 +9,9 @@ from typing import Any
 from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
-from pools.history import Change
+from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
+from pools.wording import plural
 from storage.connection import open_store
 
 
@@ -60,19 +61,6 @@ def register(commands: Any) -> None:
     history = add("history", _history, "Show who changed what, newest first.")
     history.add_argument("name", metavar="NAME", nargs="?")
     history.add_argument("--limit", type=int, default=50, help="how many changes (default 50)")
-
-
-def pool_json(pool: Pool) -> dict[str, Any]:
-    return {
-        "name": pool.name,
-        "hosts": list(pool.hostnames),
-        "description": pool.description,
-        "color": pool.color,
-        "revision": pool.revision,
-        "updated_at": pool.updated_at,
-        "updated_by": pool.updated_by,
-        "unreadable": list(pool.unreadable),
-    }
 
 
 def _warn_unreadable(pools: list[Pool]) -> None:
@@ -160,8 +148,8 @@ def _color(args: argparse.Namespace, settings: Settings) -> int:
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.delete(args.name)
-    count = len(pool.hostnames)
-    return _report(args, pool, f"Deleted pool '{pool.name}' ({count} host{'s' * (count != 1)}).")
+    count = plural(len(pool.hostnames), "host")
+    return _report(args, pool, f"Deleted pool '{pool.name}' ({count}).")
 
 
 def _membership(args: argparse.Namespace, settings: Settings, adding: bool) -> int:
@@ -183,19 +171,6 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
     return _membership(args, settings, adding=False)
-
-
-def change_json(change: Change) -> dict[str, Any]:
-    return {
-        "seq": change.seq,
-        "ts": change.ts,
-        "user": change.user,
-        "op": change.op,
-        "pool": change.pool,
-        "hosts": list(change.hosts),
-        "before": change.before,
-        "after": change.after,
-    }
 
 
 def _history(args: argparse.Namespace, settings: Settings) -> int:

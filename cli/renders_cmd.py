@@ -10,7 +10,10 @@ from afserver.renders import hosts_from_renders
 from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_table
 from config.settings import Settings
-from pools.model import Host, memberships
+from pools.host_merge import merge_hosts
+from pools.json_shapes import host_json
+from pools.model import memberships
+from pools.wording import memory_text, state_text
 from storage.connection import open_store
 
 
@@ -21,24 +24,14 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=_renders)
 
 
-def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "name": host.name,
-        "state": host.state_label,
-        "ip": host.ip,
-        "tasks": host.tasks,
-        "cpu_num": host.cpu_num,
-        "mem_total_mb": host.mem_total_mb,
-        "native_pool": host.native_pool,
-        "pools": list(pools),
-    }
-
-
 def _renders(args: argparse.Namespace, settings: Settings) -> int:
     client = client_for(settings)
-    hosts = hosts_from_renders(client.renders(), client.render_resources())
+    renders = hosts_from_renders(client.renders(), client.render_resources())
     with open_store(settings) as store:
-        member_of = memberships(store.pools())
+        pools, known = store.pools(), store.known_hosts()
+    member_of = memberships(pools)
+    merged = merge_hosts(renders, known, pools)  # what the board and the service show
+    hosts = [merged[h.name] for h in renders]
     if args.json:
         print_json([host_json(h, member_of.get(h.name, ())) for h in hosts])
         return EXIT_OK
@@ -48,10 +41,10 @@ def _renders(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         (
             h.name,
-            h.state_label + (f" ({h.tasks})" if h.tasks else ""),
+            state_text(h, short=True),
             h.ip or "-",
             h.cpu_num or "-",
-            f"{h.mem_total_mb // 1024} GiB" if h.mem_total_mb else "-",
+            memory_text(h.mem_total_mb) or "-",
             ", ".join(member_of.get(h.name, ())) or "-",
         )
         for h in hosts

@@ -16,6 +16,7 @@ from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.errors import AfpoolsError, HostNotFoundError
 from pools.model import KnownHost
+from pools.wording import plural
 from scanner.errors import WakeError
 from scanner.scan import NetworkScan, ScanOptions, ScanResult
 from scanner.sighting import normalize_mac
@@ -144,8 +145,7 @@ def _print_result(args: argparse.Namespace, result: ScanResult, names: list[str]
         print_table(("NAME", "IP", "MAC", "SEEN BY"), rows)
     for warning in result.warnings:
         notice(warning)
-    count = len(result.sightings)
-    what = f"{count} machine{'s' * (count != 1)}"
+    what = plural(len(result.sightings), "machine")
     where = ", ".join(result.ranges)
     if result.cancelled:
         notice(f"Scan cancelled after {result.seconds:.1f} s: {what} found so far on {where}.")

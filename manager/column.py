@@ -33,7 +33,7 @@ from PyQt5.QtWidgets import (
 from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
-from pools.model import HostState
+from pools.wording import counts_text
 
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
@@ -293,15 +293,11 @@ class PoolColumn(QFrame):
     def refresh_counts(self, *_: object) -> None:
         """Members, and how many of them are online and busy, from the merged farm."""
         self._counts_due = False
-        farm = self.model.farm
-        names = farm.members(self.model.pool) if self.model.pool else tuple(farm.hosts)
-        states = [farm.hosts[n].state for n in names if n in farm.hosts]
-        online = sum(1 for s in states if s.is_up)
-        busy = sum(1 for s in states if s is HostState.BUSY)
+        counts = self.model.farm.counts(self.model.pool)
         noun = "machine" if self.model.pool is None else "host"
-        text = f"{len(names)} {noun}{'s' * (len(names) != 1)} · {online} online · {busy} busy"
+        text = counts_text(counts.total, counts.online, counts.busy, noun)
         shown = self.model.rowCount()
-        if shown != len(names):
+        if shown != counts.total:
             text += f" · {shown} shown"
         self.counts_label.setText(text)
         if self.collapsed:

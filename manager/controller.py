@@ -23,14 +23,8 @@ from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
 from pools.model import Pool, unreadable_warning
+from pools.wording import plural
 from scanner.scan import ScanResult
-
-
-def plural(count: int, noun: str, nouns: str = "") -> str:
-    """ "1 host", "2 hosts"; irregular plurals as a second word ("change is", "changes are")."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {nouns or noun + 's'}"
 
 
 def renamed_pools(

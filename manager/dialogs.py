@@ -25,6 +25,7 @@ from manager import theme
 from pools.errors import InvalidNameError
 from pools.hostnames import hostname_problem, hostname_remark
 from pools.model import normalize_pool_name
+from pools.wording import plural
 
 FARM_ONLY = "(Farm column only, no pool)"
 
@@ -198,8 +199,7 @@ class AddHostsDialog(QDialog):
         ]
         self.problem.setText(_first_few(bad))
         self.remark.setText(_first_few(remarks))
-        count = len(names)
-        self.summary.setText(f"{count} host{'s' * (count != 1)}" if names else "")
+        self.summary.setText(plural(len(names), "host") if names else "")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(names) and not bad)
 
     @property

@@ -11,10 +11,10 @@ from PyQt5.QtWidgets import QApplication, QColorDialog, QInputDialog, QMenu, QMe
 
 from manager import theme
 from manager.column import HostListView, PoolColumn
-from manager.controller import plural
 from manager.dialogs import AddHostsDialog, PoolForm
 from pools.edits import Edit
 from pools.model import Pool
+from pools.wording import plural
 
 if TYPE_CHECKING:
     from manager.window import MainWindow

@@ -11,6 +11,7 @@ from PyQt5.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from manager import theme
 from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE, WAKING_ROLE
 from pools.model import Host, HostState
+from pools.wording import cores_text, memory_text, state_text
 
 MAX_BADGES = 3
 
@@ -18,30 +19,13 @@ MAX_BADGES = 3
 def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
     """The second line, from the fullest to the most compact: the card shows the first that
     fits, so a narrow column or a big font shortens words before it cuts anything off."""
-    if waking:
-        state = ["waking…"]
-    elif host.state is HostState.BUSY and host.tasks:
-        state = [f"busy · {host.tasks} task{'s' * (host.tasks != 1)}", f"busy ({host.tasks})"]
-    elif host.state is HostState.UNKNOWN:
-        state = [_unknown_origin(host)]
-    else:
-        state = [host.state_label]
-    address = [host.ip] if host.ip else []
-    cores, memory = host.cpu_num, host.mem_total_mb and round(host.mem_total_mb / 1024)
-    long_size = [f"{cores} cores"] * bool(cores) + [f"{memory} GiB"] * bool(memory)
-    short_size = [f"{cores}c"] * bool(cores) + [f"{memory}G"] * bool(memory)
-    return [
-        " · ".join([state[0], *address, *long_size]),
-        " · ".join([state[-1], *address, *long_size]),
-        " · ".join([state[-1], *address, *short_size]),
-    ]
-
-
-def _unknown_origin(host: Host) -> str:
-    """Why a machine afserver does not know is on the board at all."""
-    if host.sources - {"pool", "manual"}:
-        return "seen by scan"
-    return "added by name" if "manual" in host.sources else "not seen yet"
+    state = state_text(host, waking=waking)
+    compact = state_text(host, waking=waking, short=True)
+    address = [host.ip]
+    sizes = [cores_text(host.cpu_num), memory_text(host.mem_total_mb)]
+    small = [cores_text(host.cpu_num, short=True), memory_text(host.mem_total_mb, short=True)]
+    variants = ([state, *address, *sizes], [compact, *address, *sizes], [compact, *address, *small])
+    return [" · ".join(part for part in parts if part) for parts in variants]
 
 
 class HostCardDelegate(QStyledItemDelegate):

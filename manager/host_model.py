@@ -23,6 +23,7 @@ from PyQt5.QtCore import (
 )
 
 from pools.farm import Farm
+from pools.wording import cores_text, memory_text, state_text
 
 MIME_TYPE = "application/x-afpools-hosts"
 _USER = Qt.ItemDataRole.UserRole
@@ -115,12 +116,11 @@ class HostListModel(QAbstractListModel):
         host = self.farm.hosts.get(name)
         if host is None:
             return name
-        lines = [f"<b>{name}</b> — {host.state_label}{' (last known)' if self.stale else ''}"]
+        lines = [f"<b>{name}</b> — {state_text(host)}{' (last known)' if self.stale else ''}"]
         if host.ip:
             lines.append(f"IP {host.ip}" + (f", MAC {host.mac}" if host.mac else ""))
-        if host.cpu_num:
-            memory = f", {host.mem_total_mb / 1024:.0f} GiB" if host.mem_total_mb else ""
-            lines.append(f"{host.cpu_num} cores{memory}")
+        sizes = (cores_text(host.cpu_num), memory_text(host.mem_total_mb))
+        lines.append(", ".join(text for text in sizes if text))
         if host.native_pool:
             lines.append(f"afserver pool {host.native_pool}")
         pools = self.farm.pools_of(name)

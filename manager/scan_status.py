@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from manager.controller import BoardController, plural
+from manager.controller import BoardController
+from pools.wording import plural
 
 
 class ScanStatus(QWidget):

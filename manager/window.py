@@ -23,10 +23,11 @@ from config.settings import Settings, user_config_dir
 from manager import theme
 from manager.banners import Banner
 from manager.column import PoolColumn
-from manager.controller import BoardController, plural
+from manager.controller import BoardController
 from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
+from pools.wording import plural
 
 STATE_CHOICES = (
     ("All machines", "all"),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from pools.host_merge import HostSources
 from pools.model import Host, HostState, KnownHost, Pool, memberships
 
 _DIGITS = re.compile(r"(\d+)")
@@ -24,11 +25,14 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p)
 
 
+ONLINE_STATES = frozenset({HostState.ONLINE, HostState.BUSY})
+"""What the board calls online: afrender runs and afserver gives it work. A paused, sick or
+nimby machine runs afrender too, but its card says paused, sick or nimby, and the column
+counts and the "online" filter agree with the cards."""
+
 STATE_FILTERS: dict[str, frozenset[HostState] | None] = {
     "all": None,
-    "online": frozenset(
-        {HostState.ONLINE, HostState.BUSY, HostState.NIMBY, HostState.PAUSED, HostState.SICK}
-    ),
+    "online": ONLINE_STATES,
     "busy": frozenset({HostState.BUSY}),
     "offline": frozenset({HostState.OFFLINE, HostState.UNKNOWN}),
 }
@@ -50,6 +54,15 @@ class HostFilter:
         return bool(self.words) or STATE_FILTERS.get(self.state) is not None
 
 
+@dataclass(frozen=True)
+class HostCounts:
+    """A column's numbers: its machines, how many are online (busy ones too), how many busy."""
+
+    total: int
+    online: int
+    busy: int
+
+
 @dataclass
 class FarmChange:
     """What one update changed; empty collections mean nothing to do."""
@@ -69,8 +82,7 @@ class Farm:
     """Merged hosts and pools, with the search text and sort key of each host kept ready."""
 
     def __init__(self) -> None:
-        self._renders: dict[str, Host] = {}
-        self._known: dict[str, KnownHost] = {}
+        self._sources = HostSources()  # the merge rules the service follows too
         self.pools: dict[str, Pool] = {}
         self.hosts: dict[str, Host] = {}
         self._member_of: dict[str, tuple[str, ...]] = {}
@@ -78,8 +90,6 @@ class Farm:
         self._sort_key: dict[str, tuple[tuple[int, int | str], ...]] = {}
         self.filter = HostFilter()
         self._shown: set[str] | None = None  # None: no filter, everything shows
-        self._render_folds: dict[str, str] = {}  # casefolded name -> afserver's spelling
-        self._known_folds: dict[str, str] = {}
         self.waking: set[str] = set()  # sent Wake-on-LAN, not up yet
 
     # -- reading ------------------------------------------------------------------------
@@ -99,6 +109,16 @@ class Farm:
     def members(self, pool: str) -> tuple[str, ...]:
         found = self.pools.get(pool)
         return found.hostnames if found else ()
+
+    def counts(self, pool: str | None = None) -> HostCounts:
+        """The numbers of a pool's column, or of the whole farm's."""
+        names = self.members(pool) if pool is not None else tuple(self.hosts)
+        states = [self.hosts[n].state for n in names if n in self.hosts]
+        return HostCounts(
+            total=len(names),
+            online=sum(1 for s in states if s in ONLINE_STATES),
+            busy=sum(1 for s in states if s is HostState.BUSY),
+        )
 
     def visible(self, name: str) -> bool:
         """Whether the current filter shows this host (in every column alike)."""
@@ -157,19 +177,18 @@ class Farm:
         """afserver's news: only the renders that differ from the last poll."""
         touched: set[str] = set()
         for host in changed:
-            self._renders[host.name] = host
-            self._render_folds[host.name.casefold()] = host.name
+            self._sources.set_render(host)
             touched.add(host.name)
         for name in removed:
-            if self._renders.pop(name, None) is not None:
-                self._render_folds.pop(name.casefold(), None)
+            if self._sources.drop_render(name):
                 touched.add(name)
         return self._remerge(touched)
 
     def replace_renders(self, renders: Iterable[Host]) -> FarmChange:
         new = {h.name: h for h in renders}
-        gone = set(self._renders) - set(new)
-        changed = [h for name, h in new.items() if self._renders.get(name) != h]
+        current = self._sources.renders
+        gone = set(current) - set(new)
+        changed = [h for name, h in new.items() if current.get(name) != h]
         return self.apply_renders(changed, gone)
 
     def apply_store(self, pools: Iterable[Pool], known: Iterable[KnownHost]) -> FarmChange:
@@ -183,13 +202,15 @@ class Farm:
                 n for n in set(new_pools) & set(self.pools) if new_pools[n] != self.pools[n]
             },
         )
+        old_known = self._sources.known
         touched = {
-            n for n in set(new_known) | set(self._known) if new_known.get(n) != self._known.get(n)
+            n for n in set(new_known) | set(old_known) if new_known.get(n) != old_known.get(n)
         }
         old_members = self._member_of
-        self.pools, self._known = new_pools, new_known
-        self._known_folds = {n.casefold(): n for n in new_known}
+        self.pools = new_pools
         self._member_of = memberships(new_pools.values())
+        self._sources.set_known(new_known)
+        self._sources.set_members(self._member_of)
         touched |= {
             n
             for n in set(old_members) | set(self._member_of)
@@ -201,31 +222,15 @@ class Farm:
         return change
 
     def _remerge(self, names: set[str]) -> FarmChange:
-        names = names | self._spellings(names)
+        names = names | self._sources.spellings(names)
         change = self._merge_names(names)
         self._refilter(names)
         return change
 
-    def _spellings(self, names: Iterable[str]) -> set[str]:
-        """Other spellings of the same machine: afrender may say RENDER-01 where a scan says
-        render-01. A scan's sighting then joins the render instead of being a second card."""
-        found: set[str] = set()
-        for name in names:
-            fold = name.casefold()
-            found |= {n for n in (self._render_folds.get(fold), self._known_folds.get(fold)) if n}
-        return found
-
-    def _known_for_render(self, render: str) -> KnownHost | None:
-        known = self._known.get(render)
-        if known is None:
-            alias = self._known_folds.get(render.casefold())
-            known = self._known.get(alias) if alias else None
-        return known
-
     def _merge_names(self, names: set[str]) -> FarmChange:
         change = FarmChange()
         for name in names:
-            merged = self._merged(name)
+            merged = self._sources.merged(name)
             before = self.hosts.get(name)
             if merged is None:
                 if before is not None:
@@ -240,26 +245,6 @@ class Farm:
             else:
                 change.hosts_changed.add(name)  # pools may have changed even if the host did not
         return change
-
-    def _merged(self, name: str) -> Host | None:
-        render = self._renders.get(name)
-        known = self._known_for_render(name) if render is not None else self._known.get(name)
-        joins_render = name.casefold() in self._render_folds
-        if render is None and known is not None and joins_render and name not in self._member_of:
-            return None  # shown on the render's card, under afserver's spelling
-        if render is not None:
-            if known is None:
-                return render
-            return dataclasses.replace(
-                render,
-                mac=render.mac or known.mac,
-                sources=render.sources | frozenset(known.sources),
-            )
-        if known is not None:
-            return Host(name=name, ip=known.ip, mac=known.mac, sources=frozenset(known.sources))
-        if name in self._member_of:
-            return Host(name=name, sources=frozenset({"pool"}))
-        return None
 
     def _search_text(self, host: Host) -> str:
         parts = [host.name, host.ip, host.state_label, host.native_pool, *self.pools_of(host.name)]

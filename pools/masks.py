@@ -27,12 +27,16 @@ __all__ = [
     "REGEX",
     "JobMasks",
     "MaskError",
+    "admits_any",
     "combine",
+    "either",
     "escape",
+    "exclude_job_mask",
     "exclude_mask",
     "find_to_regex",
     "find_tokens",
     "include_mask",
+    "job_masks",
     "matches",
     "pool_job_masks",
     "user_mask_regex",
@@ -130,6 +134,18 @@ def combine(user_regex: str | None, pool_regex: str) -> str:
     return f"(?=(?:{user_regex})$)(?:{pool_regex})"
 
 
+def either(first: str | None, second: str) -> str:
+    """A regex matching the names either matches (whole-name, as afserver's regex_match).
+
+    ``first`` None is no mask at all and adds nothing; ``MATCH_NOTHING`` adds nothing either.
+    """
+    if first is None:
+        return second
+    if second == MATCH_NOTHING:
+        return first
+    return f"(?:{first})|(?:{second})"
+
+
 def pool_job_masks(
     pool_hostnames: Iterable[str],
     user_mask: str | None,
@@ -141,9 +157,36 @@ def pool_job_masks(
     The job's type becomes "regex", which also changes how afserver reads the exclude
     mask, so a "find" exclude mask is converted as well.
     """
-    include = combine(user_mask_regex(user_mask, user_type), include_mask(pool_hostnames))
+    return job_masks(include_mask(pool_hostnames), user_mask, user_exclude, user_type)
+
+
+def job_masks(
+    pool_regex: str, user_mask: str | None, user_exclude: str | None, user_type: str
+) -> JobMasks:
+    """``pool_job_masks`` for a pool whose regex is built already (the service keeps them:
+    factoring 5,000 names again for every question would cost milliseconds each)."""
+    include = combine(user_mask_regex(user_mask, user_type), pool_regex)
     exclude = user_mask_regex(user_exclude, user_type)
     return JobMasks(hosts_mask=include, hosts_mask_exclude=exclude or "")
+
+
+def exclude_job_mask(outside_regex: str, user_exclude: str | None, user_type: str) -> str:
+    """The 2019 tool's way to keep a job on a pool: an exclude mask for every known host
+    outside it (``exclude_mask``), joined with the job's own exclude mask as a regex."""
+    return either(user_mask_regex(user_exclude, user_type), outside_regex)
+
+
+def admits_any(masks: JobMasks, hostnames: Iterable[str]) -> bool:
+    """Whether a job with these masks may run on at least one of ``hostnames``.
+
+    A job whose own mask and its pool have no host in common waits for ever, and afserver
+    does not say why: the admin is told instead. An empty exclude mask excludes nothing.
+    """
+    return any(
+        matches(masks.hosts_mask, name)
+        and not (masks.hosts_mask_exclude and matches(masks.hosts_mask_exclude, name))
+        for name in hostnames
+    )
 
 
 def matches(mask: str, name: str) -> bool:

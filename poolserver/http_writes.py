@@ -20,12 +20,13 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from pools.errors import InvalidNameError, NothingChangedError
+from pools.json_shapes import pool_json
 from pools.model import Pool
 from poolserver.http_app import KEEPER, LIMITS
 from poolserver.http_protocol import JSON_TYPE, json_error, printable
 from poolserver.json_input import TooDeepError, load_json
 from poolserver.logs import LOGGER_NAME
-from poolserver.snapshot import pool_json, to_json
+from poolserver.snapshot import to_json
 from poolserver.store_link import StoreLink
 from storage.store import PoolStore
 

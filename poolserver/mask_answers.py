@@ -17,15 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pools.errors import PoolNotFoundError
-from pools.masks import (
-    FIND,
-    MATCH_NOTHING,
-    REGEX,
-    MaskError,
-    combine,
-    exclude_mask,
-    user_mask_regex,
-)
+from pools.masks import FIND, REGEX, MaskError, exclude_job_mask, exclude_mask, job_masks
 from poolserver.snapshot import AFSERVER_OK, Resource, Snapshot, resource
 
 INCLUDE = "include"
@@ -69,15 +61,6 @@ def parse_query(pool: str, query: Mapping[str, str], repeated: set[str]) -> Mask
     return MaskQuery(pool, kind, user_mask, user_type, user_exclude)
 
 
-def either(first: str | None, second: str) -> str:
-    """A regex matching the names either matches (whole-name, as afserver's regex_match)."""
-    if first is None:
-        return second
-    if second == MATCH_NOTHING:
-        return first
-    return f"(?:{first})|(?:{second})"
-
-
 class MaskBook:
     """The mask answers of one snapshot."""
 
@@ -111,17 +94,19 @@ class MaskBook:
             "revision": snapshot.revision,
         }
         if query.kind == INCLUDE:
-            # pools.masks.pool_job_masks, with the pool's regex the snapshot already built
-            mine = user_mask_regex(query.user_mask or None, query.user_type)
-            answer["mask"] = combine(mine, snapshot.include_masks[pool.name])
-            exclude = user_mask_regex(query.user_exclude or None, query.user_type)
-            answer["hosts_mask_exclude"] = exclude or ""
+            masks = job_masks(
+                snapshot.include_masks[pool.name],
+                query.user_mask or None,
+                query.user_exclude or None,
+                query.user_type,
+            )
+            answer["mask"] = masks.hosts_mask
+            answer["hosts_mask_exclude"] = masks.hosts_mask_exclude
         else:
             outside = self._excludes.get(pool.name)
             if outside is None:
                 outside = exclude_mask(pool.hostnames, snapshot.exclude_names())
                 self._excludes[pool.name] = outside
-            mine = user_mask_regex(query.user_mask or None, query.user_type)
-            answer["mask"] = either(mine, outside)
+            answer["mask"] = exclude_job_mask(outside, query.user_mask or None, query.user_type)
             answer["afserver"] = snapshot.afserver == AFSERVER_OK
         return resource(answer)

@@ -12,10 +12,12 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pools.host_merge import merge_hosts
+from pools.json_shapes import host_json, legacy_pools_json, pool_json
 from pools.masks import include_mask
 from pools.model import NO_FLAGS, Host, HostState, KnownHost, Pool, memberships
 
@@ -49,75 +51,6 @@ def to_json(data: Any) -> bytes:
 def resource(data: Any) -> Resource:
     body = to_json(data)
     return Resource(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
-
-
-def pool_json(pool: Pool) -> dict[str, Any]:
-    return {
-        "name": pool.name,
-        "description": pool.description,
-        "color": pool.color,
-        "hosts": list(pool.hostnames),
-        "revision": pool.revision,
-        "updated_at": pool.updated_at,
-        "updated_by": pool.updated_by,
-    }
-
-
-def host_json(host: Host, pools: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "name": host.name,
-        "state": host.state_label,
-        "ip": host.ip,
-        "pools": list(pools),
-        "native_pool": host.native_pool,
-        "sources": sorted(host.sources),
-    }
-
-
-def merge_hosts(
-    renders: Iterable[Host], known: Iterable[KnownHost], pools: Iterable[Pool]
-) -> dict[str, Host]:
-    """One ``Host`` per name: afserver's render, else what the store knows, else a member."""
-    merged: dict[str, Host] = {}
-    for host in renders:
-        merged.setdefault(host.name, host)
-    for entry in known:
-        render = merged.get(entry.name)
-        if render is None:
-            merged[entry.name] = Host(
-                name=entry.name, ip=entry.ip, mac=entry.mac, sources=frozenset(entry.sources)
-            )
-        else:
-            merged[entry.name] = dataclasses.replace(
-                render,
-                ip=render.ip or entry.ip,
-                mac=render.mac or entry.mac,
-                sources=render.sources | frozenset(entry.sources),
-            )
-    for pool in pools:
-        for name in pool.hostnames:
-            if name not in merged:
-                merged[name] = Host(name=name, sources=frozenset({"pool"}))
-    return merged
-
-
-def legacy_pools(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[dict[str, Any]]:
-    """The 2019 tool's document shape: ``{name, clients: [{hostname, engine, ip, port}]}``."""
-    return [
-        {
-            "name": pool.name,
-            "clients": [
-                {
-                    "hostname": name,
-                    "engine": hosts[name].engine if name in hosts else "",
-                    "ip": hosts[name].ip if name in hosts else "",
-                    "port": "",
-                }
-                for name in pool.hostnames
-            ],
-        }
-        for pool in pools
-    ]
 
 
 class Snapshot:
@@ -156,7 +89,7 @@ class Snapshot:
                 ],
             }
         )
-        legacy = legacy_pools(data.pools, self.hosts)
+        legacy = legacy_pools_json(data.pools, self.hosts)
         self.legacy_body = json.dumps(legacy, ensure_ascii=False).encode("utf-8")
 
     @property

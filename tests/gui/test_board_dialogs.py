@@ -10,6 +10,7 @@ from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from manager.dialogs import AddHostsDialog, PoolForm
+from manager.host_card import detail_texts
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
@@ -126,6 +127,11 @@ def test_hosts_typed_by_name_are_validated_and_join_the_pool(
     assert seen == [(True, "3 hosts"), (True, "2 hosts")]
     assert {h.name for h in seeded.known_hosts()} == {"gpu-02", "gpu-03"}
     assert "gpu-03" in shown(board, None)
+    seeded.add_hosts("gpu", ["gpu-04"])  # what 'main.py pools add gpu gpu-04' does
+    wait_members(qtbot, board, "gpu", ["gpu-01", "gpu-02", "gpu-03", "gpu-04"])
+    hosts = board.controller.farm.hosts
+    assert detail_texts(hosts["gpu-03"]) == detail_texts(hosts["gpu-04"])
+    assert detail_texts(hosts["gpu-04"])[0] == "added by name"
 
 
 def test_a_name_with_a_control_character_is_refused_in_the_dialog(qtbot: QtBot) -> None:

@@ -70,6 +70,7 @@ def test_renders_shows_state_ip_and_pools(cli: Run, store: PoolStore) -> None:
     assert code == 0
     assert list(rows) == RENDERS
     assert "paused" in rows["rnd-a02"]
+    assert "24 GiB" in rows["rnd-a01"]  # 24,105 MB, as the board's card says it
     assert "busy (1)" in rows["rnd-a03"]
     assert "nimby" in rows["rnd-a04"]
     assert "offline" in rows["ws-anna"]
@@ -180,7 +181,7 @@ def test_apply_restricts_jobs_to_the_pool_and_keeps_their_own_masks(
     code, out, _ = cli("apply", "a-side", "2", "4")
 
     assert code == 0
-    assert out == "Pool 'a-side' (3 hosts) applied to job 2 (busy_on_a03), 4 (gpu_pool_job).\n"
+    assert out == "Pool 'a-side' (3 hosts) applied to jobs 2 (busy_on_a03), 4 (gpu_pool_job).\n"
     assert eligible(afserver, 4) == ["rnd-a01", "rnd-a02", "rnd-a03"]
     assert eligible(afserver, 2) == ["rnd-a03"]  # its own find mask "rnd-a03" still holds
     assert all(a["user_name"] == "tester" for a in actions(afserver))
@@ -228,6 +229,24 @@ def test_applying_again_starts_from_the_jobs_own_masks(
     assert job(afserver, 2)["hosts_mask"] != first
     assert str(job(afserver, 2)["hosts_mask"]).count("(?=") == 1  # never nested
     assert eligible(afserver, 2) == ["rnd-a03"]
+
+
+def test_apply_warns_about_a_job_that_its_own_mask_keeps_off_the_pool(
+    cli: Run, store: PoolStore, afserver: FakeAfserver
+) -> None:
+    store.create("gpu")
+    store.add_hosts("gpu", ["gpu-01"])
+
+    code, out, err = cli("apply", "gpu", "2", "4")  # job 2 asks for rnd-a03 by its own mask
+
+    assert code == 0
+    assert err == (
+        "Warning: job 2 (busy_on_a03) will not run: its own hosts masks and pool 'gpu' "
+        "have no host in common.\n"
+    )
+    assert out == "Pool 'gpu' (1 host) applied to jobs 2 (busy_on_a03), 4 (gpu_pool_job).\n"
+    assert eligible(afserver, 2) == []
+    assert eligible(afserver, 4) == ["gpu-01"]
 
 
 def test_an_empty_pool_applied_lets_the_job_run_nowhere(

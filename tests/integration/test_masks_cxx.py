@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from pools.masks import (
     MATCH_NOTHING,
     MaskError,
+    admits_any,
     combine,
     escape,
+    exclude_job_mask,
     exclude_mask,
     find_to_regex,
     find_tokens,
@@ -24,6 +26,7 @@ from pools.masks import (
 )
 from tests.support.cxx_regex import CompileError, CxxRegex
 from tests.unit.pools.test_masks_properties import (
+    find_excludes,
     find_masks,
     find_semantics,
     host_sets,
@@ -94,6 +97,33 @@ def test_find_conversion_and_combine_are_exact_under_std_regex(
         batches.append((combine(user_regex, include_mask(members)), probes))
         expected.append([find_semantics(find_mask, name) and name in members for name in probes])
     assert cxx.match_batches(batches) == expected
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(host_sets, host_sets, find_masks, find_masks), min_size=5, max_size=5))
+def test_the_2019_exclude_mask_and_admits_any_agree_with_std_regex(
+    cxx: CxxRegex, cases: list[tuple[list[str], list[str], str, str]]
+) -> None:
+    batches: list[tuple[str, list[str]]] = []
+    expected: list[list[bool]] = []
+    for pool, others, user_mask, user_exclude in cases:
+        farm = pool + others
+        probes = sorted({*farm, *near_misses(pool), *find_tokens(user_exclude), ""})
+        outside = set(farm) - set(pool)
+        mask = exclude_job_mask(exclude_mask(pool, farm), user_exclude or None, "find")
+        batches.append((mask, probes))
+        expected.append([n in outside or find_excludes(user_exclude, n) for n in probes])
+        masks = pool_job_masks(pool, user_mask or None, user_exclude or None, "find")
+        batches.append((masks.hosts_mask, farm))
+        batches.append((masks.hosts_mask_exclude or MATCH_NOTHING, farm))
+    results = cxx.match_batches(batches)
+    assert results[::3] == expected
+    for index, (pool, others, user_mask, user_exclude) in enumerate(cases):
+        farm = pool + others
+        included, excluded = results[3 * index + 1], results[3 * index + 2]
+        runs_on = [n for n, yes, no in zip(farm, included, excluded, strict=True) if yes and not no]
+        masks = pool_job_masks(pool, user_mask or None, user_exclude or None, "find")
+        assert admits_any(masks, farm) == bool(runs_on), (masks, runs_on)
 
 
 # ----------------------------------------------------------------------------- fixed cases

@@ -120,3 +120,47 @@ def test_the_scanned_spelling_comes_back_when_the_render_leaves() -> None:
     assert change.hosts_removed == {"RENDER-01"}
     assert change.hosts_added == {"render-01"}
     assert farm.hosts["render-01"].state is HostState.UNKNOWN
+
+
+def test_a_scan_fills_in_the_address_a_render_lacks_whatever_the_case() -> None:
+    farm = Farm()
+    farm.apply_renders([render("RENDER-01"), render("rnd-02", ip="10.0.0.2")])
+
+    farm.apply_store(
+        [],
+        [
+            KnownHost("render-01", ip="10.0.0.1", mac="02:00:00:00:00:01", sources=("arp",)),
+            KnownHost("rnd-02", ip="10.9.9.9", sources=("dns",)),
+        ],
+    )
+
+    assert sorted(farm.hosts) == ["RENDER-01", "rnd-02"]
+    joined = farm.hosts["RENDER-01"]
+    assert (joined.ip, joined.mac, joined.sources) == (
+        "10.0.0.1",
+        "02:00:00:00:00:01",
+        {"afserver", "arp"},
+    )
+    assert farm.hosts["rnd-02"].ip == "10.0.0.2"  # the render's own address wins
+
+
+def test_a_paused_sick_or_nimby_render_is_not_counted_online() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("night", ("on", "busy", "paused", "sick", "nimby", "off"))], [])
+    farm.apply_renders(
+        [
+            render("on"),
+            render("busy", 1 | 8),
+            render("paused", 1 | 256),
+            render("sick", 1 | 512),
+            render("nimby", 1 | 2),
+            render("off", 0),
+        ]
+    )
+
+    counts = farm.counts("night")
+
+    assert (counts.total, counts.online, counts.busy) == (6, 2, 1)
+    assert farm.counts() == counts  # the Farm column counts every machine the same way
+    farm.set_filter(HostFilter("", "online"))
+    assert sorted(n for n in farm.hosts if farm.visible(n)) == ["busy", "on"]

@@ -14,11 +14,16 @@ from hypothesis import strategies as st
 
 from pools.masks import (
     MATCH_NOTHING,
+    admits_any,
     combine,
+    either,
+    exclude_job_mask,
     exclude_mask,
     find_to_regex,
+    find_tokens,
     include_mask,
     matches,
+    pool_job_masks,
 )
 
 ALPHABET = "abcxyzAZ0123456789.-_+()[]*?$^|{}\\/ éüжß"
@@ -154,3 +159,54 @@ def test_combine_is_the_intersection(case: tuple[list[str], list[str]], user_mas
     for name in {*members, *outsiders}:
         user_ok = user_regex is None or matches(user_regex, name)
         assert matches(both, name) == (user_ok and name in members), (both, name)
+
+
+def find_excludes(mask: str, name: str) -> bool:
+    """afserver's "find" exclude mask: an empty one excludes nothing."""
+    return bool(find_to_regex(mask)) and find_semantics(mask, name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(farm_and_outsiders(), st.one_of(st.none(), host_sets))
+def test_either_is_the_union(case: tuple[list[str], list[str]], first: list[str] | None) -> None:
+    second, outsiders = case
+    joined = either(include_mask(first) if first else None, include_mask(second))
+    for name in {*second, *(first or ()), *outsiders, *near_misses(first or [])}:
+        assert matches(joined, name) == (name in second or name in (first or ())), (joined, name)
+
+
+def test_either_with_a_pool_that_matches_nothing_is_the_other_mask() -> None:
+    assert either("rnd-.*", MATCH_NOTHING) == "rnd-.*"
+    assert either(None, MATCH_NOTHING) == MATCH_NOTHING
+
+
+@settings(max_examples=200, deadline=None)
+@given(host_sets, host_sets, find_masks)
+def test_the_2019_exclude_mask_is_the_other_hosts_and_the_users_own_exclude(
+    pool: list[str], others: list[str], user_exclude: str
+) -> None:
+    farm = pool + others
+    mask = exclude_job_mask(exclude_mask(pool, farm), user_exclude or None, "find")
+    outside = set(farm) - set(pool)
+    for name in {*farm, *near_misses(farm), *find_tokens(user_exclude)}:
+        expected = name in outside or find_excludes(user_exclude, name)
+        assert matches(mask, name) == expected, (mask, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(farm_and_outsiders(), find_masks, find_masks, st.randoms(use_true_random=False))
+def test_admits_any_says_whether_one_candidate_is_left(
+    case: tuple[list[str], list[str]], user_mask: str, user_exclude: str, rng: Random
+) -> None:
+    members, outsiders = case
+    everyone = sorted({*members, *outsiders})
+    candidates = rng.sample(everyone, rng.randint(0, len(everyone)))
+    masks = pool_job_masks(members, user_mask or None, user_exclude or None, "find")
+    left = [
+        name
+        for name in candidates
+        if name in members
+        and find_semantics(user_mask, name)
+        and not find_excludes(user_exclude, name)
+    ]
+    assert admits_any(masks, candidates) == bool(left), (masks, candidates)

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from pools import masks as pools_masks
 from pools.errors import PoolNotFoundError
-from pools.masks import MaskError, matches, pool_job_masks
+from pools.masks import MaskError, exclude_job_mask, exclude_mask, matches, pool_job_masks
 from pools.model import Pool
-from poolserver.mask_answers import MaskBook, MaskQuery, either, parse_query
+from poolserver.mask_answers import MaskBook, MaskQuery, parse_query
 from poolserver.snapshot import AFSERVER_OK, Snapshot, StoreData
 
 POOLS = (Pool("lighting", ("rnd-a01", "rnd-a02", "rnd-a03")), Pool("gpu", ("gpu-01",)))
@@ -37,22 +37,19 @@ def test_include_is_pool_job_masks() -> None:
     assert got["revision"] == 7
 
 
+def test_exclude_is_every_other_known_host_and_the_jobs_own_exclude() -> None:
+    got = answer(MaskQuery("lighting", kind="exclude", user_mask="ws-", user_type="find"))
+    outside = exclude_mask(POOLS[0].hostnames, ["rnd-a01", "rnd-a02", "rnd-a03", "gpu-01"])
+    assert got["mask"] == exclude_job_mask(outside, "ws-", "find")
+    assert [n for n in ("rnd-a01", "gpu-01", "ws-anna") if matches(str(got["mask"]), n)] == [
+        "gpu-01",
+        "ws-anna",
+    ]
+
+
 def test_an_unknown_pool_is_not_found() -> None:
     with pytest.raises(PoolNotFoundError, match="no pool named 'nope'"):
         book().answer(MaskQuery("nope"))
-
-
-names = st.text(alphabet="ab-1.", min_size=1, max_size=6)
-
-
-@given(first=st.sets(names, max_size=5), second=st.sets(names, max_size=5), probe=names)
-def test_either_matches_what_one_of_the_two_matches(
-    first: set[str], second: set[str], probe: str
-) -> None:
-    from pools.masks import include_mask
-
-    joined = either(include_mask(first) if first else None, include_mask(second))
-    assert matches(joined, probe) == (probe in first or probe in second)
 
 
 def test_answers_are_kept_but_only_so_many() -> None:

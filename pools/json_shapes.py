@@ -1,0 +1,80 @@
+"""The JSON shapes of pools, hosts and changes, for every face that hands JSON out.
+
+``main.py ... --json``, the service's ``/v1`` answers and the 2019 protocol's body all build
+their objects here, so a script that reads one face reads the others the same way. Fields
+are only ever added; a plugin written against an older shape keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pools.history import Change
+from pools.model import Host, Pool
+
+
+def pool_json(pool: Pool) -> dict[str, Any]:
+    """A pool; ``unreadable`` lists stored entries (another tool's) no hostname was read from."""
+    return {
+        "name": pool.name,
+        "description": pool.description,
+        "color": pool.color,
+        "hosts": list(pool.hostnames),
+        "unreadable": list(pool.unreadable),
+        "revision": pool.revision,
+        "updated_at": pool.updated_at,
+        "updated_by": pool.updated_by,
+    }
+
+
+def host_json(host: Host, pools: Iterable[str]) -> dict[str, Any]:
+    """A merged machine; sizes are null where afserver did not say (offline, or not asked)."""
+    return {
+        "name": host.name,
+        "state": host.state_label,
+        "ip": host.ip,
+        "mac": host.mac,
+        "tasks": host.tasks,
+        "cpu_num": host.cpu_num,
+        "mem_total_mb": host.mem_total_mb,
+        "native_pool": host.native_pool,
+        "pools": list(pools),
+        "sources": sorted(host.sources),
+    }
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """One history record."""
+    return {
+        "seq": change.seq,
+        "ts": change.ts,
+        "user": change.user,
+        "op": change.op,
+        "pool": change.pool,
+        "hosts": list(change.hosts),
+        "before": change.before,
+        "after": change.after,
+    }
+
+
+def legacy_pools_json(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[dict[str, Any]]:
+    """The 2019 tool's document shape: ``{name, clients: [{hostname, engine, ip, port}]}``.
+
+    Its plugins read nothing else, so this shape never grows; addresses come from the farm.
+    """
+    return [
+        {
+            "name": pool.name,
+            "clients": [
+                {
+                    "hostname": name,
+                    "engine": hosts[name].engine if name in hosts else "",
+                    "ip": hosts[name].ip if name in hosts else "",
+                    "port": "",
+                }
+                for name in pool.hostnames
+            ],
+        }
+        for pool in pools
+    ]
