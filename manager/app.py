@@ -44,10 +44,12 @@ def run_board(settings: Settings) -> int:
     from PyQt5.QtCore import QTimer
     from PyQt5.QtWidgets import QApplication
 
+    from manager.display_loss import leave_when_qt_ends_the_board
     from manager.theme import apply_theme, enable_high_dpi
     from manager.window import MainWindow
 
     install_excepthook()
+    leave_when_qt_ends_the_board()  # the X display gone: Qt exits without Python's closing
     signal.signal(signal.SIGINT, _close_windows)
     signal.signal(signal.SIGTERM, _close_windows)  # logout or kill: still release nx-27017
     enable_high_dpi()

@@ -4,6 +4,9 @@ With no MongoDB configured, every copy of afpools on this machine shares one ser
 data lives in the user's data folder. A lock file serialises start and stop; each running
 copy leaves a ticket (host and pid) in ``users/``; the copy that leaves last stops the server.
 A second copy therefore reuses the running server instead of opening the same files twice.
+A copy that ends without leaving (killed, or Qt ends the board when its display goes) cannot
+stop it: the server watches the tickets and stops itself when the last user is gone
+(``storage.embedded_watchdog``).
 
 Nobody else can use it. nx-27017 has no authentication, so ``storage.embedded_launcher`` serves
 it on a Unix socket in the data folder, the folder is 0700 and every file in it 0600
@@ -22,10 +25,7 @@ is only ever stopped after checking that it is this folder's nx-27017.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,12 +52,22 @@ from storage.embedded_process import (
     stop_process,
     wait_until_serving,
 )
+from storage.embedded_users import (
+    HOST,
+    LOCK_FILE,
+    STATE_FILE,
+    USERS,
+    live_users,
+    new_ticket,
+    write_ticket,
+)
 
-HOST = socket.gethostname()
 PID_FILE = "nx-27017.pid"
 LOG_FILE = "nx-27017.log"
 # What afpools keeps in the data folder: made private on every acquire.
-OWN_NAMES = ("db", "users", "server.json", "server.lock", LOG_FILE, PID_FILE, SOCKET_NAME)
+OWN_NAMES = ("db", USERS, STATE_FILE, LOCK_FILE, LOG_FILE, PID_FILE, SOCKET_NAME)
+# The servers this process joined, for an exit that skips the usual closing (``leave_all``).
+_JOINED: set[EmbeddedServer] = set()
 
 
 class EmbeddedServer:
@@ -65,12 +75,11 @@ class EmbeddedServer:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._state_file = folder / "server.json"
-        self._lock_file = folder / "server.lock"
+        self._state_file = folder / STATE_FILE
+        self._lock_file = folder / LOCK_FILE
         self._pid_file = folder / PID_FILE
-        self._users = folder / "users"
-        # One ticket per object: two server objects in one process are two users.
-        self._ticket = self._users / f"{HOST}@{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._users = folder / USERS
+        self._ticket = new_ticket(self._users)
         self._serving: dict[str, Any] | None = None  # the state of the server last joined
         self._joined = False  # a ticket of ours is in users/
 
@@ -94,9 +103,9 @@ class EmbeddedServer:
         with locked(self._lock_file):
             make_private(self.folder, OWN_NAMES)
             state = self._running_state() or self._start()
-            self._users.mkdir(mode=0o700, exist_ok=True)
-            write_private(self._ticket, str(time.time()))
+            write_ticket(self._ticket)  # before the lock goes: the server counts it from now
             self._serving, self._joined = state, True
+            _JOINED.add(self)
         return self.uri
 
     def ensure(self, on_lost: Callable[[str], None] | None = None) -> str:
@@ -124,7 +133,8 @@ class EmbeddedServer:
         with locked(self._lock_file):
             self._ticket.unlink(missing_ok=True)
             self._serving, self._joined = None, False
-            if self._live_users():
+            _JOINED.discard(self)
+            if live_users(self._users):
                 return
             state = self._read_state()
             if state is not None and state.get("host", HOST) == HOST:
@@ -178,18 +188,6 @@ class EmbeddedServer:
             return pid_alive(pid) and self._pid_file.is_file()
         return str(self.folder / "db") in args
 
-    def _live_users(self) -> list[int]:
-        """Pids of copies still using the server; tickets of crashed copies are dropped."""
-        alive: list[int] = []
-        for ticket in self._users.glob(f"{HOST}@*") if self._users.is_dir() else []:
-            head = ticket.name.split("@", 1)[1].split("-", 1)[0]
-            pid = int(head) if head.isdigit() else -1
-            if pid_alive(pid):
-                alive.append(pid)
-            else:
-                ticket.unlink(missing_ok=True)
-        return alive
-
     def _orphan(self) -> dict[str, Any] | None:
         """An nx-27017 of this folder that a crashed copy left running without a state file.
 
@@ -239,6 +237,13 @@ class EmbeddedServer:
         raise StoreUnavailableError(
             f"The embedded database could not be started; see {log_file} for the reason."
         )
+
+
+def leave_all() -> None:
+    """Release every embedded server this process joined, for an exit that skips the usual
+    closing: Qt ends the board at once when its X display goes away."""
+    for server in list(_JOINED):
+        server.release()
 
 
 def _address(state: dict[str, Any]) -> Address:

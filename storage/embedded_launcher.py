@@ -7,8 +7,10 @@ handler with asyncio on a Unix socket in the user's private folder, or on a loop
 where asyncio has no Unix sockets (Windows). ``umask 077`` keeps every file it and SQLite
 create (databases, -wal/-shm, log, pid file, socket) to this user.
 
-It imports nothing of afpools, so it starts quickly; ``storage.embedded.nx_command`` runs it.
-SIGTERM stops it.
+Of afpools it imports only the small modules that watch its users, so it starts quickly;
+``storage.embedded_process.nx_command`` runs it. SIGTERM stops it, and so does the last user's
+end, however that user ended (``--watch-users``, see ``storage.embedded_watchdog``). Either
+way SQLite is closed before the process ends.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from pathlib import Path
 from nx_27017.handler import NeoSQLiteHandler  # type: ignore[import-untyped]
 from nx_27017.server import handle_client  # type: ignore[import-untyped]
 
+from storage.embedded_watchdog import CHECK_SECONDS, LastUserWatch
+
+HANG_UP_SECONDS = 5.0  # a request under way when the server stops may take this long
+
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -35,6 +41,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--log-file", type=Path, required=True)
     parser.add_argument("--pid-file", type=Path, required=True)
+    parser.add_argument(
+        "--watch-users", type=Path, help="stop when no user of this data folder is left"
+    )
     return parser.parse_args(argv)
 
 
@@ -47,27 +56,39 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO,
         format="%(asctime)s - %(name)s - %(levelname)s - [%(process)d] - %(message)s",
     )
+    watch = LastUserWatch(args.watch_users) if args.watch_users is not None else None
     handler = NeoSQLiteHandler(str(args.data_dir), journal_mode="WAL", data_dir=str(args.data_dir))
     args.pid_file.write_text(str(os.getpid()), encoding="utf-8")
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            runner.run(_serve(handler, args.socket, args.port))
+            runner.run(_serve(handler, args.socket, args.port, watch))
     finally:
+        handler.close_all()  # SQLite folds its journal back into the database files
         with contextlib.suppress(OSError):
             if args.pid_file.read_text(encoding="utf-8").strip() == str(os.getpid()):
                 args.pid_file.unlink()
+        if watch is not None:
+            watch.leave()  # a copy waiting for the lock finds nothing of this server
     return 0
 
 
-async def _serve(handler: object, socket_path: Path | None, port: int | None) -> None:
+async def _serve(
+    handler: object, socket_path: Path | None, port: int | None, watch: LastUserWatch | None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
 
+    clients: dict[asyncio.StreamWriter, asyncio.Future[None]] = {}
+
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await handle_client(reader, writer, handler)
+        clients[writer] = asyncio.ensure_future(handle_client(reader, writer, handler))
+        try:
+            await clients[writer]
+        finally:
+            del clients[writer]
 
     if socket_path is not None:
         # A socket left by a killed server is replaced; the caller holds the folder's lock.
@@ -78,14 +99,37 @@ async def _serve(handler: object, socket_path: Path | None, port: int | None) ->
     else:
         server = await asyncio.start_server(connected, "127.0.0.1", port)
         logging.getLogger("nx_27017").info("Listening on 127.0.0.1:%s", port)
+    watching = asyncio.create_task(_stop_without_users(watch, stop)) if watch is not None else None
     try:
         await stop.wait()
     finally:
+        if watching is not None:
+            watching.cancel()
         server.close()
+        # Clients still connected (a board that leaves as Qt ends it) are hung up on, and their
+        # requests finish before SQLite is closed, instead of being cancelled halfway.
+        for writer in clients:
+            writer.close()
+        if clients:
+            await asyncio.wait(list(clients.values()), timeout=HANG_UP_SECONDS)
         if socket_path is not None:
             with contextlib.suppress(OSError):
                 if socket_path.stat().st_ino == bound:  # not a successor's socket
                     socket_path.unlink()
+
+
+async def _stop_without_users(watch: LastUserWatch, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
+            return
+        try:
+            gone = watch.nobody_left()
+        except OSError as error:  # a passing trouble with the folder: look again next time
+            logging.getLogger("nx_27017").warning("Cannot look at the users: %s", error)
+            continue
+        if gone:
+            stop.set()
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:

@@ -28,9 +28,20 @@ _LAUNCH = (
 )
 
 
-def nx_command(address: Address, data_dir: Path, log_file: Path, pid_file: Path) -> list[str]:
-    """How to start nx-27017 at ``address`` with this Python (it is a dependency of afpools)."""
+def nx_command(
+    address: Address,
+    data_dir: Path,
+    log_file: Path,
+    pid_file: Path,
+    users_of: Path | None = None,
+) -> list[str]:
+    """How to start nx-27017 at ``address`` with this Python (it is a dependency of afpools).
+
+    ``users_of``: the data folder whose users' tickets the server watches, to stop itself
+    when the last user is gone (``storage.embedded_watchdog``); None serves until stopped.
+    """
     where = ["--socket", str(address)] if isinstance(address, Path) else ["--port", str(address)]
+    watch = ["--watch-users", str(users_of)] if users_of is not None else []
     return [
         sys.executable,
         "-c",
@@ -43,6 +54,7 @@ def nx_command(address: Address, data_dir: Path, log_file: Path, pid_file: Path)
         str(log_file),
         "--pid-file",
         str(pid_file),
+        *watch,
     ]
 
 
@@ -60,13 +72,16 @@ def address_in_command(args: list[str]) -> Address | None:
 def start_nx(
     address: Address, folder: Path, log_file: Path, pid_file: Path
 ) -> subprocess.Popen[bytes]:
-    """Start nx-27017 for ``folder`` (SQLite files in ``folder/db``) with a private log."""
+    """Start nx-27017 for ``folder`` (SQLite files in ``folder/db``) with a private log.
+
+    It watches the tickets in ``folder/users`` and stops itself when no user is left.
+    """
     data_dir = folder / "db"
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     log = open_private(log_file, os.O_WRONLY | os.O_APPEND)
     try:
         return subprocess.Popen(
-            nx_command(address, data_dir, log_file, pid_file),
+            nx_command(address, data_dir, log_file, pid_file, users_of=folder),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -155,6 +170,36 @@ def locked(path: Path) -> Iterator[None]:
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def try_lock(path: Path) -> int | None:
+    """The lock of ``locked`` when nobody holds it now, else None; ``unlock`` gives it back.
+
+    For the server's own check of its users, which must never wait for a copy that starts it.
+    """
+    descriptor = open_private(path, os.O_RDWR)
+    try:
+        if sys.platform.startswith("win"):
+            import msvcrt
+
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # a new descriptor is at byte 0
+        else:
+            import fcntl
+
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def unlock(descriptor: int) -> None:
+    if sys.platform.startswith("win"):
+        import msvcrt
+
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+    os.close(descriptor)  # flock's lock goes with the last descriptor
 
 
 def stop_process(pid: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from storage.connection import open_store
 from storage.embedded import EmbeddedServer
 from storage.embedded_access import answers, uri_for
 from storage.embedded_process import pid_alive
+from tests.support.nx import start_unwatched_embedded
 
 pytestmark = pytest.mark.integration
 
@@ -117,22 +119,24 @@ def test_with_a_configured_uri_nothing_is_started(fresh_environment: Path, nx_se
     assert settings.embedded_data_dir().is_relative_to(fresh_environment)
 
 
-def test_an_orphan_left_by_a_crashed_copy_is_adopted(tmp_path: Path) -> None:
-    """A copy that dies without releasing leaves nx-27017 running; the next copy reuses it."""
-    crash = (
-        "import os, sys; from pathlib import Path; from storage.embedded import EmbeddedServer;"
-        f"EmbeddedServer(Path({str(tmp_path)!r})).acquire(); os._exit(0)"
-    )
-    subprocess.run([sys.executable, "-c", crash], cwd=ROOT, check=True, timeout=60)
-    orphan = server_state(tmp_path)
-    (tmp_path / "server.json").unlink()  # as if the state was lost with the crash
-    server = EmbeddedServer(tmp_path)
+def test_an_orphan_without_its_state_file_is_adopted(tmp_path: Path) -> None:
+    """An older afpools' server (it never stops on its own) lost its state file in a crash:
+    the next copy reuses it instead of starting a second server on the same files."""
+    orphan_process = start_unwatched_embedded(tmp_path)
+    try:
+        orphan = server_state(tmp_path)
+        (tmp_path / "server.json").unlink()  # as if the state was lost with the crash
+        server = EmbeddedServer(tmp_path)
 
-    uri = server.acquire()
-    server.release()
+        uri = server.acquire()
+        server.release()
+    finally:
+        if orphan_process.poll() is None:
+            orphan_process.kill()
+        orphan_process.wait(timeout=10)
 
     assert uri == uri_for(server_address(orphan))
-    assert not pid_alive(orphan["pid"])
+    assert orphan_process.returncode == 0  # stopped by the last copy to leave, not killed
 
 
 def test_a_reused_pid_is_never_killed(tmp_path: Path) -> None:
@@ -151,7 +155,8 @@ def test_a_reused_pid_is_never_killed(tmp_path: Path) -> None:
     finally:
         bystander.kill()
         bystander.wait(timeout=10)
-        os.kill(real["pid"], 15)
+        with contextlib.suppress(ProcessLookupError):  # it may have seen it has no user left
+            os.kill(real["pid"], 15)
 
 
 def test_a_server_of_another_machine_is_refused_with_a_sentence(tmp_path: Path) -> None:

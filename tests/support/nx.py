@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
 from pathlib import Path
 
-from storage.embedded_access import Address, new_address, uri_for
-from storage.embedded_process import nx_command, pid_alive, wait_until_serving
+from storage.embedded import LOG_FILE, PID_FILE
+from storage.embedded_access import Address, make_private_folder, new_address, uri_for
+from storage.embedded_process import (
+    command_line,
+    nx_command,
+    pid_alive,
+    stop_process,
+    wait_until_serving,
+)
+from storage.embedded_users import HOST, STATE_FILE
 from tests.support.poolservice import wait_until
 from tests.support.ports import unused_port
 
@@ -72,3 +82,32 @@ def crash(pid: int) -> None:
     """Kill an nx-27017 as a crash would (SIGKILL); returns once the process is gone."""
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: not pid_alive(pid), f"process {pid} to die")
+
+
+def start_unwatched_embedded(folder: Path) -> subprocess.Popen[bytes]:
+    """The embedded server of ``folder`` as an older afpools started it: it never looks at
+    its users, so it serves until somebody stops it. Its state file says where, so every
+    copy of afpools joins it. The caller stops it when a copy did not."""
+    make_private_folder(folder)
+    (folder / "db").mkdir(mode=0o700, exist_ok=True)
+    address = new_address(folder)
+    process = subprocess.Popen(
+        nx_command(address, folder / "db", folder / LOG_FILE, folder / PID_FILE),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    if not wait_until_serving(process, address):
+        process.kill()
+        raise RuntimeError(f"nx-27017 did not start; see {folder / LOG_FILE}")
+    where = {"socket": str(address)} if isinstance(address, Path) else {"port": address}
+    state = {"pid": process.pid, "host": HOST, **where}
+    (folder / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    return process
+
+
+def stop_leftover_embedded(folder: Path) -> None:
+    """Stop the embedded server of ``folder`` if it still runs, so a failed test leaves none."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        pid = int(json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))["pid"])
+        if str(folder / "db") in (command_line(pid) or []):
+            stop_process(pid)

@@ -38,7 +38,13 @@ class Xvfb:
             time.sleep(0.02)
         return self.display
 
-    def __exit__(self, *exc: object) -> None:
+    def kill(self) -> None:
+        """The display goes away at once, as when the X server crashes or the session ends."""
         if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             self._process.wait(timeout=10)
