@@ -52,6 +52,8 @@ def run_board(settings: Settings) -> int:
     leave_when_qt_ends_the_board()  # the X display gone: Qt exits without Python's closing
     signal.signal(signal.SIGINT, _close_windows)
     signal.signal(signal.SIGTERM, _close_windows)  # logout or kill: still release nx-27017
+    if hasattr(signal, "SIGHUP"):  # the terminal it was started from closed
+        signal.signal(signal.SIGHUP, _close_windows)
     enable_high_dpi()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

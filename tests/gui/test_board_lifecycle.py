@@ -1,4 +1,5 @@
-"""The board as a process: a logout (SIGTERM) or Ctrl+C closes it properly."""
+"""The board as a process: a logout (SIGTERM), Ctrl+C or a closed terminal (SIGHUP) closes it
+properly."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def wait_for_file(path: Path, process: subprocess.Popen[str], seconds: float = 3
         time.sleep(0.05)  # polling a file another process writes, with a deadline
 
 
-@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT], ids=["logout", "ctrl-c"])
+@pytest.mark.parametrize(
+    "sent", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["logout", "ctrl-c", "hang-up"]
+)
 def test_a_signal_closes_the_board_and_stops_its_embedded_database(
     tmp_path: Path, sent: signal.Signals
 ) -> None:
