@@ -19,6 +19,7 @@ from manager.column import PoolColumn
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
 from manager.workers import WorkerThread
+from pools.drops import Drop, plan_drop
 from pools.edits import Edit, Step, UndoHistory
 from pools.farm import Farm, FarmChange, HostFilter
 from pools.masks import include_mask
@@ -305,35 +306,23 @@ class BoardController(QObject):
 
     def drop(
         self, hosts: list[str], from_pool: str | None, to_pool: str | None, *, copy: bool
-    ) -> None:
+    ) -> bool:
         """Farm → pool adds; pool → pool moves (Ctrl copies); pool → Farm removes."""
-        what = describe_hosts(hosts)
-        if to_pool is None:
-            if from_pool is not None and not copy:
-                self.request(
-                    f"remove {what} from {from_pool}", [Edit("remove", from_pool, tuple(hosts))]
-                )
-            return
-        if from_pool is None or copy:
-            self.request(f"add {what} to {to_pool}", [Edit("add", to_pool, tuple(hosts))])
-            return
-        self.request(
-            f"move {what} from {from_pool} to {to_pool}",
-            [Edit("add", to_pool, tuple(hosts)), Edit("remove", from_pool, tuple(hosts))],
-        )
+        return self._request_drop(plan_drop(hosts, from_pool, to_pool, copy=copy))
 
     def add_to_pool(self, hosts: list[str], pool: str, *, remember: bool = False) -> bool:
-        remembered = tuple(hosts) if remember else ()
-        return self.request(
-            f"add {describe_hosts(hosts)} to {pool}",
-            [Edit("add", pool, tuple(hosts))],
-            remember=remembered,
+        return self._request_drop(
+            plan_drop(hosts, None, pool, copy=False), remember=tuple(hosts) if remember else ()
         )
 
     def remove_from_pool(self, hosts: list[str], pool: str) -> bool:
-        return self.request(
-            f"remove {describe_hosts(hosts)} from {pool}", [Edit("remove", pool, tuple(hosts))]
-        )
+        return self._request_drop(plan_drop(hosts, pool, None, copy=False))
+
+    def _request_drop(self, drop: Drop | None, *, remember: tuple[str, ...] = ()) -> bool:
+        if drop is None:
+            return False
+        label = drop.label(describe_hosts(list(drop.hosts)))
+        return self.request(label, list(drop.edits), remember=remember)
 
     def remember_hosts(self, hosts: list[str]) -> None:
         """Typed-in machines that are off: they join the Farm column without a pool."""
