@@ -194,7 +194,12 @@ class PoolColumn(QFrame):
         layout.addWidget(self.strip, 1)
         self._apply_width()
         self._counts_due = False
-        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+        for signal in (
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.modelReset,
+            model.counts_changed,
+        ):
             signal.connect(self.schedule_counts)
         self.refresh_counts()
 
@@ -255,8 +260,8 @@ class PoolColumn(QFrame):
         self.setFixedWidth(int(width * em))
 
     def rename(self, name: str) -> None:
+        """The pool's new name; its model has followed the farm's rename by itself."""
         self.title = name
-        self.model.pool = name
         self.title_label.setText(name)
         delegate = self.view.itemDelegate()
         if isinstance(delegate, HostCardDelegate):

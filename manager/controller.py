@@ -16,14 +16,15 @@ from config.settings import Settings
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.board import Board
 from manager.column import PoolColumn
+from manager.evented_farm import EventedFarm
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
 from manager.workers import WorkerThread
 from pools.drops import Drop, plan_drop
 from pools.edits import Edit, Step, UndoHistory
-from pools.farm import Farm, FarmChange, HostFilter
+from pools.farm import HostFilter
 from pools.masks import include_mask
-from pools.model import Pool, unreadable_warning
+from pools.model import unreadable_warning
 from scanner.scan import ScanResult
 
 
@@ -32,28 +33,6 @@ def plural(count: int, noun: str, nouns: str = "") -> str:
     if count == 1:
         return f"{count} {noun}"
     return f"{count} {nouns or noun + 's'}"
-
-
-def renamed_pools(
-    before: dict[str, Pool], after: dict[str, Pool], change: FarmChange
-) -> list[tuple[str, str]]:
-    """Pools that vanished and reappeared alike under another name: renames, taken out of
-    ``change`` so that their columns are renamed rather than rebuilt at the end."""
-    pairs = []
-    for old in sorted(change.pools_removed):
-        gone = before[old]
-        twins = [
-            new
-            for new in sorted(change.pools_added)
-            if (after[new].hostnames, after[new].description, after[new].color)
-            == (gone.hostnames, gone.description, gone.color)
-        ]
-        if len(twins) == 1:
-            pairs.append((old, twins[0]))
-            change.pools_removed.discard(old)
-            change.pools_added.discard(twins[0])
-            change.pools_changed.add(twins[0])
-    return pairs
 
 
 def describe_hosts(hosts: list[str]) -> str:
@@ -67,8 +46,6 @@ class BoardController(QObject):
     store_state = pyqtSignal(bool, str)
     message = pyqtSignal(str, str)  # level ("info" | "error"), one sentence
     history_changed = pyqtSignal()
-    pools_changed = pyqtSignal()
-    pool_renamed = pyqtSignal(str, str)
     busy_changed = pyqtSignal(int)  # edits waiting for the store
     step_requested = pyqtSignal(object)  # to the store worker (queued)
     reload_requested = pyqtSignal()
@@ -84,8 +61,9 @@ class BoardController(QObject):
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.farm = Farm()
-        self.board = Board(self.farm, self.mask_preview)
+        self.evented = EventedFarm(parent=self)
+        self.farm = self.evented.farm
+        self.board = Board(self.evented, self.mask_preview)
         self.history = UndoHistory()
         self.afserver_ok: bool | None = None
         self.store_ok: bool | None = None
@@ -144,23 +122,20 @@ class BoardController(QObject):
     # -- afserver -----------------------------------------------------------------------
 
     def _on_poller_polled(self, result: PollResult) -> None:
-        change = self.farm.apply_renders(result.changed, result.removed)
+        self.evented.apply_renders(result.changed, result.removed)
         for host in result.changed:
             if host.name in self.farm.waking and host.state.is_up:
                 self._woke_up(host.name)
-        self._show(change)
         self.last_poll = result.at
         if self.afserver_ok is not True:
             self.afserver_ok = True
-            for model in self.board.models():
-                model.set_stale(False)
+            self.evented.set_stale(False)
             self.afserver_state.emit(True, f"afserver {self.poller.client.address}")
 
     def _on_poller_failed(self, sentence: str) -> None:
         if self.afserver_ok is not False:
             self.afserver_ok = False
-            for model in self.board.models():
-                model.set_stale(True)
+            self.evented.set_stale(True)
         self.afserver_state.emit(False, sentence)
 
     # -- store --------------------------------------------------------------------------
@@ -172,22 +147,7 @@ class BoardController(QObject):
     def _on_store_loaded(self, snapshot: StoreSnapshot) -> None:
         was_ok = self.store_ok
         self.store_ok = True
-        before = dict(self.farm.pools)
-        change = self.farm.apply_store(snapshot.pools, snapshot.known)
-        for old, new in renamed_pools(before, self.farm.pools, change):
-            self.board.rename_pool(old, new)  # the column keeps its place and its state
-            self.pool_renamed.emit(old, new)
-        for name in sorted(change.pools_removed):
-            self.board.remove_pool(name)
-        for name in sorted(change.pools_added, key=str.casefold):
-            self.board.add_pool(name)
-        for name in change.pools_added | change.pools_changed:
-            self.board.columns[name].model.set_members(self.farm.members(name))
-            pool = self.farm.pools[name]
-            self.board.columns[name].set_pool_looks(self.board.pool_color(name), pool.description)
-        self._show(change)
-        if change.pools_added or change.pools_removed or change.pools_changed:
-            self.pools_changed.emit()
+        self.evented.apply_store(snapshot.pools, snapshot.known)
         warning = unreadable_warning(snapshot.pools)
         if warning != self._unreadable_warning:
             self._unreadable_warning = warning
@@ -201,29 +161,10 @@ class BoardController(QObject):
             self.store_ok = False
         self.store_state.emit(False, sentence)
 
-    def _show(self, change: FarmChange) -> None:
-        """Hand a farm change to the models as row signals."""
-        if change.hosts_added or change.hosts_removed:
-            self.board.farm_model.set_members(self.farm.hosts)
-        if change.hosts_changed:
-            for model in self.board.models():
-                model.hosts_changed(change.hosts_changed)
-        touched = change.hosts_changed | change.hosts_added | change.hosts_removed
-        for column in self.board.all_columns():
-            pool = column.model.pool
-            if (
-                pool is None
-                or pool in change.pools_changed
-                or not touched.isdisjoint(self.farm.members(pool))
-            ):
-                column.schedule_counts()
-
     # -- filter -------------------------------------------------------------------------
 
     def set_filter(self, text: str, state: str) -> None:
-        if self.farm.set_filter(HostFilter(text, state)):
-            for model in self.board.models():
-                model.refilter()
+        self.evented.set_filter(HostFilter(text, state))
 
     # -- edits --------------------------------------------------------------------------
 
@@ -390,9 +331,7 @@ class BoardController(QObject):
             self.wake_requested.emit(targets)
 
     def _on_network_woken(self, name: str, where: str) -> None:
-        self.farm.waking.add(name)
-        for model in self.board.models():
-            model.hosts_changed({name})
+        self.evented.set_waking(name, True)
         self.message.emit(
             "info", f"Wake-on-LAN sent to {name} ({where}); waiting for it to come up."
         )
@@ -407,10 +346,8 @@ class BoardController(QObject):
             self.message.emit("warning", f"{name} did not come up after Wake-on-LAN.")
 
     def _stop_waking(self, name: str) -> None:
-        self.farm.waking.discard(name)
+        self.evented.set_waking(name, False)
         self.forget_requested.emit(name)
-        for model in self.board.models():
-            model.hosts_changed({name})
 
     def _woke_up(self, name: str) -> None:
         self._stop_waking(name)

@@ -225,11 +225,11 @@ class MainWindow(QMainWindow):
         c.message.connect(self._on_controller_message)
         c.history_changed.connect(self._update_undo_actions)
         c.busy_changed.connect(self._on_controller_busy_changed)
-        c.pools_changed.connect(self._on_controller_pools_changed)
-        c.pool_renamed.connect(self._on_controller_pool_renamed)
         c.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
         c.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
         self.board.column_added.connect(self._on_board_column_added)
+        self.board.columns_changed.connect(self._on_board_columns_changed)
+        self.board.column_renamed.connect(self._on_board_column_renamed)
         self.board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
         self._wire_column(self.board.farm_column)
         self._update_undo_actions()
@@ -296,13 +296,13 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
 
-    def _on_controller_pools_changed(self) -> None:
+    def _on_board_columns_changed(self) -> None:
         self.board.set_order(self._saved_order())
         if self.current_pool is not None and self.current_pool not in self.board.columns:
             self.current_pool = None
         self._update_pool_actions()
 
-    def _on_controller_pool_renamed(self, old: str, new: str) -> None:
+    def _on_board_column_renamed(self, old: str, new: str) -> None:
         if old in self._collapsed:
             self._collapsed.discard(old)
             self._collapsed.add(new)

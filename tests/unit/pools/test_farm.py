@@ -120,3 +120,28 @@ def test_the_scanned_spelling_comes_back_when_the_render_leaves() -> None:
     assert change.hosts_removed == {"RENDER-01"}
     assert change.hosts_added == {"render-01"}
     assert farm.hosts["render-01"].state is HostState.UNKNOWN
+
+
+def test_a_pool_that_reappears_alike_under_another_name_is_a_rename() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("gpu", ("gpu-01",), description="GPUs"), Pool("comp", ("rnd-01",))], [])
+
+    change = farm.apply_store(
+        [Pool("gpu-a100", ("gpu-01",), description="GPUs"), Pool("comp", ())], []
+    )
+
+    assert change.pools_renamed == {"gpu": "gpu-a100"}
+    assert change.pools_added == set()
+    assert change.pools_removed == set()
+    assert change.pools_changed == {"gpu-a100", "comp"}
+
+
+def test_two_pools_alike_are_no_rename_but_one_leaves_and_two_come() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("gpu", ("gpu-01",))], [])
+
+    change = farm.apply_store([Pool("gpu-a", ("gpu-01",)), Pool("gpu-b", ("gpu-01",))], [])
+
+    assert change.pools_renamed == {}
+    assert change.pools_removed == {"gpu"}
+    assert change.pools_added == {"gpu-a", "gpu-b"}
