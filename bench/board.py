@@ -111,7 +111,7 @@ class Bench:
         def timed(result: object) -> None:
             started = time.perf_counter()
             original(controller, result)
-            for column in controller.board.all_columns():
+            for column in self.window.board.all_columns():
                 if column._counts_due:
                     column.refresh_counts()
             slot_ms.append((time.perf_counter() - started) * 1000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QColor
@@ -19,22 +19,18 @@ from pools.farm import FarmChange
 class Board(QWidget):
     """Columns by pool name, following the farm's pools as they come, go and change."""
 
+    drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from, to pool, copy
     column_added = pyqtSignal(object)  # PoolColumn
     column_renamed = pyqtSignal(str, str)  # old name, new name
     columns_changed = pyqtSignal()  # pools came, went or changed (after their columns did)
     order_changed = pyqtSignal(list)
 
-    def __init__(
-        self,
-        source: EventedFarm,
-        mask_preview: Callable[[str], str],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, source: EventedFarm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.farm = source.farm
-        self._mask_preview = mask_preview
         self.farm_model = HostListModel(source, None, self)
+        self.farm_model.drop_requested.connect(self.drop_requested)
         self.farm_column = PoolColumn(self.farm_model, HostCardDelegate(self.pool_color))
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
@@ -103,7 +99,8 @@ class Board(QWidget):
     def add_pool(self, name: str) -> PoolColumn:
         model = HostListModel(self.source, name, self)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
-        column = PoolColumn(model, delegate, mask_preview=self._mask_preview)
+        column = PoolColumn(model, delegate)
+        model.drop_requested.connect(self.drop_requested)
         self.columns[name] = column
         self._order.append(name)
         self.row.insertWidget(len(self._order) - 1, column)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import time
 
-from PyQt5.QtCore import QObject, Qt, pyqtSignal
+from PyQt5.QtCore import QObject, pyqtSignal
 
 from afserver.connect import client_for
 from config.settings import Settings
 from manager.afserver_worker import AfserverPoller, PollResult
-from manager.board import Board
-from manager.column import PoolColumn
 from manager.evented_farm import EventedFarm
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
@@ -23,7 +21,6 @@ from manager.workers import WorkerThread
 from pools.drops import Drop, plan_drop
 from pools.edits import Edit, Step, UndoHistory
 from pools.farm import HostFilter
-from pools.masks import include_mask
 from pools.model import unreadable_warning
 from scanner.scan import ScanResult
 
@@ -63,15 +60,12 @@ class BoardController(QObject):
         self.settings = settings
         self.evented = EventedFarm(parent=self)
         self.farm = self.evented.farm
-        self.board = Board(self.evented, self.mask_preview)
         self.history = UndoHistory()
         self.afserver_ok: bool | None = None
         self.store_ok: bool | None = None
         self.last_poll = 0.0
         self.pending = 0
         self._unreadable_warning = ""
-        self.board.farm_model.drop_requested.connect(self._on_model_drop_requested)
-        self.board.column_added.connect(self._on_board_column_added)
 
         self.poller = AfserverPoller(client_for(settings), settings.poll_interval)
         self.poller.polled.connect(self._on_poller_polled)
@@ -237,19 +231,11 @@ class BoardController(QObject):
 
     # -- gestures -----------------------------------------------------------------------
 
-    def _on_board_column_added(self, column: PoolColumn) -> None:
-        column.model.drop_requested.connect(self._on_model_drop_requested)
-
-    def _on_model_drop_requested(
-        self, hosts: list[str], from_pool: str | None, to_pool: str | None, action: int
-    ) -> None:
-        self.drop(hosts, from_pool, to_pool, copy=action == int(Qt.DropAction.CopyAction))
-
     def drop(
-        self, hosts: list[str], from_pool: str | None, to_pool: str | None, *, copy: bool
-    ) -> bool:
+        self, hosts: list[str], from_pool: str | None, to_pool: str | None, copy: bool
+    ) -> None:
         """Farm → pool adds; pool → pool moves (Ctrl copies); pool → Farm removes."""
-        return self._request_drop(plan_drop(hosts, from_pool, to_pool, copy=copy))
+        self._request_drop(plan_drop(hosts, from_pool, to_pool, copy=copy))
 
     def add_to_pool(self, hosts: list[str], pool: str, *, remember: bool = False) -> bool:
         return self._request_drop(
@@ -355,19 +341,5 @@ class BoardController(QObject):
 
     # -- for the window -----------------------------------------------------------------
 
-    def mask_preview(self, pool: str) -> str:
-        members = self.farm.members(pool)
-        mask = include_mask(members)
-        if len(mask) > 400:
-            mask = mask[:400] + "…"
-        return (
-            f"<b>{pool}</b> — {plural(len(members), 'host')}<br>"
-            f"hosts_mask (regex): <code>{_html(mask)}</code>"
-        )
-
     def seconds_since_poll(self) -> float | None:
         return time.time() - self.last_poll if self.last_poll else None
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

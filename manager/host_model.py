@@ -75,7 +75,7 @@ def _ranges(indexes: Iterable[int]) -> list[tuple[int, int]]:
 class HostListModel(QAbstractListModel):
     """Hosts of the Farm column (``pool=None``) or of one pool, sorted, filtered."""
 
-    drop_requested = pyqtSignal(list, object, object, int)  # hosts, from_pool, to_pool, action
+    drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from_pool, to_pool, copy
     counts_changed = pyqtSignal()  # members came, went or changed state (shown or not)
 
     def __init__(
@@ -304,5 +304,5 @@ class HostListModel(QAbstractListModel):
         hosts, from_pool = decoded
         if from_pool == self.pool:
             return False
-        self.drop_requested.emit(hosts, from_pool, self.pool, int(action))
+        self.drop_requested.emit(hosts, from_pool, self.pool, action == Qt.DropAction.CopyAction)
         return True

@@ -22,6 +22,7 @@ from PyQt5.QtWidgets import (
 from config.settings import Settings, user_config_dir
 from manager import theme
 from manager.banners import Banner
+from manager.board import Board
 from manager.column import PoolColumn
 from manager.controller import BoardController, plural
 from manager.gestures import Gestures
@@ -43,7 +44,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Render Pools — afpools")
         self.controller = controller or BoardController(settings, self)
-        self.board = self.controller.board
+        self.board = Board(self.controller.evented)
+        self.board.drop_requested.connect(self.controller.drop)
         self.current_pool: str | None = None
         self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
         self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])

@@ -9,6 +9,7 @@ from PyQt5.QtCore import QTimer
 from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from manager.column import mask_preview
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.window import MainWindow
 from storage.store import PoolStore
@@ -182,7 +183,7 @@ def test_hovering_a_pool_header_previews_its_mask(
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
-    tip = board.controller.mask_preview("lighting")
+    tip = mask_preview(board.controller.farm, "lighting")
 
     assert "2 hosts" in tip
     assert "<code>rnd-a0[12]</code>" in tip
