@@ -27,7 +27,7 @@ def run_board(settings: Settings) -> int:
     apply_theme(app)
     window = MainWindow(settings)
     window.show()
-    window.controller.start()
+    window.session.start()
     # Python runs signal handlers only between bytecodes: wake it now and then.
     heartbeat = QTimer()
     heartbeat.timeout.connect(lambda: None)

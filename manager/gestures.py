@@ -1,4 +1,4 @@
-"""What the board's menus, dialogs and keys do: each gesture becomes a controller request."""
+"""What the board's menus, dialogs and keys do: each gesture becomes a session request."""
 
 from __future__ import annotations
 
@@ -33,12 +33,14 @@ class Gestures:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.controller = window.controller
+        self.farm = window.session.farm
+        self.edits = window.session.edits
+        self.network = window.session.network
         self.board = window.board
         self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
 
     def _current(self) -> Pool | None:
-        return self.controller.farm.pools.get(self.window.current_pool or "")
+        return self.farm.pools.get(self.window.current_pool or "")
 
     @staticmethod
     def focused_view() -> HostListView | None:
@@ -59,29 +61,29 @@ class Gestures:
         view = self.focused_view()
         pool = view.host_model().pool if view is not None else None
         if view is not None and pool is not None and view.selected_names():
-            self.controller.remove_from_pool(view.selected_names(), pool)
+            self.edits.remove_from_pool(view.selected_names(), pool)
 
     def add_hosts_by_name(self) -> None:
         dialog = AddHostsDialog(self.board.order(), self.window.current_pool, self.window)
         if dialog.exec() == AddHostsDialog.Accepted:
             names, pool = dialog.hostnames, dialog.pool
             if pool is None:
-                self.controller.remember_hosts(names)
+                self.edits.remember_hosts(names)
             else:
-                self.controller.add_to_pool(names, pool, remember=True)
+                self.edits.add_to_pool(names, pool, remember=True)
 
     def name_host(self, current: str) -> None:
         """A machine a scan found without a name is shown by its IP until named here."""
         new, ok = QInputDialog.getText(self.window, "Name this machine", f"Name for {current}:")
         if ok and new.strip():
-            self.controller.name_host(current, new.strip())
+            self.network.name_host(current, new.strip())
 
     # -- pools --------------------------------------------------------------------------
 
     def new_pool(self) -> None:
-        form = PoolForm("New pool", self.controller.farm.pools, parent=self.window)
+        form = PoolForm("New pool", self.farm.pools, parent=self.window)
         if form.exec() == PoolForm.Accepted:
-            self.controller.request(
+            self.edits.request(
                 f"create pool {form.name}",
                 [Edit("create", form.name, description=form.description, color=form.color)],
             )
@@ -91,13 +93,11 @@ class Gestures:
         pool = self.window.current_pool
         if pool is None:
             return
-        form = PoolForm(
-            f"Rename pool {pool}", self.controller.farm.pools, name=pool, parent=self.window
-        )
+        form = PoolForm(f"Rename pool {pool}", self.farm.pools, name=pool, parent=self.window)
         for widget in (form.description_edit, form.color_button, form.clear_color):
             widget.setEnabled(False)
         if form.exec() == PoolForm.Accepted and form.name != pool:
-            self.controller.request(
+            self.edits.request(
                 f"rename {pool} to {form.name}", [Edit("rename", pool, value=form.name)]
             )
             self.window.current_pool = form.name
@@ -108,7 +108,7 @@ class Gestures:
             return
         form = PoolForm(
             f"Describe pool {pool.name}",
-            self.controller.farm.pools,
+            self.farm.pools,
             name=pool.name,
             description=pool.description,
             color=pool.color,
@@ -122,7 +122,7 @@ class Gestures:
             if form.color != pool.color:
                 edits.append(Edit("recolor", pool.name, value=form.color))
             if edits:
-                self.controller.request(f"change the looks of {pool.name}", edits)
+                self.edits.request(f"change the looks of {pool.name}", edits)
 
     def recolor_pool(self) -> None:
         pool = self._current()
@@ -131,7 +131,7 @@ class Gestures:
         start = theme.pool_color(pool.name, pool.color)
         chosen = QColorDialog.getColor(start, self.window, f"Colour of pool {pool.name}")
         if chosen.isValid() and chosen.name() != pool.color:
-            self.controller.request(
+            self.edits.request(
                 f"colour {pool.name} {chosen.name()}",
                 [Edit("recolor", pool.name, value=chosen.name())],
             )
@@ -146,7 +146,7 @@ class Gestures:
             "Jobs using it keep their masks; Undo brings the pool back."
         )
         if self.confirm("Delete pool", question):
-            self.controller.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
+            self.edits.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
 
     # -- context menus ------------------------------------------------------------------
 
@@ -159,17 +159,17 @@ class Gestures:
         add_menu = menu.addMenu("Add to pool")
         targets = [p for p in self.board.order() if p != source]
         for pool in targets:
-            add_menu.addAction(pool, lambda p=pool: self.controller.add_to_pool(names, p))
+            add_menu.addAction(pool, lambda p=pool: self.edits.add_to_pool(names, p))
         add_menu.setEnabled(bool(targets))
         if source is not None:
             menu.addAction(
-                f"Remove from {source}", lambda: self.controller.remove_from_pool(names, source)
+                f"Remove from {source}", lambda: self.edits.remove_from_pool(names, source)
             )
         menu.addSeparator()
-        wakeable = self.controller.wakeable(names)
+        wakeable = self.network.wakeable(names)
         wake = menu.addAction(
             f"Wake {plural(len(wakeable), 'machine')}" if len(wakeable) > 1 else "Wake",
-            lambda: self.controller.wake(names),
+            lambda: self.network.wake(names),
         )
         wake.setEnabled(bool(wakeable))
         wake.setToolTip("Send Wake-on-LAN to the machines that are down and have a known MAC.")
@@ -198,7 +198,7 @@ class Gestures:
 
     def confirm_wide_scan(self, sentence: str) -> None:
         if self.confirm("Scan a wide network", f"{sentence} Scan it anyway? It can take a while."):
-            self.controller.scan_network(allow_wide=True)
+            self.network.scan_network(allow_wide=True)
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(

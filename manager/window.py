@@ -24,10 +24,11 @@ from manager import theme
 from manager.banners import Banner
 from manager.board import Board
 from manager.column import PoolColumn
-from manager.controller import BoardController, plural
+from manager.controller import plural
 from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
+from manager.session import BoardSession
 
 STATE_CHOICES = (
     ("All machines", "all"),
@@ -40,12 +41,12 @@ STATE_CHOICES = (
 class MainWindow(QMainWindow):
     """Lays out the board and gives every gesture a menu entry and a shortcut."""
 
-    def __init__(self, settings: Settings, controller: BoardController | None = None) -> None:
+    def __init__(self, settings: Settings, session: BoardSession | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Render Pools — afpools")
-        self.controller = controller or BoardController(settings, self)
-        self.board = Board(self.controller.evented)
-        self.board.drop_requested.connect(self.controller.drop)
+        self.session = session or BoardSession(settings, self)
+        self.board = Board(self.session.evented)
+        self.board.drop_requested.connect(self.session.edits.drop)
         self.current_pool: str | None = None
         self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
         self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
@@ -121,8 +122,8 @@ class MainWindow(QMainWindow):
         self.move_right_action = a(
             "Move column r&ight", lambda: self._move_column(1), "Ctrl+Shift+Right"
         )
-        self.undo_action = a("&Undo", self.controller.undo, "Ctrl+Z", "undo")
-        self.redo_action = a("&Redo", self.controller.redo, "Ctrl+Shift+Z", "redo")
+        self.undo_action = a("&Undo", self.session.edits.undo, "Ctrl+Z", "undo")
+        self.redo_action = a("&Redo", self.session.edits.redo, "Ctrl+Shift+Z", "redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.find_action = a("&Find…", self.focus_filter, "Ctrl+F", "search")
         self.copy_action = a("&Copy names", g.copy_names, "Ctrl+C")
@@ -131,8 +132,10 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.removeAction(action)
             self.board.addAction(action)
-        self.refresh_action = a("&Reload pools", self.controller.reload_requested.emit, "F5")
-        self.scan_action = a("&Scan network…", self.controller.scan_network, "Ctrl+Shift+S", "scan")
+        self.refresh_action = a("&Reload pools", self.session.edits.reload_requested.emit, "F5")
+        self.scan_action = a(
+            "&Scan network…", self.session.network.scan_network, "Ctrl+Shift+S", "scan"
+        )
         self.scan_action.setToolTip(
             "Find machines on the LAN (ARP, zeroconf, DNS) that afserver does not list"
         )
@@ -209,7 +212,7 @@ class MainWindow(QMainWindow):
         self.store_label = QLabel("database: connecting…")
         self.poll_label = QLabel()
         self.saving_label = QLabel()
-        self.scan_status = ScanStatus(self.controller)
+        self.scan_status = ScanStatus(self.session.network)
         status = self.statusBar()
         status.setSizeGripEnabled(False)
         status.addWidget(self.scan_status)
@@ -221,14 +224,14 @@ class MainWindow(QMainWindow):
         self._clock.start()
 
     def _connect(self) -> None:
-        c = self.controller
-        c.afserver_state.connect(self._on_controller_afserver_state)
-        c.store_state.connect(self._on_controller_store_state)
-        c.message.connect(self._on_controller_message)
-        c.history_changed.connect(self._update_undo_actions)
-        c.busy_changed.connect(self._on_controller_busy_changed)
-        c.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
-        c.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
+        edits, network = self.session.edits, self.session.network
+        self.session.farm_session.afserver_state.connect(self._on_farm_session_afserver_state)
+        self.session.message.connect(self._on_session_message)
+        edits.store_state.connect(self._on_edits_store_state)
+        edits.history_changed.connect(self._update_undo_actions)
+        edits.busy_changed.connect(self._on_edits_busy_changed)
+        network.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
+        network.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
         self.board.column_added.connect(self._on_board_column_added)
         self.board.columns_changed.connect(self._on_board_columns_changed)
         self.board.column_renamed.connect(self._on_board_column_renamed)
@@ -246,9 +249,9 @@ class MainWindow(QMainWindow):
             lambda collapsed: self._on_column_collapsed(column, collapsed)
         )
 
-    # -- state from the controller ------------------------------------------------------
+    # -- state from the sessions --------------------------------------------------------
 
-    def _on_controller_afserver_state(self, ok: bool, sentence: str) -> None:
+    def _on_farm_session_afserver_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.afserver_banner.hide()
             self.afserver_label.setText(f"● {sentence}")
@@ -260,7 +263,7 @@ class MainWindow(QMainWindow):
             self.afserver_label.setText("● afserver unreachable")
             self.afserver_label.setStyleSheet("color: #ffb74d;")
 
-    def _on_controller_store_state(self, ok: bool, sentence: str) -> None:
+    def _on_edits_store_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.store_banner.hide()
             self.store_label.setText(f"● {sentence}")
@@ -273,26 +276,26 @@ class MainWindow(QMainWindow):
             self.store_label.setStyleSheet("color: #e57373;")
         self._update_pool_actions()
 
-    def _on_controller_message(self, level: str, sentence: str) -> None:
+    def _on_session_message(self, level: str, sentence: str) -> None:
         if level in ("error", "warning"):
             self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)
         self.statusBar().showMessage(sentence, 8000)
 
-    def _on_controller_busy_changed(self, pending: int) -> None:
+    def _on_edits_busy_changed(self, pending: int) -> None:
         self.saving_label.setText(f"saving {plural(pending, 'change')}…" if pending else "")
         self._update_undo_actions()
 
     def _update_poll_label(self) -> None:
-        since = self.controller.seconds_since_poll()
+        since = self.session.farm_session.seconds_since_poll()
         if since is None:
             self.poll_label.setText("")
             return
-        stamp = time.strftime("%H:%M:%S", time.localtime(self.controller.last_poll))
+        stamp = time.strftime("%H:%M:%S", time.localtime(self.session.farm_session.last_poll))
         self.poll_label.setText(f"last poll {stamp}")
 
     def _update_undo_actions(self) -> None:
-        history, idle = self.controller.history, not self.controller.pending
+        history, idle = self.session.edits.history, not self.session.edits.pending
         self.undo_action.setEnabled(history.can_undo() and idle)
         self.redo_action.setEnabled(history.can_redo() and idle)
         self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
@@ -341,7 +344,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_pool)
 
     def _on_filter_changed(self) -> None:
-        self.controller.set_filter(self.filter_edit.text(), str(self.state_box.currentData()))
+        self.session.farm_session.set_filter(
+            self.filter_edit.text(), str(self.state_box.currentData())
+        )
 
     # -- gestures -----------------------------------------------------------------------
 
@@ -360,7 +365,7 @@ class MainWindow(QMainWindow):
             self.board.scroll_to(self.current_pool)
 
     def _configure_service(self) -> None:
-        dialog = ServiceDialog(self.controller.settings, self)
+        dialog = ServiceDialog(self.session.settings, self)
         dialog.settings_saved.connect(
             lambda path: self.statusBar().showMessage(
                 f"Pool service settings saved to {path}; restart 'main.py serve' to use them.", 8000
@@ -390,7 +395,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        pending = self.controller.pending
+        pending = self.session.edits.pending
         if pending and not self.gestures.confirm(
             "Changes still being saved",
             f"{plural(pending, 'change is', 'changes are')} still being saved. Close anyway? "
@@ -402,5 +407,5 @@ class MainWindow(QMainWindow):
         self._prefs.setValue("columns/order", self.board.order())
         self._prefs.sync()
         self._clock.stop()
-        self.controller.shutdown()
+        self.session.shutdown()
         super().closeEvent(event)

@@ -183,7 +183,7 @@ def test_hovering_a_pool_header_previews_its_mask(
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
-    tip = mask_preview(board.controller.farm, "lighting")
+    tip = mask_preview(board.session.farm, "lighting")
 
     assert "2 hosts" in tip
     assert "<code>rnd-a0[12]</code>" in tip

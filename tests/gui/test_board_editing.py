@@ -144,8 +144,8 @@ def test_undo_brings_a_deleted_pool_back_whole(
     seeded.set_description("lighting", "Lighting renders")
     qtbot.waitUntil(
         lambda: (
-            board.controller.farm.pools.get("lighting") is not None
-            and board.controller.farm.pools["lighting"].description != ""
+            board.session.farm.pools.get("lighting") is not None
+            and board.session.farm.pools["lighting"].description != ""
         ),
         timeout=WAIT_MS,
     )
@@ -165,7 +165,7 @@ def test_context_menu_adds_to_another_pool(
 ) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
 
-    board.controller.add_to_pool(["rnd-b01", "rnd-b02"], "gpu")
+    board.session.edits.add_to_pool(["rnd-b01", "rnd-b02"], "gpu")
 
     wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-b01", "rnd-b02"])
 

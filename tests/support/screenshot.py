@@ -73,11 +73,11 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()
-    window.controller.start()
+    window.session.start()
     expected_pools = len(store.pools())
     deadline = 30_000
     while deadline > 0 and not (
-        window.controller.afserver_ok and len(window.board.columns) == expected_pools
+        window.session.farm_session.afserver_ok and len(window.board.columns) == expected_pools
     ):
         app.processEvents()
         QThread.msleep(20)
