@@ -24,6 +24,7 @@ class Board(QWidget):
     column_renamed = pyqtSignal(str, str)  # old name, new name
     columns_changed = pyqtSignal()  # pools came, went or changed (after their columns did)
     order_changed = pyqtSignal(list)
+    current_changed = pyqtSignal(object)  # the current pool's name, or None
 
     def __init__(self, source: EventedFarm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,8 @@ class Board(QWidget):
         self.farm_column = PoolColumn(self.farm_model, HostCardDelegate(self.pool_color))
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
+        self._current: str | None = None
+        self._follow_focus(self.farm_column)
 
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
@@ -68,6 +71,19 @@ class Board(QWidget):
         layout.addWidget(self.scroll_area, 1)
         source.changed.connect(self._on_farm_changed)
 
+    @property
+    def current_pool(self) -> str | None:
+        """The pool of the column that last had the keyboard (None: the Farm, or none)."""
+        return self._current
+
+    def set_current_pool(self, pool: str | None) -> None:
+        if pool != self._current:
+            self._current = pool
+            self.current_changed.emit(pool)
+
+    def _follow_focus(self, column: PoolColumn) -> None:
+        column.view.focused.connect(lambda: self.set_current_pool(column.model.pool))
+
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
         return theme.pool_color(name, pool.color if pool else "")
@@ -81,6 +97,8 @@ class Board(QWidget):
         for old, new in change.pools_renamed.items():
             self.rename_pool(old, new)
             self.column_renamed.emit(old, new)
+            if self._current == old:
+                self.set_current_pool(new)
         for name in sorted(change.pools_removed):
             self.remove_pool(name)
         for name in sorted(change.pools_added, key=str.casefold):
@@ -88,6 +106,8 @@ class Board(QWidget):
         for name in change.pools_added | change.pools_changed:
             pool = self.farm.pools[name]
             self.columns[name].set_pool_looks(self.pool_color(name), pool.description)
+        if self._current is not None and self._current not in self.columns:
+            self.set_current_pool(None)
         self.columns_changed.emit()
 
     def models(self) -> list[HostListModel]:
@@ -101,6 +121,7 @@ class Board(QWidget):
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
         column = PoolColumn(model, delegate)
         model.drop_requested.connect(self.drop_requested)
+        self._follow_focus(column)
         self.columns[name] = column
         self._order.append(name)
         self.row.insertWidget(len(self._order) - 1, column)

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from PyQt5.QtCore import QSettings, Qt, QTimer
+from PyQt5.QtCore import QPoint, QSettings, Qt, QTimer
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
@@ -14,6 +14,7 @@ from PyQt5.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -47,7 +48,6 @@ class MainWindow(QMainWindow):
         self.session = session or BoardSession(settings, self)
         self.board = Board(self.session.evented)
         self.board.drop_requested.connect(self.session.edits.drop)
-        self.current_pool: str | None = None
         self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
         self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
 
@@ -74,7 +74,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
 
-        self.gestures = Gestures(self)
+        self.gestures = Gestures(
+            self,
+            self.board,
+            farm=self.session.farm,
+            edits=self.session.edits,
+            network=self.session.network,
+            show_status=self.statusBar().showMessage,
+        )
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
@@ -235,6 +242,7 @@ class MainWindow(QMainWindow):
         self.board.column_added.connect(self._on_board_column_added)
         self.board.columns_changed.connect(self._on_board_columns_changed)
         self.board.column_renamed.connect(self._on_board_column_renamed)
+        self.board.current_changed.connect(self._update_pool_actions)
         self.board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
         self._wire_column(self.board.farm_column)
         self._update_undo_actions()
@@ -242,9 +250,8 @@ class MainWindow(QMainWindow):
 
     def _wire_column(self, column: PoolColumn) -> None:
         view = column.view
-        view.focused.connect(lambda: self.set_current_pool(column.model.pool))
         view.customContextMenuRequested.connect(lambda pos: self.gestures.host_menu(view, pos))
-        column.menu_requested.connect(lambda where: self.gestures.pool_menu(column, where))
+        column.menu_requested.connect(lambda where: self._pool_menu(column, where))
         column.collapsed_changed.connect(
             lambda collapsed: self._on_column_collapsed(column, collapsed)
         )
@@ -303,8 +310,6 @@ class MainWindow(QMainWindow):
 
     def _on_board_columns_changed(self) -> None:
         self.board.set_order(self._saved_order())
-        if self.current_pool is not None and self.current_pool not in self.board.columns:
-            self.current_pool = None
         self._update_pool_actions()
 
     def _on_board_column_renamed(self, old: str, new: str) -> None:
@@ -312,8 +317,6 @@ class MainWindow(QMainWindow):
             self._collapsed.discard(old)
             self._collapsed.add(new)
             self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
-        if self.current_pool == old:
-            self.current_pool = new
 
     def _on_board_column_added(self, column: PoolColumn) -> None:
         self._wire_column(column)
@@ -327,12 +330,8 @@ class MainWindow(QMainWindow):
         (self._collapsed.add if collapsed else self._collapsed.discard)(name)
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
-    def set_current_pool(self, pool: str | None) -> None:
-        self.current_pool = pool
-        self._update_pool_actions()
-
-    def _update_pool_actions(self) -> None:
-        has_pool = self.current_pool is not None
+    def _update_pool_actions(self, *_: object) -> None:
+        has_pool = self.board.current_pool is not None
         for action in (
             self.rename_action,
             self.describe_action,
@@ -355,14 +354,33 @@ class MainWindow(QMainWindow):
         self.filter_edit.selectAll()
 
     def toggle_collapse(self) -> None:
-        column = self.board.columns.get(self.current_pool or "")
+        column = self.board.columns.get(self.board.current_pool or "")
         if column is not None:
             column.set_collapsed(not column.collapsed)
 
     def _move_column(self, delta: int) -> None:
-        if self.current_pool is not None:
-            self.board.move_column(self.current_pool, delta)
-            self.board.scroll_to(self.current_pool)
+        pool = self.board.current_pool
+        if pool is not None:
+            self.board.move_column(pool, delta)
+            self.board.scroll_to(pool)
+
+    def _pool_menu(self, column: PoolColumn, where: QPoint) -> None:
+        """A column's ⋮ button: the Pool menu's actions, for that column's pool."""
+        self.board.set_current_pool(column.model.pool)
+        menu = QMenu(self)
+        for action in (
+            self.rename_action,
+            self.describe_action,
+            self.recolor_action,
+            None,
+            self.collapse_action,
+            self.move_left_action,
+            self.move_right_action,
+            None,
+            self.delete_pool_action,
+        ):
+            menu.addAction(action) if action else menu.addSeparator()
+        menu.exec(where)
 
     def _configure_service(self) -> None:
         dialog = ServiceDialog(self.session.settings, self)

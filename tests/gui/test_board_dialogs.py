@@ -92,7 +92,7 @@ def test_rename_from_the_menu_keeps_the_members(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
-    board.current_pool = "gpu"
+    board.board.set_current_pool("gpu")
 
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, PoolForm)

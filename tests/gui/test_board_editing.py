@@ -149,7 +149,7 @@ def test_undo_brings_a_deleted_pool_back_whole(
         ),
         timeout=WAIT_MS,
     )
-    board.current_pool = "lighting"
+    board.board.set_current_pool("lighting")
 
     board.delete_pool_action.trigger()
     qtbot.waitUntil(lambda: "lighting" not in board.board.columns, timeout=WAIT_MS)
