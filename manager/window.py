@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from PyQt5.QtCore import QPoint, QSettings, Qt, QTimer
+from PyQt5.QtCore import QPoint, Qt, QTimer
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
@@ -20,10 +20,11 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from config.settings import Settings, user_config_dir
+from config.settings import Settings
 from manager import theme
 from manager.banners import Banner
 from manager.board import Board
+from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
 from manager.controller import plural
 from manager.gestures import Gestures
@@ -48,8 +49,7 @@ class MainWindow(QMainWindow):
         self.session = session or BoardSession(settings, self)
         self.board = Board(self.session.evented)
         self.board.drop_requested.connect(self.session.edits.drop)
-        self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
-        self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
+        self.memory = BoardMemory(self.board)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by name, IP, state or pool   (Ctrl+F)")
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
-        self._restore()
+        self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
 
     # -- building -----------------------------------------------------------------------
@@ -239,11 +239,9 @@ class MainWindow(QMainWindow):
         edits.busy_changed.connect(self._on_edits_busy_changed)
         network.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
         network.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
-        self.board.column_added.connect(self._on_board_column_added)
-        self.board.columns_changed.connect(self._on_board_columns_changed)
-        self.board.column_renamed.connect(self._on_board_column_renamed)
+        self.board.column_added.connect(self._wire_column)
+        self.board.columns_changed.connect(self._update_pool_actions)
         self.board.current_changed.connect(self._update_pool_actions)
-        self.board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
         self._wire_column(self.board.farm_column)
         self._update_undo_actions()
         self._update_pool_actions()
@@ -252,9 +250,6 @@ class MainWindow(QMainWindow):
         view = column.view
         view.customContextMenuRequested.connect(lambda pos: self.gestures.host_menu(view, pos))
         column.menu_requested.connect(lambda where: self._pool_menu(column, where))
-        column.collapsed_changed.connect(
-            lambda collapsed: self._on_column_collapsed(column, collapsed)
-        )
 
     # -- state from the sessions --------------------------------------------------------
 
@@ -307,28 +302,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(history.can_redo() and idle)
         self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
-
-    def _on_board_columns_changed(self) -> None:
-        self.board.set_order(self._saved_order())
-        self._update_pool_actions()
-
-    def _on_board_column_renamed(self, old: str, new: str) -> None:
-        if old in self._collapsed:
-            self._collapsed.discard(old)
-            self._collapsed.add(new)
-            self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
-
-    def _on_board_column_added(self, column: PoolColumn) -> None:
-        self._wire_column(column)
-        if column.model.pool in self._collapsed:
-            column.set_collapsed(True)
-
-    def _on_column_collapsed(self, column: PoolColumn, collapsed: bool) -> None:
-        name = column.model.pool
-        if name is None:
-            return
-        (self._collapsed.add if collapsed else self._collapsed.discard)(name)
-        self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
     def _update_pool_actions(self, *_: object) -> None:
         has_pool = self.board.current_pool is not None
@@ -400,17 +373,7 @@ class MainWindow(QMainWindow):
             "Jobs use a pool through its exact regex host mask.",
         )
 
-    # -- window state -------------------------------------------------------------------
-
-    def _saved_order(self) -> list[str]:
-        return list(self._prefs.value("columns/order", [], list) or [])
-
-    def _restore(self) -> None:
-        geometry = self._prefs.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+    # -- closing ------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         pending = self.session.edits.pending
@@ -421,9 +384,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self._prefs.setValue("window/geometry", self.saveGeometry())
-        self._prefs.setValue("columns/order", self.board.order())
-        self._prefs.sync()
+        self.memory.save(self)
         self._clock.stop()
         self.session.shutdown()
         super().closeEvent(event)
