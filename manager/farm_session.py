@@ -20,20 +20,20 @@ from pools.model import unreadable_warning
 
 
 class FarmSession(QObject):
-    """Polling and merging; the farm itself is ``farm`` (an ``EventedFarm``)."""
+    """Polling and merging into ``evented``, the farm that announces its changes."""
 
     afserver_state = pyqtSignal(bool, str)  # reachable, one sentence
     message = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), one sentence
 
     def __init__(
         self,
-        farm: EventedFarm,
+        evented: EventedFarm,
         poller: AfserverPoller,
         store: StoreWorker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.farm = farm
+        self.evented = evented
         self.poller = poller
         self.afserver_ok: bool | None = None
         self.last_poll = 0.0
@@ -43,21 +43,21 @@ class FarmSession(QObject):
         store.loaded.connect(self._on_store_loaded)
 
     def _on_poller_polled(self, result: PollResult) -> None:
-        self.farm.apply_renders(result.changed, result.removed)
+        self.evented.apply_renders(result.changed, result.removed)
         self.last_poll = result.at
         if self.afserver_ok is not True:
             self.afserver_ok = True
-            self.farm.set_stale(False)
+            self.evented.set_stale(False)
             self.afserver_state.emit(True, f"afserver {self.poller.client.address}")
 
     def _on_poller_failed(self, sentence: str) -> None:
         if self.afserver_ok is not False:
             self.afserver_ok = False
-            self.farm.set_stale(True)
+            self.evented.set_stale(True)
         self.afserver_state.emit(False, sentence)
 
     def _on_store_loaded(self, snapshot: StoreSnapshot) -> None:
-        self.farm.apply_store(snapshot.pools, snapshot.known)
+        self.evented.apply_store(snapshot.pools, snapshot.known)
         warning = unreadable_warning(snapshot.pools)
         if warning != self._unreadable_warning:
             self._unreadable_warning = warning
@@ -66,7 +66,7 @@ class FarmSession(QObject):
 
     def set_filter(self, text: str, state: str) -> None:
         """The find field and the state filter, for every column at once."""
-        self.farm.set_filter(HostFilter(text, state))
+        self.evented.set_filter(HostFilter(text, state))
 
     def seconds_since_poll(self) -> float | None:
         return time.time() - self.last_poll if self.last_poll else None

@@ -33,13 +33,14 @@ class NetworkSession(QObject):
 
     def __init__(
         self,
-        farm: EventedFarm,
+        evented: EventedFarm,
         network: NetworkWorker,
         store: StoreWorker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.farm = farm
+        self.farm = evented.farm  # read here; changed only through ``evented``
+        self._evented = evented
         self.scanning = False
         self._network = network
         network.scan_progress.connect(self.scan_progress)
@@ -56,7 +57,7 @@ class NetworkSession(QObject):
         store.host_named.connect(self._on_store_host_named)
         self.sightings_to_record.connect(store.record_sightings)
         self.host_name_requested.connect(store.name_host)
-        farm.changed.connect(self._on_farm_changed)
+        evented.changed.connect(self._on_farm_changed)
 
     # -- scans --------------------------------------------------------------------------
 
@@ -112,7 +113,7 @@ class NetworkSession(QObject):
 
     def wakeable(self, names: list[str]) -> list[tuple[str, str, str]]:
         """(name, mac, ip) of the machines among ``names`` that are down and have a MAC."""
-        hosts = [self.farm.farm.hosts[n] for n in names if n in self.farm.farm.hosts]
+        hosts = [self.farm.hosts[n] for n in names if n in self.farm.hosts]
         return [(h.name, h.mac, h.ip) for h in hosts if h.mac and not h.state.is_up]
 
     def wake(self, names: list[str]) -> None:
@@ -121,30 +122,30 @@ class NetworkSession(QObject):
             self.wake_requested.emit(targets)
 
     def _on_network_woken(self, name: str, where: str) -> None:
-        self.farm.set_waking(name, True)
+        self._evented.set_waking(name, True)
         self.message.emit(
             "info", f"Wake-on-LAN sent to {name} ({where}); waiting for it to come up."
         )
 
     def _on_farm_changed(self, change: FarmChange) -> None:
         """afserver reports a woken machine up: it woke, whatever the network probe says."""
-        hosts = self.farm.farm.hosts
-        for name in sorted(self.farm.farm.waking):
+        hosts = self.farm.hosts
+        for name in sorted(self.farm.waking):
             came = name in change.hosts_changed or name in change.hosts_added
             if came and name in hosts and hosts[name].state.is_up:
                 self._woke_up(name)
 
     def _on_network_answered(self, name: str) -> None:
-        if name in self.farm.farm.waking:
+        if name in self.farm.waking:
             self._woke_up(name)
 
     def _on_network_wake_timed_out(self, name: str) -> None:
-        if name in self.farm.farm.waking:
+        if name in self.farm.waking:
             self._stop_waking(name)
             self.message.emit("warning", f"{name} did not come up after Wake-on-LAN.")
 
     def _stop_waking(self, name: str) -> None:
-        self.farm.set_waking(name, False)
+        self._evented.set_waking(name, False)
         self.forget_requested.emit(name)
 
     def _woke_up(self, name: str) -> None:
