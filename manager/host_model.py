@@ -3,8 +3,8 @@
 A thin adapter over ``pools.farm.Farm``: it keeps the sorted names this column shows (after
 the shared filter), follows the farm's announced changes (``EventedFarm``) and takes from
 each what concerns its column, with fine-grained row signals, so a poll keeps selection and
-scroll position. Drags carry hostnames under our own MIME type; a drop only
-asks for the edit (``drop_requested``) — the store writes on a worker.
+scroll position. Drags carry hostnames under our own MIME type; a drop only asks for the
+edit (``drop_requested``) — the store writes on a worker.
 """
 
 from __future__ import annotations
