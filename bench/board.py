@@ -91,10 +91,10 @@ class Bench:
         self.window = window = MainWindow(self.settings)
         window.resize(1600, 1000)
         window.show()
-        window.controller.start()
+        window.session.start()
         self.wait_for(
             lambda: (
-                window.controller.afserver_ok
+                window.session.farm_session.afserver_ok
                 and len(window.board.columns) == self.pools
                 and window.board.farm_model.rowCount() >= self.hosts
             )
@@ -104,20 +104,21 @@ class Bench:
 
     def polls(self, runs: int) -> tuple[list[float], list[float]]:
         """UI-thread time per poll (slot and the header counts it asks for), and repaint."""
-        controller = self.window.controller
+        session = self.window.session
+        farm_session = session.farm_session
         slot_ms: list[float] = []
-        original = type(controller)._on_poller_polled
+        original = type(farm_session)._on_poller_polled
 
         def timed(result: object) -> None:
             started = time.perf_counter()
-            original(controller, result)
-            for column in controller.board.all_columns():
+            original(farm_session, result)
+            for column in self.window.board.all_columns():
                 if column._counts_due:
                     column.refresh_counts()
             slot_ms.append((time.perf_counter() - started) * 1000)
 
-        controller.poller.polled.disconnect()
-        controller.poller.polled.connect(timed)
+        session.poller.polled.disconnect()
+        session.poller.polled.connect(timed)
         poll_ms, paint_ms = [], []
         for run in range(runs):
             changed = self.studio.hostnames[run * 50 : run * 50 + 50]
@@ -127,7 +128,7 @@ class Bench:
             seen = len(slot_ms)
             self.wait_for(
                 lambda s=seen, c=changed, st=state: (
-                    len(slot_ms) > s and all(controller.farm.hosts[n].state.value == st for n in c)
+                    len(slot_ms) > s and all(session.farm.hosts[n].state.value == st for n in c)
                 )
             )
             poll_ms.append(slot_ms[-1])

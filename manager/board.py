@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QColor
@@ -10,27 +10,33 @@ from PyQt5.QtWidgets import QHBoxLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from manager import theme
 from manager.column import PoolColumn
+from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
-from pools.farm import Farm
+from pools.farm import FarmChange
 
 
 class Board(QWidget):
-    """Columns by pool name; the controller tells it which pools exist."""
+    """Columns by pool name, following the farm's pools as they come, go and change."""
 
+    drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from, to pool, copy
     column_added = pyqtSignal(object)  # PoolColumn
+    column_renamed = pyqtSignal(str, str)  # old name, new name
+    columns_changed = pyqtSignal()  # pools came, went or changed (after their columns did)
     order_changed = pyqtSignal(list)
+    current_changed = pyqtSignal(object)  # the current pool's name, or None
 
-    def __init__(
-        self, farm: Farm, mask_preview: Callable[[str], str], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, source: EventedFarm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.farm = farm
-        self._mask_preview = mask_preview
-        self.farm_model = HostListModel(farm, None, self)
+        self.source = source
+        self.farm = source.farm
+        self.farm_model = HostListModel(source, None, self)
+        self.farm_model.drop_requested.connect(self.drop_requested)
         self.farm_column = PoolColumn(self.farm_model, HostCardDelegate(self.pool_color))
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
+        self._current: str | None = None
+        self._follow_focus(self.farm_column)
 
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
@@ -63,12 +69,46 @@ class Board(QWidget):
         farm_layout.addWidget(self.farm_column)
         layout.addWidget(farm_holder)
         layout.addWidget(self.scroll_area, 1)
+        source.changed.connect(self._on_farm_changed)
+
+    @property
+    def current_pool(self) -> str | None:
+        """The pool of the column that last had the keyboard (None: the Farm, or none)."""
+        return self._current
+
+    def set_current_pool(self, pool: str | None) -> None:
+        if pool != self._current:
+            self._current = pool
+            self.current_changed.emit(pool)
+
+    def _follow_focus(self, column: PoolColumn) -> None:
+        column.view.focused.connect(lambda: self.set_current_pool(column.model.pool))
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
         return theme.pool_color(name, pool.color if pool else "")
 
     # -- columns ------------------------------------------------------------------------
+
+    def _on_farm_changed(self, change: FarmChange) -> None:
+        """Renamed columns keep their place and state; gone ones go; new ones join the end."""
+        if not (change.pools_added or change.pools_removed or change.pools_changed):
+            return
+        for old, new in change.pools_renamed.items():
+            self.rename_pool(old, new)
+            self.column_renamed.emit(old, new)
+            if self._current == old:
+                self.set_current_pool(new)
+        for name in sorted(change.pools_removed):
+            self.remove_pool(name)
+        for name in sorted(change.pools_added, key=str.casefold):
+            self.add_pool(name)
+        for name in change.pools_added | change.pools_changed:
+            pool = self.farm.pools[name]
+            self.columns[name].set_pool_looks(self.pool_color(name), pool.description)
+        if self._current is not None and self._current not in self.columns:
+            self.set_current_pool(None)
+        self.columns_changed.emit()
 
     def models(self) -> list[HostListModel]:
         return [self.farm_model, *(c.model for c in self.columns.values())]
@@ -77,9 +117,11 @@ class Board(QWidget):
         return [self.farm_column, *(self.columns[n] for n in self._order)]
 
     def add_pool(self, name: str) -> PoolColumn:
-        model = HostListModel(self.farm, name, self)
+        model = HostListModel(self.source, name, self)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
-        column = PoolColumn(model, delegate, mask_preview=self._mask_preview)
+        column = PoolColumn(model, delegate)
+        model.drop_requested.connect(self.drop_requested)
+        self._follow_focus(column)
         self.columns[name] = column
         self._order.append(name)
         self.row.insertWidget(len(self._order) - 1, column)
@@ -95,6 +137,7 @@ class Board(QWidget):
         self.row.removeWidget(column)
         column.hide()
         self.no_pools.setVisible(not self.columns)
+        column.model.detach()
         column.deleteLater()
         column.model.deleteLater()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PyQt5.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
@@ -33,10 +31,29 @@ from PyQt5.QtWidgets import (
 from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
-from pools.wording import counts_text
+from pools.farm import Farm
+from pools.masks import include_mask
+from pools.wording import counts_text, plural
 
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
+MASK_PREVIEW_CHARS = 400
+
+
+def mask_preview(farm: Farm, pool: str) -> str:
+    """A pool header's tooltip: its size and the host mask jobs will get from it."""
+    members = farm.members(pool)
+    mask = include_mask(members)
+    if len(mask) > MASK_PREVIEW_CHARS:
+        mask = mask[:MASK_PREVIEW_CHARS] + "…"
+    return (
+        f"<b>{pool}</b> — {plural(len(members), 'host')}<br>"
+        f"hosts_mask (regex): <code>{_html(mask)}</code>"
+    )
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class HostListView(QListView):
@@ -162,20 +179,13 @@ class PoolColumn(QFrame):
     collapsed_changed = pyqtSignal(bool)
     menu_requested = pyqtSignal(QPoint)
 
-    def __init__(
-        self,
-        model: HostListModel,
-        delegate: HostCardDelegate,
-        *,
-        mask_preview: Callable[[str], str] | None = None,
-    ) -> None:
+    def __init__(self, model: HostListModel, delegate: HostCardDelegate) -> None:
         super().__init__()
         self.model = model
         self.title = model.pool or "Farm"
         self.color = QColor("#607d8b")
         self.description = ""
         self.collapsed = False
-        self._mask_preview = mask_preview
         self.setObjectName("PoolColumn")
         self.setProperty("farm", model.pool is None)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
@@ -194,7 +204,12 @@ class PoolColumn(QFrame):
         layout.addWidget(self.strip, 1)
         self._apply_width()
         self._counts_due = False
-        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+        for signal in (
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.modelReset,
+            model.counts_changed,
+        ):
             signal.connect(self.schedule_counts)
         self.refresh_counts()
 
@@ -255,8 +270,8 @@ class PoolColumn(QFrame):
         self.setFixedWidth(int(width * em))
 
     def rename(self, name: str) -> None:
+        """The pool's new name; its model has followed the farm's rename by itself."""
         self.title = name
-        self.model.pool = name
         self.title_label.setText(name)
         delegate = self.view.itemDelegate()
         if isinstance(delegate, HostCardDelegate):
@@ -306,8 +321,9 @@ class PoolColumn(QFrame):
     # -- hover: the mask ----------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.header and event.type() == QEvent.Type.ToolTip and self._mask_preview:
-            tip = self._mask_preview(self.title)
+        is_pool = self.model.pool is not None
+        if watched is self.header and event.type() == QEvent.Type.ToolTip and is_pool:
+            tip = mask_preview(self.model.farm, self.title)
             assert isinstance(event, QHelpEvent)
             QToolTip.showText(event.globalPos(), tip, self.header, QRect())
             return True

@@ -1,23 +1,30 @@
-"""What the board's menus, dialogs and keys do: each gesture becomes a controller request."""
+"""What the board's menus, dialogs and keys do: each gesture becomes a session request."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PyQt5.QtCore import QPoint
-from PyQt5.QtWidgets import QApplication, QColorDialog, QInputDialog, QMenu, QMessageBox
+from PyQt5.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from manager import theme
-from manager.column import HostListView, PoolColumn
+from manager.column import HostListView
 from manager.dialogs import AddHostsDialog, PoolForm
+from manager.edit_session import EditSession
+from manager.network_session import NetworkSession
 from pools.edits import Edit
+from pools.farm import Farm
 from pools.model import Pool
 from pools.wording import plural
-
-if TYPE_CHECKING:
-    from manager.window import MainWindow
 
 
 def _is_address(name: str) -> bool:
@@ -28,17 +35,39 @@ def _is_address(name: str) -> bool:
     return True
 
 
+class PoolChoice(Protocol):
+    """What gestures need of the board (``Board`` is one): its pools in their order, and the
+    current one, which only ``set_current_pool`` changes, so that the window hears of it."""
+
+    @property
+    def current_pool(self) -> str | None: ...
+    def set_current_pool(self, pool: str | None) -> None: ...
+    def order(self) -> list[str]: ...
+
+
 class Gestures:
     """Dialogs and context menus of one window; the current pool is the focused column's."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.controller = window.controller
-        self.board = window.board
+    def __init__(
+        self,
+        parent: QWidget,
+        pools: PoolChoice,
+        *,
+        farm: Farm,
+        edits: EditSession,
+        network: NetworkSession,
+        show_status: Callable[[str, int], None],
+    ) -> None:
+        self.parent = parent  # of the dialogs and menus
+        self.pools = pools
+        self.farm = farm
+        self.edits = edits
+        self.network = network
+        self.show_status = show_status  # a sentence, for so many milliseconds
         self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
 
     def _current(self) -> Pool | None:
-        return self.controller.farm.pools.get(self.window.current_pool or "")
+        return self.farm.pools.get(self.pools.current_pool or "")
 
     @staticmethod
     def focused_view() -> HostListView | None:
@@ -53,61 +82,56 @@ class Gestures:
             names = view.selected_names() if view else []
         if names:
             QApplication.clipboard().setText("\n".join(names))
-            self.window.statusBar().showMessage(f"Copied {plural(len(names), 'name')}.", 4000)
+            self.show_status(f"Copied {plural(len(names), 'name')}.", 4000)
 
     def remove_selected(self) -> None:
         view = self.focused_view()
         pool = view.host_model().pool if view is not None else None
         if view is not None and pool is not None and view.selected_names():
-            self.controller.remove_from_pool(view.selected_names(), pool)
+            self.edits.remove_from_pool(view.selected_names(), pool)
 
     def add_hosts_by_name(self) -> None:
         dialog = AddHostsDialog(
-            self.board.order(),
-            self.window.current_pool,
-            self.window,
-            known=self.controller.farm.hosts.keys(),
+            self.pools.order(), self.pools.current_pool, self.parent, known=self.farm.hosts.keys()
         )
         if dialog.exec() == AddHostsDialog.Accepted:
             names, pool = dialog.hostnames, dialog.pool
             if pool is None:
-                self.controller.remember_hosts(names)
+                self.edits.remember_hosts(names)
             else:
-                self.controller.add_to_pool(names, pool, remember=True)
+                self.edits.add_to_pool(names, pool, remember=True)
 
     def name_host(self, current: str) -> None:
         """A machine a scan found without a name is shown by its IP until named here."""
-        new, ok = QInputDialog.getText(self.window, "Name this machine", f"Name for {current}:")
+        new, ok = QInputDialog.getText(self.parent, "Name this machine", f"Name for {current}:")
         if ok and new.strip():
-            self.controller.name_host(current, new.strip())
+            self.network.name_host(current, new.strip())
 
     # -- pools --------------------------------------------------------------------------
 
     def new_pool(self) -> None:
-        pools = self.controller.farm.pools.values()
+        pools = self.farm.pools.values()
         fresh = theme.distinct_color(theme.pool_color(p.name, p.color) for p in pools)
-        form = PoolForm("New pool", self.controller.farm.pools, color=fresh, parent=self.window)
+        form = PoolForm("New pool", self.farm.pools, color=fresh, parent=self.parent)
         if form.exec() == PoolForm.Accepted:
-            self.controller.request(
+            self.edits.request(
                 f"create pool {form.name}",
                 [Edit("create", form.name, description=form.description, color=form.color)],
             )
-            self.window.current_pool = form.name
+            self.pools.set_current_pool(form.name)
 
     def rename_pool(self) -> None:
-        pool = self.window.current_pool
+        pool = self.pools.current_pool
         if pool is None:
             return
-        form = PoolForm(
-            f"Rename pool {pool}", self.controller.farm.pools, name=pool, parent=self.window
-        )
+        form = PoolForm(f"Rename pool {pool}", self.farm.pools, name=pool, parent=self.parent)
         for widget in (form.description_edit, form.color_button, form.clear_color):
             widget.setEnabled(False)
         if form.exec() == PoolForm.Accepted and form.name != pool:
-            self.controller.request(
+            self.edits.request(
                 f"rename {pool} to {form.name}", [Edit("rename", pool, value=form.name)]
             )
-            self.window.current_pool = form.name
+            self.pools.set_current_pool(form.name)
 
     def describe_pool(self) -> None:
         pool = self._current()
@@ -115,11 +139,11 @@ class Gestures:
             return
         form = PoolForm(
             f"Describe pool {pool.name}",
-            self.controller.farm.pools,
+            self.farm.pools,
             name=pool.name,
             description=pool.description,
             color=pool.color,
-            parent=self.window,
+            parent=self.parent,
         )
         form.name_edit.setEnabled(False)
         if form.exec() == PoolForm.Accepted:
@@ -129,16 +153,16 @@ class Gestures:
             if form.color != pool.color:
                 edits.append(Edit("recolor", pool.name, value=form.color))
             if edits:
-                self.controller.request(f"change the looks of {pool.name}", edits)
+                self.edits.request(f"change the looks of {pool.name}", edits)
 
     def recolor_pool(self) -> None:
         pool = self._current()
         if pool is None:
             return
         start = theme.pool_color(pool.name, pool.color)
-        chosen = QColorDialog.getColor(start, self.window, f"Colour of pool {pool.name}")
+        chosen = QColorDialog.getColor(start, self.parent, f"Colour of pool {pool.name}")
         if chosen.isValid() and chosen.name() != pool.color:
-            self.controller.request(
+            self.edits.request(
                 f"colour {pool.name} {chosen.name()}",
                 [Edit("recolor", pool.name, value=chosen.name())],
             )
@@ -153,7 +177,7 @@ class Gestures:
             "Jobs using it keep their masks; Undo brings the pool back."
         )
         if self.confirm("Delete pool", question):
-            self.controller.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
+            self.edits.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
 
     # -- context menus ------------------------------------------------------------------
 
@@ -162,21 +186,21 @@ class Gestures:
         if not names:
             return
         source = view.host_model().pool
-        menu = QMenu(self.window)
+        menu = QMenu(self.parent)
         add_menu = menu.addMenu("Add to pool")
-        targets = [p for p in self.board.order() if p != source]
+        targets = [p for p in self.pools.order() if p != source]
         for pool in targets:
-            add_menu.addAction(pool, lambda p=pool: self.controller.add_to_pool(names, p))
+            add_menu.addAction(pool, lambda p=pool: self.edits.add_to_pool(names, p))
         add_menu.setEnabled(bool(targets))
         if source is not None:
             menu.addAction(
-                f"Remove from {source}", lambda: self.controller.remove_from_pool(names, source)
+                f"Remove from {source}", lambda: self.edits.remove_from_pool(names, source)
             )
         menu.addSeparator()
-        wakeable = self.controller.wakeable(names)
+        wakeable = self.network.wakeable(names)
         wake = menu.addAction(
             f"Wake {plural(len(wakeable), 'machine')}" if len(wakeable) > 1 else "Wake",
-            lambda: self.controller.wake(names),
+            lambda: self.network.wake(names),
         )
         wake.setEnabled(bool(wakeable))
         wake.setToolTip("Send Wake-on-LAN to the machines that are down and have a known MAC.")
@@ -185,30 +209,12 @@ class Gestures:
         menu.addAction("Copy names", lambda: self.copy_names(names))
         menu.exec(view.viewport().mapToGlobal(pos))
 
-    def pool_menu(self, column: PoolColumn, where: QPoint) -> None:
-        window = self.window
-        window.set_current_pool(column.model.pool)
-        menu = QMenu(window)
-        for action in (
-            window.rename_action,
-            window.describe_action,
-            window.recolor_action,
-            None,
-            window.collapse_action,
-            window.move_left_action,
-            window.move_right_action,
-            None,
-            window.delete_pool_action,
-        ):
-            menu.addAction(action) if action else menu.addSeparator()
-        menu.exec(where)
-
     def confirm_wide_scan(self, sentence: str) -> None:
         if self.confirm("Scan a wide network", f"{sentence} Scan it anyway? It can take a while."):
-            self.controller.scan_network(allow_wide=True)
+            self.network.scan_network(allow_wide=True)
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(
-            self.window, title, question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
+            self.parent, title, question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
         )
         return bool(answer == QMessageBox.Yes)

@@ -1,9 +1,10 @@
 """One column's hosts as a Qt list model: the Farm (every machine) or one pool's members.
 
 A thin adapter over ``pools.farm.Farm``: it keeps the sorted names this column shows (after
-the shared filter) and follows every change with fine-grained row signals, so a poll keeps
-selection and scroll position. Drags carry hostnames under our own MIME type; a drop only
-asks for the edit (``drop_requested``) — the store writes on a worker.
+the shared filter), follows the farm's announced changes (``EventedFarm``) and takes from
+each what concerns its column, with fine-grained row signals, so a poll keeps selection and
+scroll position. Drags carry hostnames under our own MIME type; a drop only asks for the
+edit (``drop_requested``) — the store writes on a worker.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from PyQt5.QtCore import (
     pyqtSignal,
 )
 
-from pools.farm import Farm
+from manager.evented_farm import EventedFarm
+from pools.farm import FarmChange
 from pools.wording import cores_text, memory_text, state_text
 
 MIME_TYPE = "application/x-afpools-hosts"
@@ -74,18 +76,26 @@ def _ranges(indexes: Iterable[int]) -> list[tuple[int, int]]:
 class HostListModel(QAbstractListModel):
     """Hosts of the Farm column (``pool=None``) or of one pool, sorted, filtered."""
 
-    drop_requested = pyqtSignal(list, object, object, int)  # hosts, from_pool, to_pool, action
+    drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from_pool, to_pool, copy
+    counts_changed = pyqtSignal()  # members came, went or changed state (shown or not)
 
-    def __init__(self, farm: Farm, pool: str | None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, source: EventedFarm, pool: str | None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.farm = farm
+        self._source = source
+        self.farm = source.farm
         self.pool = pool
-        self.stale = False
+        self.stale = source.stale
         self._members: set[str] = set()
         self._ordered: list[str] = []  # the members, sorted once per membership change
         self._rows: list[str] = []
         self._keys: list[Any] = []
         self._row_of: dict[str, int] = {}
+        self.set_members(self._farm_members())
+        source.changed.connect(self._on_farm_changed)
+        source.filtered.connect(self.refilter)
+        source.stale_changed.connect(self.set_stale)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -106,8 +116,6 @@ class HostListModel(QAbstractListModel):
             return self.stale
         if role == WAKING_ROLE:
             return name in self.farm.waking
-        if role == WAKING_ROLE:
-            return name in self.farm.waking
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(name)
         return None
@@ -119,8 +127,11 @@ class HostListModel(QAbstractListModel):
         lines = [f"<b>{name}</b> — {state_text(host)}{' (last known)' if self.stale else ''}"]
         if host.ip:
             lines.append(f"IP {host.ip}" + (f", MAC {host.mac}" if host.mac else ""))
-        sizes = (cores_text(host.cpu_num), memory_text(host.mem_total_mb))
-        lines.append(", ".join(text for text in sizes if text))
+        sizes = ", ".join(
+            t for t in (cores_text(host.cpu_num), memory_text(host.mem_total_mb)) if t
+        )
+        if sizes:
+            lines.append(sizes)
         if host.native_pool:
             lines.append(f"afserver pool {host.native_pool}")
         pools = self.farm.pools_of(name)
@@ -142,6 +153,32 @@ class HostListModel(QAbstractListModel):
         return len(self._members)
 
     # -- updates (fine-grained) ---------------------------------------------------------
+
+    def detach(self) -> None:
+        """Stop following the farm: the column is going away."""
+        self._source.changed.disconnect(self._on_farm_changed)
+        self._source.filtered.disconnect(self.refilter)
+        self._source.stale_changed.disconnect(self.set_stale)
+
+    def _farm_members(self) -> Iterable[str]:
+        return self.farm.hosts if self.pool is None else self.farm.members(self.pool)
+
+    def _on_farm_changed(self, change: FarmChange) -> None:
+        """What of a farm change concerns this column: its pool's name and members, and the
+        hosts among them that changed. Work in proportion to the change, not to the farm."""
+        self.pool = change.pools_renamed.get(self.pool, self.pool) if self.pool else None
+        if self.pool is None:
+            membership = bool(change.hosts_added or change.hosts_removed)
+        else:
+            membership = self.pool in change.pools_added or self.pool in change.pools_changed
+        if membership:
+            self.set_members(self._farm_members())
+        mine = change.hosts_changed & self._members  # set & set walks the smaller one
+        if mine:
+            self.hosts_changed(mine)
+        came_or_went = (change.hosts_added, change.hosts_removed)
+        if membership or mine or any(not s.isdisjoint(self._members) for s in came_or_went):
+            self.counts_changed.emit()
 
     def set_members(self, names: Iterable[str]) -> None:
         """The hosts this column holds; rows appear and vanish one range at a time."""
@@ -270,5 +307,5 @@ class HostListModel(QAbstractListModel):
         hosts, from_pool = decoded
         if from_pool == self.pool:
             return False
-        self.drop_requested.emit(hosts, from_pool, self.pool, int(action))
+        self.drop_requested.emit(hosts, from_pool, self.pool, action == Qt.DropAction.CopyAction)
         return True

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from manager.controller import BoardController
+from manager.network_session import NetworkSession
 from pools.wording import plural
 
 
 class ScanStatus(QWidget):
     """Visible only while a scan runs."""
 
-    def __init__(self, controller: BoardController) -> None:
+    def __init__(self, network: NetworkSession) -> None:
         super().__init__()
-        self.controller = controller
+        self.network = network
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setFixedWidth(160)
@@ -26,18 +26,18 @@ class ScanStatus(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
-        controller.scan_running.connect(self._on_controller_scan_running)
-        controller.scan_progress.connect(self._on_controller_scan_progress)
+        network.scan_running.connect(self._on_network_scan_running)
+        network.scan_progress.connect(self._on_network_scan_progress)
         self.hide()
 
-    def _on_controller_scan_running(self, running: bool) -> None:
+    def _on_network_scan_running(self, running: bool) -> None:
         if running:
             self.bar.setRange(0, 0)  # busy until the first progress arrives
             self.label.setText("Scanning the network…")
             self.cancel.setEnabled(True)
         self.setVisible(running)
 
-    def _on_controller_scan_progress(self, found: int, probed: int, total: int) -> None:
+    def _on_network_scan_progress(self, found: int, probed: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(probed, total))
         self.label.setText(f"Scanning… {plural(found, 'machine')} found")
@@ -45,4 +45,4 @@ class ScanStatus(QWidget):
     def _on_cancel_clicked(self) -> None:
         self.cancel.setEnabled(False)
         self.label.setText("Cancelling…")
-        self.controller.cancel_scan()
+        self.network.cancel_scan()

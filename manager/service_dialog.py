@@ -37,6 +37,7 @@ from config.service import (
     new_token,
 )
 from config.settings import Settings, settings_file_path
+from manager.process import install_excepthook
 from pools.errors import AfpoolsError
 
 PEM_FILTER = "PEM files (*.pem *.crt *.cer *.key);;All files (*)"
@@ -208,8 +209,6 @@ def _with_browse(edit: QLineEdit, parent: QWidget) -> QHBoxLayout:
 
 def run_dialog(settings: Settings) -> int:
     """Show the dialog on its own (the Keeper entry); 0 when saved, 1 when cancelled."""
-    from manager.app import install_excepthook
-
     install_excepthook()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     dialog = ServiceDialog(settings)

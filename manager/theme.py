@@ -66,6 +66,7 @@ def pool_color(name: str, color: str) -> QColor:
 def distinct_color(used: Iterable[QColor]) -> str:
     """A colour for a new pool that no pool shows yet: the palette first, then the hue
     furthest from every hue in use, at the palette's brightness."""
+    used = list(used)
     taken = {color.name() for color in used}
     for candidate in POOL_PALETTE:
         if candidate not in taken:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from PyQt5.QtCore import QSettings, Qt, QTimer
+from PyQt5.QtCore import QPoint, Qt, QTimer
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
@@ -14,19 +14,22 @@ from PyQt5.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from config.settings import Settings, user_config_dir
+from config.settings import Settings
 from manager import theme
 from manager.banners import Banner
+from manager.board import Board
+from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
-from manager.controller import BoardController
 from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
+from manager.session import BoardSession
 from pools.wording import plural
 
 STATE_CHOICES = (
@@ -40,14 +43,13 @@ STATE_CHOICES = (
 class MainWindow(QMainWindow):
     """Lays out the board and gives every gesture a menu entry and a shortcut."""
 
-    def __init__(self, settings: Settings, controller: BoardController | None = None) -> None:
+    def __init__(self, settings: Settings, session: BoardSession | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Render Pools — afpools")
-        self.controller = controller or BoardController(settings, self)
-        self.board = self.controller.board
-        self.current_pool: str | None = None
-        self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
-        self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
+        self.session = session or BoardSession(settings, self)
+        self.board = Board(self.session.evented)
+        self.board.drop_requested.connect(self.session.edits.drop)
+        self.memory = BoardMemory(self.board)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by name, IP, state or pool   (Ctrl+F)")
@@ -72,12 +74,19 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
 
-        self.gestures = Gestures(self)
+        self.gestures = Gestures(
+            self,
+            self.board,
+            farm=self.session.farm,
+            edits=self.session.edits,
+            network=self.session.network,
+            show_status=self.statusBar().showMessage,
+        )
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
-        self._restore()
+        self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
 
     # -- building -----------------------------------------------------------------------
@@ -120,8 +129,8 @@ class MainWindow(QMainWindow):
         self.move_right_action = a(
             "Move column r&ight", lambda: self._move_column(1), "Ctrl+Shift+Right"
         )
-        self.undo_action = a("&Undo", self.controller.undo, "Ctrl+Z", "undo")
-        self.redo_action = a("&Redo", self.controller.redo, "Ctrl+Shift+Z", "redo")
+        self.undo_action = a("&Undo", self.session.edits.undo, "Ctrl+Z", "undo")
+        self.redo_action = a("&Redo", self.session.edits.redo, "Ctrl+Shift+Z", "redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.find_action = a("&Find…", self.focus_filter, "Ctrl+F", "search")
         self.copy_action = a("&Copy names", g.copy_names, "Ctrl+C")
@@ -130,8 +139,10 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.removeAction(action)
             self.board.addAction(action)
-        self.refresh_action = a("&Reload pools", self.controller.reload_requested.emit, "F5")
-        self.scan_action = a("&Scan network…", self.controller.scan_network, "Ctrl+Shift+S", "scan")
+        self.refresh_action = a("&Reload pools", self.session.edits.reload_requested.emit, "F5")
+        self.scan_action = a(
+            "&Scan network…", self.session.network.scan_network, "Ctrl+Shift+S", "scan"
+        )
         self.scan_action.setToolTip(
             "Find machines on the LAN (ARP, zeroconf, DNS) that afserver does not list"
         )
@@ -208,7 +219,7 @@ class MainWindow(QMainWindow):
         self.store_label = QLabel("database: connecting…")
         self.poll_label = QLabel()
         self.saving_label = QLabel()
-        self.scan_status = ScanStatus(self.controller)
+        self.scan_status = ScanStatus(self.session.network)
         status = self.statusBar()
         status.setSizeGripEnabled(False)
         status.addWidget(self.scan_status)
@@ -220,34 +231,29 @@ class MainWindow(QMainWindow):
         self._clock.start()
 
     def _connect(self) -> None:
-        c = self.controller
-        c.afserver_state.connect(self._on_controller_afserver_state)
-        c.store_state.connect(self._on_controller_store_state)
-        c.message.connect(self._on_controller_message)
-        c.history_changed.connect(self._update_undo_actions)
-        c.busy_changed.connect(self._on_controller_busy_changed)
-        c.pools_changed.connect(self._on_controller_pools_changed)
-        c.pool_renamed.connect(self._on_controller_pool_renamed)
-        c.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
-        c.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
-        self.board.column_added.connect(self._on_board_column_added)
-        self.board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
+        edits, network = self.session.edits, self.session.network
+        self.session.farm_session.afserver_state.connect(self._on_farm_session_afserver_state)
+        self.session.message.connect(self._on_session_message)
+        edits.store_state.connect(self._on_edits_store_state)
+        edits.history_changed.connect(self._update_undo_actions)
+        edits.busy_changed.connect(self._on_edits_busy_changed)
+        network.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
+        network.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
+        self.board.column_added.connect(self._wire_column)
+        self.board.columns_changed.connect(self._update_pool_actions)
+        self.board.current_changed.connect(self._update_pool_actions)
         self._wire_column(self.board.farm_column)
         self._update_undo_actions()
         self._update_pool_actions()
 
     def _wire_column(self, column: PoolColumn) -> None:
         view = column.view
-        view.focused.connect(lambda: self.set_current_pool(column.model.pool))
         view.customContextMenuRequested.connect(lambda pos: self.gestures.host_menu(view, pos))
-        column.menu_requested.connect(lambda where: self.gestures.pool_menu(column, where))
-        column.collapsed_changed.connect(
-            lambda collapsed: self._on_column_collapsed(column, collapsed)
-        )
+        column.menu_requested.connect(lambda where: self._pool_menu(column, where))
 
-    # -- state from the controller ------------------------------------------------------
+    # -- state from the sessions --------------------------------------------------------
 
-    def _on_controller_afserver_state(self, ok: bool, sentence: str) -> None:
+    def _on_farm_session_afserver_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.afserver_banner.hide()
             self.afserver_label.setText(f"● {sentence}")
@@ -259,7 +265,7 @@ class MainWindow(QMainWindow):
             self.afserver_label.setText("● afserver unreachable")
             self.afserver_label.setStyleSheet("color: #ffb74d;")
 
-    def _on_controller_store_state(self, ok: bool, sentence: str) -> None:
+    def _on_edits_store_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.store_banner.hide()
             self.store_label.setText(f"● {sentence}")
@@ -272,63 +278,33 @@ class MainWindow(QMainWindow):
             self.store_label.setStyleSheet("color: #e57373;")
         self._update_pool_actions()
 
-    def _on_controller_message(self, level: str, sentence: str) -> None:
+    def _on_session_message(self, level: str, sentence: str) -> None:
         if level in ("error", "warning"):
             self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)
         self.statusBar().showMessage(sentence, 8000)
 
-    def _on_controller_busy_changed(self, pending: int) -> None:
+    def _on_edits_busy_changed(self, pending: int) -> None:
         self.saving_label.setText(f"saving {plural(pending, 'change')}…" if pending else "")
         self._update_undo_actions()
 
     def _update_poll_label(self) -> None:
-        since = self.controller.seconds_since_poll()
+        since = self.session.farm_session.seconds_since_poll()
         if since is None:
             self.poll_label.setText("")
             return
-        stamp = time.strftime("%H:%M:%S", time.localtime(self.controller.last_poll))
+        stamp = time.strftime("%H:%M:%S", time.localtime(self.session.farm_session.last_poll))
         self.poll_label.setText(f"last poll {stamp}")
 
     def _update_undo_actions(self) -> None:
-        history, idle = self.controller.history, not self.controller.pending
+        history, idle = self.session.edits.history, not self.session.edits.pending
         self.undo_action.setEnabled(history.can_undo() and idle)
         self.redo_action.setEnabled(history.can_redo() and idle)
         self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
 
-    def _on_controller_pools_changed(self) -> None:
-        self.board.set_order(self._saved_order())
-        if self.current_pool is not None and self.current_pool not in self.board.columns:
-            self.current_pool = None
-        self._update_pool_actions()
-
-    def _on_controller_pool_renamed(self, old: str, new: str) -> None:
-        if old in self._collapsed:
-            self._collapsed.discard(old)
-            self._collapsed.add(new)
-            self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
-        if self.current_pool == old:
-            self.current_pool = new
-
-    def _on_board_column_added(self, column: PoolColumn) -> None:
-        self._wire_column(column)
-        if column.model.pool in self._collapsed:
-            column.set_collapsed(True)
-
-    def _on_column_collapsed(self, column: PoolColumn, collapsed: bool) -> None:
-        name = column.model.pool
-        if name is None:
-            return
-        (self._collapsed.add if collapsed else self._collapsed.discard)(name)
-        self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
-
-    def set_current_pool(self, pool: str | None) -> None:
-        self.current_pool = pool
-        self._update_pool_actions()
-
-    def _update_pool_actions(self) -> None:
-        has_pool = self.current_pool is not None
+    def _update_pool_actions(self, *_: object) -> None:
+        has_pool = self.board.current_pool is not None
         for action in (
             self.rename_action,
             self.describe_action,
@@ -340,7 +316,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_pool)
 
     def _on_filter_changed(self) -> None:
-        self.controller.set_filter(self.filter_edit.text(), str(self.state_box.currentData()))
+        self.session.farm_session.set_filter(
+            self.filter_edit.text(), str(self.state_box.currentData())
+        )
 
     # -- gestures -----------------------------------------------------------------------
 
@@ -349,17 +327,36 @@ class MainWindow(QMainWindow):
         self.filter_edit.selectAll()
 
     def toggle_collapse(self) -> None:
-        column = self.board.columns.get(self.current_pool or "")
+        column = self.board.columns.get(self.board.current_pool or "")
         if column is not None:
             column.set_collapsed(not column.collapsed)
 
     def _move_column(self, delta: int) -> None:
-        if self.current_pool is not None:
-            self.board.move_column(self.current_pool, delta)
-            self.board.scroll_to(self.current_pool)
+        pool = self.board.current_pool
+        if pool is not None:
+            self.board.move_column(pool, delta)
+            self.board.scroll_to(pool)
+
+    def _pool_menu(self, column: PoolColumn, where: QPoint) -> None:
+        """A column's ⋮ button: the Pool menu's actions, for that column's pool."""
+        self.board.set_current_pool(column.model.pool)
+        menu = QMenu(self)
+        for action in (
+            self.rename_action,
+            self.describe_action,
+            self.recolor_action,
+            None,
+            self.collapse_action,
+            self.move_left_action,
+            self.move_right_action,
+            None,
+            self.delete_pool_action,
+        ):
+            menu.addAction(action) if action else menu.addSeparator()
+        menu.exec(where)
 
     def _configure_service(self) -> None:
-        dialog = ServiceDialog(self.controller.settings, self)
+        dialog = ServiceDialog(self.session.settings, self)
         dialog.settings_saved.connect(
             lambda path: self.statusBar().showMessage(
                 f"Pool service settings saved to {path}; restart 'main.py serve' to use them.", 8000
@@ -376,20 +373,10 @@ class MainWindow(QMainWindow):
             "Jobs use a pool through its exact regex host mask.",
         )
 
-    # -- window state -------------------------------------------------------------------
-
-    def _saved_order(self) -> list[str]:
-        return list(self._prefs.value("columns/order", [], list) or [])
-
-    def _restore(self) -> None:
-        geometry = self._prefs.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+    # -- closing ------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        pending = self.controller.pending
+        pending = self.session.edits.pending
         if pending and not self.gestures.confirm(
             "Changes still being saved",
             f"{plural(pending, 'change is', 'changes are')} still being saved. Close anyway? "
@@ -397,9 +384,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self._prefs.setValue("window/geometry", self.saveGeometry())
-        self._prefs.setValue("columns/order", self.board.order())
-        self._prefs.sync()
+        self.memory.save(self)
         self._clock.stop()
-        self.controller.shutdown()
+        self.session.shutdown()
         super().closeEvent(event)

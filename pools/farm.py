@@ -73,6 +73,7 @@ class FarmChange:
     pools_added: set[str] = field(default_factory=set)
     pools_removed: set[str] = field(default_factory=set)
     pools_changed: set[str] = field(default_factory=set)  # members or description/colour
+    pools_renamed: dict[str, str] = field(default_factory=dict)  # old name -> new (in changed)
 
     def __bool__(self) -> bool:
         return any(bool(v) for v in dataclasses.astuple(self))
@@ -206,6 +207,7 @@ class Farm:
         touched = {
             n for n in set(new_known) | set(old_known) if new_known.get(n) != old_known.get(n)
         }
+        change.pools_renamed = _renames(self.pools, new_pools, change)
         old_members = self._member_of
         self.pools = new_pools
         self._member_of = memberships(new_pools.values())
@@ -249,6 +251,27 @@ class Farm:
     def _search_text(self, host: Host) -> str:
         parts = [host.name, host.ip, host.state_label, host.native_pool, *self.pools_of(host.name)]
         return " ".join(parts).casefold()
+
+
+def _renames(before: dict[str, Pool], after: dict[str, Pool], change: FarmChange) -> dict[str, str]:
+    """Pools that vanished and reappeared alike under another name: renames, taken out of
+    ``change``'s added and removed, so that a view renames a column rather than rebuilding it
+    at the end of the row."""
+    pairs = {}
+    for old in sorted(change.pools_removed):
+        gone = before[old]
+        twins = [
+            new
+            for new in sorted(change.pools_added)
+            if (after[new].hostnames, after[new].description, after[new].color)
+            == (gone.hostnames, gone.description, gone.color)
+        ]
+        if len(twins) == 1:
+            pairs[old] = twins[0]
+            change.pools_removed.discard(old)
+            change.pools_added.discard(twins[0])
+            change.pools_changed.add(twins[0])
+    return pairs
 
 
 def diff_hosts(

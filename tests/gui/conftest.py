@@ -56,10 +56,10 @@ def make_board(
         window.gestures.confirm = lambda _title, _question: True
         qtbot.addWidget(window)
         window.show()
-        window.controller.start()
+        window.session.start()
         windows.append(window)
         if wait:
-            qtbot.waitUntil(lambda: window.controller.store_ok is True, timeout=WAIT_MS)
+            qtbot.waitUntil(lambda: window.session.edits.store_ok is True, timeout=WAIT_MS)
         return window
 
     yield make
@@ -71,7 +71,7 @@ def make_board(
 def board(make_board: BoardFactory, qtbot: QtBot) -> MainWindow:
     """One board, after afserver's first poll arrived."""
     window = make_board()
-    qtbot.waitUntil(lambda: window.controller.afserver_ok is True, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.session.farm_session.afserver_ok is True, timeout=WAIT_MS)
     return window
 
 

@@ -9,6 +9,7 @@ from PyQt5.QtCore import QTimer
 from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from manager.column import mask_preview
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.host_card import detail_texts
 from manager.window import MainWindow
@@ -92,7 +93,7 @@ def test_rename_from_the_menu_keeps_the_members(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
-    board.current_pool = "gpu"
+    board.board.set_current_pool("gpu")
 
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, PoolForm)
@@ -129,7 +130,7 @@ def test_hosts_typed_by_name_are_validated_and_join_the_pool(
     assert "gpu-03" in shown(board, None)
     seeded.add_hosts("gpu", ["gpu-04"])  # what 'main.py pools add gpu gpu-04' does
     wait_members(qtbot, board, "gpu", ["gpu-01", "gpu-02", "gpu-03", "gpu-04"])
-    hosts = board.controller.farm.hosts
+    hosts = board.session.farm.hosts
     assert detail_texts(hosts["gpu-03"]) == detail_texts(hosts["gpu-04"])
     assert detail_texts(hosts["gpu-04"])[0] == "added by name"
 
@@ -258,7 +259,7 @@ def test_hovering_a_pool_header_previews_its_mask(
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
-    tip = board.controller.mask_preview("lighting")
+    tip = mask_preview(board.session.farm, "lighting")
 
     assert "2 hosts" in tip
     assert "<code>rnd-a0[12]</code>" in tip

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PyQt5.QtCore import QModelIndex, Qt
+from PyQt5.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PyQt5.QtGui import QContextMenuEvent
 from PyQt5.QtTest import QTest
+from PyQt5.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from manager.host_model import HostListModel, decode_hosts
@@ -67,9 +69,9 @@ def test_drag_between_pools_moves_and_ctrl_copies(
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
-    drag(board, "lighting", ["rnd-a01"], "gpu")
+    assert drag(board, "lighting", ["rnd-a01"], "gpu")
     wait_members(qtbot, board, "lighting", ["rnd-a02"])
-    drag(board, "lighting", ["rnd-a02"], "gpu", Qt.CopyAction)
+    assert drag(board, "lighting", ["rnd-a02"], "gpu", Qt.CopyAction)
     wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a01", "rnd-a02"])
 
     assert shown(board, "lighting") == ["rnd-a02"]
@@ -81,7 +83,7 @@ def test_dropping_back_into_the_farm_removes_from_the_pool(
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
-    drag(board, "lighting", ["rnd-a01", "rnd-a02"], None)
+    assert drag(board, "lighting", ["rnd-a01", "rnd-a02"], None)
 
     wait_members(qtbot, board, "lighting", [])
     assert "rnd-a01" in shown(board, None)
@@ -123,7 +125,7 @@ def test_undo_and_redo_go_through_the_store(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
-    drag(board, "lighting", ["rnd-a02"], "gpu")
+    assert drag(board, "lighting", ["rnd-a02"], "gpu")
     wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-a02"])
     qtbot.waitUntil(board.undo_action.isEnabled, timeout=WAIT_MS)
     view = focus(board, "gpu")
@@ -145,12 +147,12 @@ def test_undo_brings_a_deleted_pool_back_whole(
     seeded.set_description("lighting", "Lighting renders")
     qtbot.waitUntil(
         lambda: (
-            board.controller.farm.pools.get("lighting") is not None
-            and board.controller.farm.pools["lighting"].description != ""
+            board.session.farm.pools.get("lighting") is not None
+            and board.session.farm.pools["lighting"].description != ""
         ),
         timeout=WAIT_MS,
     )
-    board.current_pool = "lighting"
+    board.board.set_current_pool("lighting")
 
     board.delete_pool_action.trigger()
     qtbot.waitUntil(lambda: "lighting" not in board.board.columns, timeout=WAIT_MS)
@@ -161,13 +163,38 @@ def test_undo_brings_a_deleted_pool_back_whole(
     assert seeded.pool("lighting").description == "Lighting renders"
 
 
+@pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
+    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
+)
 def test_context_menu_adds_to_another_pool(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
     wait_members(qtbot, board, "gpu", ["gpu-01"])
+    view = focus(board, None)
+    model = view.host_model()
+    selection = QItemSelection()
+    for name in ("rnd-b01", "rnd-b02"):
+        row = model.index(model.row_of(name) or 0)
+        selection.select(row, row)
+    view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
+    offered: list[list[str]] = []
 
-    board.controller.add_to_pool(["rnd-b01", "rnd-b02"], "gpu")
+    def choose_gpu() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, choose_gpu)
+            return
+        add = next(a for a in menu.actions() if a.text() == "Add to pool")
+        offered.append([a.text() for a in add.menu().actions()])
+        next(a for a in add.menu().actions() if a.text() == "gpu").trigger()
+        menu.close()
 
+    QTimer.singleShot(0, choose_gpu)
+    where = view.visualRect(model.index(model.row_of("rnd-b02") or 0)).center()
+    # What the window system sends on a right click (QTest's clicks do not make one):
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Mouse, where))
+
+    assert offered == [["gpu", "lighting"]]  # every pool: the Farm column is in none
     wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-b01", "rnd-b02"])
 
 

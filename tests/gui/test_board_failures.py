@@ -38,13 +38,13 @@ def test_database_down_banner_refused_edits_and_reconnection(
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    window.controller.start()
-    window.controller.request("create pool gpu", [Edit("create", "gpu")])
+    window.session.start()
+    window.session.edits.request("create pool gpu", [Edit("create", "gpu")])
     wait_members(qtbot, window, "gpu", [])
 
     private_nx.stop()
     qtbot.waitUntil(window.store_banner.isVisible, timeout=WAIT_MS)
-    refused = window.controller.add_to_pool(["gpu-01"], "gpu")
+    refused = window.session.edits.add_to_pool(["gpu-01"], "gpu")
 
     assert "cannot be reached" in window.store_banner.text()
     assert "Edits are refused until it is back" in window.store_banner.text()
@@ -56,7 +56,7 @@ def test_database_down_banner_refused_edits_and_reconnection(
 
     private_nx.start()
     qtbot.waitUntil(lambda: not window.store_banner.isVisible(), timeout=WAIT_MS)
-    window.controller.add_to_pool(["gpu-01"], "gpu")
+    window.session.edits.add_to_pool(["gpu-01"], "gpu")
     wait_members(qtbot, window, "gpu", ["gpu-01"])
     window.close()
 
@@ -70,15 +70,15 @@ def test_the_embedded_database_is_started_again_when_it_dies(
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    window.controller.start()
-    qtbot.waitUntil(lambda: window.controller.store_ok is True, timeout=WAIT_MS)
+    window.session.start()
+    qtbot.waitUntil(lambda: window.session.edits.store_ok is True, timeout=WAIT_MS)
     first = json.loads((tmp_path / "server.json").read_text())
     states: list[bool] = []
-    window.controller.store_state.connect(lambda ok, _sentence: states.append(ok))
+    window.session.edits.store_state.connect(lambda ok, _sentence: states.append(ok))
 
     os.kill(first["pid"], signal.SIGKILL)
     qtbot.waitUntil(lambda: False in states and states[-1] is True, timeout=WAIT_MS)
-    window.controller.request("create pool gpu", [Edit("create", "gpu")])
+    window.session.edits.request("create pool gpu", [Edit("create", "gpu")])
 
     wait_members(qtbot, window, "gpu", [])
     assert not window.store_banner.isVisible()
@@ -98,8 +98,8 @@ def embedded_board(qtbot: QtBot, folder: Path, afserver: FakeAfserver) -> MainWi
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.controller.store_worker.loaded, timeout=WAIT_MS):
-        window.controller.start()
+    with qtbot.waitSignal(window.session.store_worker.loaded, timeout=WAIT_MS):
+        window.session.start()
     return window
 
 
@@ -113,7 +113,7 @@ def test_the_status_bar_shows_at_once_that_the_embedded_database_died_and_is_bac
     window = embedded_board(qtbot, tmp_path, afserver)
     first = server_state(tmp_path)
     shown: list[tuple[bool, str, str]] = []  # each state, with the status bar and the banner
-    window.controller.store_state.connect(
+    window.session.edits.store_state.connect(
         lambda ok, _sentence: shown.append(
             (ok, window.store_label.text(), window.store_banner.text())
         )
@@ -121,7 +121,7 @@ def test_the_status_bar_shows_at_once_that_the_embedded_database_died_and_is_bac
 
     crash(first["pid"])
     qtbot.waitUntil(lambda: [ok for ok, *_ in shown][-2:] == [False, True], timeout=WAIT_MS)
-    window.controller.request("create pool gpu", [Edit("create", "gpu")])
+    window.session.edits.request("create pool gpu", [Edit("create", "gpu")])
     wait_members(qtbot, window, "gpu", [])
 
     down, back = shown[-2], shown[-1]

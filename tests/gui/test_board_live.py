@@ -68,8 +68,8 @@ def test_an_edit_on_one_board_appears_on_the_other(
     first, second = make_board(), make_board()
     wait_members(qtbot, second, "gpu", ["gpu-01"])
 
-    first.controller.add_to_pool(["rnd-b01"], "gpu")
-    first.controller.request("create pool comp", [Edit("create", "comp")])
+    first.session.edits.add_to_pool(["rnd-b01"], "gpu")
+    first.session.edits.request("create pool comp", [Edit("create", "comp")])
 
     wait_members(qtbot, second, "gpu", ["gpu-01", "rnd-b01"])
     qtbot.waitUntil(lambda: "comp" in second.board.columns, timeout=WAIT_MS)
@@ -135,13 +135,13 @@ def test_the_board_stays_responsive_while_afserver_takes_five_seconds(
 
     # While the first poll is still waiting for its answer, the window does its work:
     window.filter_edit.setText("gpu")
-    window.controller.add_to_pool(["rnd-b01"], "gpu")
+    window.session.edits.add_to_pool(["rnd-b01"], "gpu")
     wait_members(qtbot, window, "gpu", ["gpu-01", "rnd-b01"])
     window.filter_edit.setText("")
 
-    assert window.controller.afserver_ok is None  # the reply has not come yet
+    assert window.session.farm_session.afserver_ok is None  # the reply has not come yet
     assert afserver.connections == []  # ...and the poll's connection is still open
-    qtbot.waitUntil(lambda: window.controller.afserver_ok is True, timeout=15_000)
+    qtbot.waitUntil(lambda: window.session.farm_session.afserver_ok is True, timeout=15_000)
 
 
 def test_afserver_down_shows_a_banner_marks_cards_stale_and_pools_stay_editable(
@@ -157,5 +157,5 @@ def test_afserver_down_shows_a_banner_marks_cards_stale_and_pools_stay_editable(
     assert "refused the connection" in board.afserver_banner.text()
     assert "pools stay editable" in board.afserver_banner.text()
     assert board.afserver_label.text() == "● afserver unreachable"
-    board.controller.add_to_pool(["ws-anna"], "gpu")
+    board.session.edits.add_to_pool(["ws-anna"], "gpu")
     wait_members(qtbot, board, "gpu", ["gpu-01", "ws-anna"])

@@ -30,6 +30,12 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--hosts", "500", "--pools", "12", "--scale", "2", "--size", "1200x720"],
             (2400, 1440),
         ),
+        ("board-1024-after-edit.png", ["--size", "1024x768", "--then", "edit"], (1024, 768)),
+        (
+            "board-1920-after-undo.png",
+            ["--size", "1920x1080", "--then", "edit", "undo"],
+            (1920, 1080),
+        ),
         (
             "board-filtered-busy.png",
             ["--hosts", "500", "--pools", "12", "--filter", "busy"],

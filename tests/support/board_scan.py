@@ -47,14 +47,14 @@ def main(argv: list[str]) -> int:
     window = MainWindow(settings)
     window.gestures.confirm = lambda _title, _question: True
     window.show()
-    controller = window.controller
+    session, network = window.session, window.session.network
     messages: list[tuple[str, str]] = []
-    controller.message.connect(lambda level, text: messages.append((level, text)))
+    session.message.connect(lambda level, text: messages.append((level, text)))
     progress: list[tuple[int, int, int]] = []
-    controller.scan_progress.connect(lambda f, p, t: progress.append((f, p, t)))
+    network.scan_progress.connect(lambda f, p, t: progress.append((f, p, t)))
     seen_status: list[bool] = []
-    controller.scan_progress.connect(lambda *_: seen_status.append(window.scan_status.isVisible()))
-    controller.start()
+    network.scan_progress.connect(lambda *_: seen_status.append(window.scan_status.isVisible()))
+    session.start()
 
     def wait(condition: Callable[[], object], seconds: float = 40) -> bool:
         deadline = time.monotonic() + seconds
@@ -65,9 +65,9 @@ def main(argv: list[str]) -> int:
             QThread.msleep(10)
         return True
 
-    wait(lambda: controller.store_ok and controller.afserver_ok)
+    wait(lambda: session.edits.store_ok and session.farm_session.afserver_ok)
     window.scan_action.trigger()
-    finished = wait(lambda: not controller.scanning)
+    finished = wait(lambda: not network.scanning)
     recorded = wait(lambda: any("seen by scan" in text for _, text in messages))
     model = window.board.farm_model
     wait(lambda: len(model.names()) >= options.get("expect", 0))  # the store's reload
@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
     cards = {name: card(name) for name in model.names()}
     wake_target = options.get("wake", "")
     if wake_target:
-        controller.wake([wake_target])
+        network.wake([wake_target])
         sent = f"Wake-on-LAN sent to {wake_target}"
         wait(lambda: any(text.startswith(sent) for _, text in messages))
         cards_after_wake = {wake_target: card(wake_target)}
@@ -92,9 +92,9 @@ def main(argv: list[str]) -> int:
         cards_after_wake = {}
 
     window.scan_action.trigger()
-    wait(lambda: controller.scanning and window.scan_status.isVisible())
+    wait(lambda: network.scanning and window.scan_status.isVisible())
     window.scan_status.cancel.click()
-    cancel_finished = wait(lambda: not controller.scanning, seconds=10)
+    cancel_finished = wait(lambda: not network.scanning, seconds=10)
     print(
         json.dumps(
             {

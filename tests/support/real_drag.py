@@ -51,7 +51,7 @@ def main() -> int:
     window.resize(1200, 700)
     window.move(0, 0)
     window.show()
-    window.controller.start()
+    window.session.start()
 
     def wait_for(condition: object, ms: int = 20_000) -> bool:
         while ms > 0:
@@ -62,7 +62,9 @@ def main() -> int:
             ms -= 20
         return False
 
-    ready = wait_for(lambda: window.controller.afserver_ok and "gpu" in window.board.columns)
+    ready = wait_for(
+        lambda: window.session.farm_session.afserver_ok and "gpu" in window.board.columns
+    )
     if not ready:
         print("board did not load")
         return 2

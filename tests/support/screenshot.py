@@ -2,6 +2,8 @@
 
 Run in its own process so that the scale factor (``--scale 2`` for a 200 % screen) can be set
 before Qt starts. Needs a MongoDB URI (``--mongodb-uri``); the afserver stand-in runs inside.
+``--then edit undo redo`` makes those gestures first (a host moved between the first two
+columns, then Undo, then Redo, each waited for), so the toolbar shows what an edit does to it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,32 @@ import argparse
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+
+def gestures(
+    window: Any, store: Any, steps: list[str], wait_until: Callable[[Callable[[], object]], bool]
+) -> bool:
+    """A host moved from the first column to the second, then Undo and Redo as asked, each
+    waited for until the board shows it and nothing is still being saved."""
+    board = window.board
+    source, target = board.order()[:2]
+    moved = next(n for n in board.columns[source].model.names() if n not in store.pool(target))
+    for step in steps:
+        if step == "edit":
+            window.session.edits.drop([moved], source, target, False)
+        else:
+            action = window.undo_action if step == "undo" else window.redo_action
+            wait_until(action.isEnabled)
+            action.trigger()
+        there = step != "undo"
+        if not wait_until(lambda t=there: (moved in board.columns[target].model.names()) == t):
+            print(f"{step}: {moved} did not follow")
+            return False
+        wait_until(lambda: not window.session.edits.pending)
+    return True
 
 
 def main() -> int:
@@ -22,6 +49,7 @@ def main() -> int:
     parser.add_argument("--scale", default="1")
     parser.add_argument("--size", default="1440x860")
     parser.add_argument("--filter", default="")
+    parser.add_argument("--then", nargs="*", default=[], choices=["edit", "undo", "redo"])
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -73,15 +101,23 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()
-    window.controller.start()
+    window.session.start()
     expected_pools = len(store.pools())
-    deadline = 30_000
-    while deadline > 0 and not (
-        window.controller.afserver_ok and len(window.board.columns) == expected_pools
-    ):
-        app.processEvents()
-        QThread.msleep(20)
-        deadline -= 20
+
+    def wait_until(condition: Callable[[], object], ms: int = 30_000) -> bool:
+        while ms > 0 and not condition():
+            app.processEvents()
+            QThread.msleep(20)
+            ms -= 20
+        return bool(condition())
+
+    wait_until(
+        lambda: (
+            window.session.farm_session.afserver_ok and len(window.board.columns) == expected_pools
+        )
+    )
+    if args.then and not gestures(window, store, args.then, wait_until):
+        return 1
     window.filter_edit.setText(args.filter)
     for _ in range(5):  # queued layout work (scroll bars appear one event loop turn later)
         app.processEvents()

@@ -164,3 +164,28 @@ def test_a_paused_sick_or_nimby_render_is_not_counted_online() -> None:
     assert farm.counts() == counts  # the Farm column counts every machine the same way
     farm.set_filter(HostFilter("", "online"))
     assert sorted(n for n in farm.hosts if farm.visible(n)) == ["busy", "on"]
+
+
+def test_a_pool_that_reappears_alike_under_another_name_is_a_rename() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("gpu", ("gpu-01",), description="GPUs"), Pool("comp", ("rnd-01",))], [])
+
+    change = farm.apply_store(
+        [Pool("gpu-a100", ("gpu-01",), description="GPUs"), Pool("comp", ())], []
+    )
+
+    assert change.pools_renamed == {"gpu": "gpu-a100"}
+    assert change.pools_added == set()
+    assert change.pools_removed == set()
+    assert change.pools_changed == {"gpu-a100", "comp"}
+
+
+def test_two_pools_alike_are_no_rename_but_one_leaves_and_two_come() -> None:
+    farm = Farm()
+    farm.apply_store([Pool("gpu", ("gpu-01",))], [])
+
+    change = farm.apply_store([Pool("gpu-a", ("gpu-01",)), Pool("gpu-b", ("gpu-01",))], [])
+
+    assert change.pools_renamed == {}
+    assert change.pools_removed == {"gpu"}
+    assert change.pools_added == {"gpu-a", "gpu-b"}

@@ -1,0 +1,67 @@
+"""What the board remembers between runs: the order of its columns, the collapsed ones, and
+the window's size and place (``board.ini`` in the user's configuration folder)."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QSettings
+from PyQt5.QtWidgets import QWidget
+
+from config.settings import user_config_dir
+from manager.board import Board
+from manager.column import PoolColumn
+
+DEFAULT_SIZE = (1280, 800)
+
+
+class BoardMemory:
+    """Follows the board's columns as they come, move, collapse and get renamed."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
+        self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
+        board.column_added.connect(self._on_board_column_added)
+        board.column_renamed.connect(self._on_board_column_renamed)
+        board.columns_changed.connect(self._on_board_columns_changed)
+        board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
+
+    def _saved_order(self) -> list[str]:
+        return list(self._prefs.value("columns/order", [], list) or [])
+
+    def _on_board_columns_changed(self) -> None:
+        self.board.set_order(self._saved_order())
+
+    def _on_board_column_added(self, column: PoolColumn) -> None:
+        column.collapsed_changed.connect(
+            lambda collapsed: self._on_column_collapsed(column, collapsed)
+        )
+        if column.model.pool in self._collapsed:
+            column.set_collapsed(True)
+
+    def _on_board_column_renamed(self, old: str, new: str) -> None:
+        if old in self._collapsed:
+            self._collapsed.discard(old)
+            self._collapsed.add(new)
+            self._save_collapsed()
+
+    def _on_column_collapsed(self, column: PoolColumn, collapsed: bool) -> None:
+        name = column.model.pool
+        if name is None:
+            return
+        (self._collapsed.add if collapsed else self._collapsed.discard)(name)
+        self._save_collapsed()
+
+    def _save_collapsed(self) -> None:
+        self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
+
+    def restore_geometry(self, window: QWidget) -> None:
+        geometry = self._prefs.value("window/geometry")
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        else:
+            window.resize(*DEFAULT_SIZE)
+
+    def save(self, window: QWidget) -> None:
+        self._prefs.setValue("window/geometry", window.saveGeometry())
+        self._prefs.setValue("columns/order", self.board.order())
+        self._prefs.sync()

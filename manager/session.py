@@ -1,0 +1,58 @@
+"""The board's work, without its widgets: one farm, three jobs, three worker threads.
+
+The edit session sends edits to the store and keeps undo and redo; the farm session merges
+afserver's polls and the store's loads into the farm and announces the changes; the network
+session scans and wakes machines. Each worker talks to them only through signals, and is
+started here and waited for on shutdown. The window lays all this out.
+"""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QObject, pyqtSignal
+
+from afserver.connect import client_for
+from config.settings import Settings
+from manager.afserver_worker import AfserverPoller
+from manager.edit_session import EditSession
+from manager.evented_farm import EventedFarm
+from manager.farm_session import FarmSession
+from manager.network_session import NetworkSession
+from manager.network_worker import NetworkWorker
+from manager.store_worker import StoreWorker
+from manager.workers import WorkerThread
+
+
+class BoardSession(QObject):
+    """What a board does; ``start`` it once its window shows, ``shutdown`` when it closes."""
+
+    message = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), one sentence
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.evented = EventedFarm(parent=self)
+        self.farm = self.evented.farm
+        self.store_worker = StoreWorker(settings)
+        self.poller = AfserverPoller(client_for(settings), settings.poll_interval)
+        self.network_worker = NetworkWorker(settings)
+        self.edits = EditSession(self.store_worker, self)
+        self.farm_session = FarmSession(self.evented, self.poller, self.store_worker, self)
+        self.network = NetworkSession(self.evented, self.network_worker, self.store_worker, self)
+        for session in (self.edits, self.farm_session, self.network):
+            session.message.connect(self.message)
+        self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
+        self._threads = [
+            WorkerThread(self.store_worker, "afpools-store"),
+            WorkerThread(self.poller, "afpools-afserver"),
+            WorkerThread(self.network_worker, "afpools-network"),
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def shutdown(self) -> None:
+        # Long enough for a database call that is under way to time out on its own.
+        patience = max(2 * self.settings.mongodb_timeout, 10.0) + 2.0
+        for thread in self._threads:
+            thread.stop(timeout=patience)
