@@ -11,6 +11,13 @@ plugin; it runs on Python 2.7 and 3.x alike::
         print(pool["name"], len(pool["hosts"]))
     afpools.pool_mask("lighting")["mask"]   # the exact regex of the pool's hosts
     afpools.apply_pool(job, "lighting")     # an af.Job: sets hosts_mask and hosts_mask_type
+    afpools.mask_with_pool("rnd-a @gpu", "lighting")   # "@lighting rnd-a": the token edit
+
+A Pool choice in a submitter only edits the job's hosts mask: ``mask_with_pool`` removes every
+``@...`` token and writes ``@name``, a space and the artist's own remaining text, so afpools'
+agent makes the job exact on afserver. ``pool_choice`` says what such a choice shows for a
+mask: the pools that can be picked, the one the mask names, and one sentence when the mask
+names a pool that is gone or several pools. Blender, AfStarter and Natron all use these two.
 
 Where the service is, first found wins: the ``url`` argument; ``AFPOOLS_SERVICE_URL`` (for
 example ``https://farm-server:51080``); CGRU's config key ``afpools_service_url``; the
@@ -50,10 +57,18 @@ if TYPE_CHECKING:  # type comments only: Python 2.7 has no typing module
     Answer = Dict[str, Any]
 
 __all__ = [
+    "NO_POOL",
+    "TOKEN_SEPARATORS",
     "PoolServiceClient",
     "PoolServiceError",
+    "PoolTokenError",
     "apply_pool",
+    "can_be_token",
     "list_pools",
+    "mask_pools",
+    "mask_with_pool",
+    "mask_without_pools",
+    "pool_choice",
     "pool_mask",
     "service_url",
 ]
@@ -70,7 +85,10 @@ _2019_TYPES = ("response", "error")  # the 2019 protocol's header: {"type": ...,
 
 
 class PoolServiceError(Exception):
-    """The pool service could not be asked, or said no; ``str(error)`` is one sentence."""
+    """The pool service could not be asked, or said no; ``str(error)`` is one sentence.
+
+    Also raised, as :class:`PoolTokenError`, for a pool that cannot be written as a token.
+    """
 
     def __init__(self, message, status=None):
         # type: (str, Optional[int]) -> None
@@ -429,3 +447,142 @@ def apply_pool(job, name, **options):
     # type: (Any, str, **Any) -> Answer
     """Set ``hosts_mask`` and ``hosts_mask_type`` of a CGRU af.Job so it stays on the pool."""
     return _client(options).apply_pool(job, name)
+
+
+# -- the @pool token in a hosts mask -------------------------------------------------------
+
+TOKEN_SEPARATORS = "|;,: "  # afserver's find separators: a token ends at any of them
+TOKEN_MARK = "@"
+NO_POOL = ""  # "no pool", for mask_with_pool() and in pool_choice()'s answers
+_SEPARATORS_SHOWN = " ".join(TOKEN_SEPARATORS.strip())  # "| ; , :" in sentences
+
+
+class PoolTokenError(PoolServiceError):
+    """A pool that cannot be written into the mask: its name, or a mask that grew too long."""
+
+
+def can_be_token(name):
+    # type: (Any) -> bool
+    """Whether ``@name`` survives afserver's split of the mask: no separator, no space."""
+    text = _text(name)
+    return bool(text) and not any(char in TOKEN_SEPARATORS for char in text)
+
+
+def mask_pools(mask):
+    # type: (Any) -> List[Any]
+    """The pools that the mask's ``@name`` tokens name, in their order, each once."""
+    names = []  # type: List[Any]
+    for text, _separators in _mask_pieces(mask):
+        name = text[len(TOKEN_MARK) :]
+        if text.startswith(TOKEN_MARK) and name and name not in names:
+            names.append(name)
+    return names
+
+
+def mask_without_pools(mask):
+    # type: (Any) -> Any
+    """The artist's own part of the mask: every ``@...`` token taken out, the rest as typed."""
+    pieces = _mask_pieces(mask)
+    if not any(text.startswith(TOKEN_MARK) for text, _separators in pieces):
+        return _text(mask)
+    kept = [
+        text + separators for text, separators in pieces if text and not text.startswith(TOKEN_MARK)
+    ]
+    return "".join(kept).rstrip(TOKEN_SEPARATORS)
+
+
+def mask_with_pool(mask, pool, max_bytes=None):
+    # type: (Any, Any, Optional[int]) -> Any
+    """The mask with ``pool`` picked: ``@pool``, a space, the artist's own text.
+
+    Every ``@...`` token already there goes (the mask names one pool afterwards); a false
+    ``pool`` (``NO_POOL``) only takes the tokens out. ``max_bytes`` is what the mask's field
+    holds (UTF-8); a mask that would not fit raises :class:`PoolTokenError`, as does a pool
+    whose name holds a separator or a space, so the caller keeps the mask as it was.
+    """
+    rest = mask_without_pools(mask)
+    name = _text(pool)
+    if not name:
+        result = rest
+    elif not can_be_token(name):
+        raise PoolTokenError(
+            "The pool '%s' cannot be picked: its name holds a space or one of %s, which "
+            "end a token in a hosts mask." % (name, _SEPARATORS_SHOWN)
+        )
+    else:
+        result = TOKEN_MARK + name + (" " + rest if rest else "")
+    if max_bytes is not None and len(result.encode("utf-8")) > max_bytes:
+        raise PoolTokenError(
+            "The hosts mask would be longer than the %d bytes its field holds with "
+            "@%s in it, so it was left as it is." % (max_bytes, name)
+        )
+    return result
+
+
+def pool_choice(names, mask):
+    # type: (Optional[Sequence[Any]], Any) -> Dict[str, Any]
+    """What a Pool choice shows for ``mask``, the service's pool ``names`` given (None when
+    the service could not be asked). Returns a dict:
+
+    - ``pools``: the names that can be picked, in the service's order, then the pools that
+      the mask names and the service does not list (so the choice can show them);
+    - ``current``: the pool the mask names first, or ``NO_POOL``;
+    - ``missing``: the mask's pools that the service does not list (none when not asked);
+    - ``notes``: sentences for the artist (a pool that is gone, several pools, unpickable
+      names), most important first; empty when all is plain.
+    """
+    in_mask = mask_pools(mask)
+    listed = [_text(name) for name in names] if names is not None else []
+    pickable = [name for name in listed if can_be_token(name)]
+    missing = [name for name in in_mask if names is not None and name not in listed]
+    notes = []  # type: List[Any]
+    if len(in_mask) > 1:
+        notes.append(
+            "The hosts mask names %d pools (%s), so the job may run in any of them; "
+            "picking one here replaces them all."
+            % (len(in_mask), ", ".join(TOKEN_MARK + name for name in in_mask))
+        )
+    for name in missing:
+        notes.append(
+            "The pool '%s' no longer exists: a job sent with @%s waits until an admin "
+            "creates it again; pick another pool." % (name, name)
+        )
+    unpickable = len(listed) - len(pickable)
+    if unpickable:
+        notes.append(
+            "%d pool%s cannot be picked here: a name with a space or one of %s cannot be "
+            "a token." % (unpickable, "" if unpickable == 1 else "s", _SEPARATORS_SHOWN)
+        )
+    return {
+        "pools": pickable + [name for name in in_mask if name not in pickable],
+        "current": in_mask[0] if in_mask else NO_POOL,
+        "missing": missing,
+        "notes": notes,
+    }
+
+
+def _mask_pieces(mask):
+    # type: (Any) -> List[Tuple[Any, Any]]
+    """The mask as ``[(text, the separators after it), ...]``, split the way afserver does."""
+    pieces = []  # type: List[Tuple[Any, Any]]
+    text = separators = ""
+    for char in _text(mask):
+        if char in TOKEN_SEPARATORS:
+            separators += char
+            continue
+        if separators:
+            pieces.append((text, separators))
+            text = separators = ""
+        text += char
+    pieces.append((text, separators))
+    return pieces
+
+
+def _text(value):
+    # type: (Any) -> Any
+    """Text as the host application hands it over: UTF-8 bytes on Python 2.7 become unicode."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
