@@ -10,8 +10,10 @@ from typing import Any
 
 from cli import (
     apply_cmd,
+    blender_cmd,
     keeper_cmd,
     mask_cmd,
+    natron_cmd,
     pools_cmd,
     renders_cmd,
     scan_cmd,
@@ -48,6 +50,8 @@ def build_parser() -> Parser:
         serve_cmd,
         settings_cmd,
         keeper_cmd,
+        blender_cmd,
+        natron_cmd,
     ):
         module.register(commands)
     return parser

@@ -193,4 +193,6 @@ def test_python_27_makes_the_same_edits_from_unicode_and_from_utf8_bytes() -> No
         assert from_text == from_bytes == mask_with_pool(mask, pool)
         assert pools == mask_pools(mask)
         assert notes == pool_choice(["lighting"], mask)["notes"]
-    assert refusal == str(pytest.raises(PoolTokenError, mask_with_pool, "x", "night shift").value)
+    with pytest.raises(PoolTokenError) as raised:
+        mask_with_pool("x", "night shift")
+    assert refusal == str(raised.value)
