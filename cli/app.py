@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cli import (
+    afstarter_cmd,
     apply_cmd,
     blender_cmd,
     keeper_cmd,
@@ -52,6 +53,7 @@ def build_parser() -> Parser:
         keeper_cmd,
         blender_cmd,
         natron_cmd,
+        afstarter_cmd,
     ):
         module.register(commands)
     return parser

@@ -76,7 +76,7 @@ def describe(result: InstallResult) -> list[str]:
     lines.append(f"Keeper menu folders: {', '.join(result.paths['menu_path'])}")
     lines.append(
         f"Menu entries start afpools with {result.python} ({result.env_file}). "
-        "Restart Keeper to see 'Render Pools...'."
+        "Restart Keeper to see 'Render Pools...' and 'AfStarter with pools...'."
     )
     return lines
 

@@ -67,9 +67,7 @@ def test_without_any_blender_folder_it_says_what_to_do(run: Run, fresh_environme
     )
 
 
-def test_an_addons_folder_that_cannot_be_written_is_one_sentence(
-    run: Run, tmp_path: Path
-) -> None:
+def test_an_addons_folder_that_cannot_be_written_is_one_sentence(run: Run, tmp_path: Path) -> None:
     if os.geteuid() == 0:  # root writes anywhere a mode allows nothing: use sysfs, read-only
         folder = Path("/sys/afpools-addons")
         reason = "Operation not permitted"

@@ -19,7 +19,7 @@ from pools.errors import AfpoolsError
 from tests.support.keeper import keeper_tray
 from tests.support.keeper_setup import make_cgru, make_project, make_studio, write_json
 
-OURS = ["Render Pools...", "Pool Service Settings..."]
+OURS = ["Render Pools...", "Pool Service Settings...", "AfStarter with pools..."]
 
 USER_CONFIG = """{"cgru_config":{
 "":"Created by CGRU Keeper at Sat Nov 28 10:00:00 2026",
@@ -65,10 +65,14 @@ def test_the_studios_menu_stays_and_ours_joins_afanasy(
     icons = {item.label: item.icon for item in after.items}
     assert icons["Publish..."] == tmp_path / "studio" / "icons" / "publish.png"
     assert icons["Render Pools..."] == project / "resources" / "icons" / "afpools.png"
+    assert icons["AfStarter with pools..."] == project / "resources" / "icons" / "afpools.png"
     assert icons["Start Watch..."] == tmp_path / "cgru" / "icons" / "afwatch.png"
     studio_config = str(tmp_path / "cgru" / "config.json")
     assert f"  menu_path: added {tmp_path / 'studio' / 'menu'} (from {studio_config})" in (
         describe(result)
+    )
+    assert describe(result)[-1].endswith(
+        "Restart Keeper to see 'Render Pools...' and 'AfStarter with pools...'."
     )
 
 

@@ -178,3 +178,40 @@ def test_a_python_that_is_gone_is_named_as_such(tmp_path: Path, keeper_env: dict
 
     assert done.returncode == 1
     assert done.stderr.splitlines()[1:3] == [gone, "does not exist."]
+
+
+def test_the_afstarter_entry_runs_main_py_afstarter(
+    tmp_path: Path, keeper_env: dict[str, str]
+) -> None:
+    project = make_project(tmp_path)
+    install(project, sys.executable, env=keeper_env, as_root=False)
+    entry = next(
+        i.script for i in keeper_tray(keeper_env).items if i.label == "AfStarter with pools..."
+    )
+
+    done = run(entry, {**keeper_env, "PATH": os.environ["PATH"]})
+
+    afstarter = Path(keeper_env["CGRU_LOCATION"], "utilities", "afstarter", "afstarter.py")
+    assert done.returncode == 1  # this CGRU has no AfStarter: main.py afstarter says so
+    assert done.stderr == f"AfStarter is not where CGRU keeps it: {afstarter} does not exist.\n"
+
+
+def test_without_pyqt5_the_afstarter_entry_names_itself(
+    tmp_path: Path, keeper_env: dict[str, str]
+) -> None:
+    python = bare_python(tmp_path)
+    project = make_project(tmp_path)
+    install(project, python, env=keeper_env, as_root=False)
+    entry = next(
+        i.script for i in keeper_tray(keeper_env).items if i.label == "AfStarter with pools..."
+    )
+
+    done = run(entry, {**keeper_env, "PATH": tools(tmp_path / "bin", "xmessage")})
+
+    shown = (tmp_path / "bin" / "xmessage.stdin").read_text().splitlines()
+    assert done.returncode == 1
+    assert shown[:3] == [
+        "afpools cannot start AfStarter with pools:",
+        python,
+        "cannot import PyQt5 and pymongo.",
+    ]

@@ -13,6 +13,7 @@ set "PYTHONHOME="
 set "PYTHONPATH="
 set "QT_QPA_PLATFORM_PLUGIN_PATH="
 
+if not defined AFPOOLS_WHAT set "AFPOOLS_WHAT=the board"
 set "AFPOOLS_PYTHON="
 set "AFPOOLS_PYTHONW="
 if exist "%here%..\_env.cmd" call "%here%..\_env.cmd"
@@ -31,11 +32,11 @@ exit /b 0
 :cannot_start
 rem Windows Home has no "msg": a message box through PowerShell, else a log file.
 set "AFPOOLS_ROOT=%root%"
-echo afpools cannot start the board: "%AFPOOLS_PYTHON%" cannot import PyQt5 and pymongo. 1>&2
-powershell -NoProfile -NonInteractive -Command "Add-Type -AssemblyName System.Windows.Forms; $n = [Environment]::NewLine; $m = 'afpools cannot start the board:' + $n + $env:AFPOOLS_PYTHON + $n + 'cannot import PyQt5 and pymongo.' + $n + $n + 'Create the project''s Python environment once, in a terminal:' + $n + '    cd /d ' + $env:AFPOOLS_ROOT + $n + '    py -m venv .venv' + $n + '    .venv\Scripts\pip install -r requirements.txt' + $n + 'then put that Python into Keeper''s menu entries:' + $n + '    .venv\Scripts\python main.py install-keeper'; [void][System.Windows.Forms.MessageBox]::Show($m, 'afpools')" >nul 2>&1
+echo afpools cannot start %AFPOOLS_WHAT%: "%AFPOOLS_PYTHON%" cannot import PyQt5 and pymongo. 1>&2
+powershell -NoProfile -NonInteractive -Command "Add-Type -AssemblyName System.Windows.Forms; $n = [Environment]::NewLine; $m = 'afpools cannot start ' + $env:AFPOOLS_WHAT + ':' + $n + $env:AFPOOLS_PYTHON + $n + 'cannot import PyQt5 and pymongo.' + $n + $n + 'Create the project''s Python environment once, in a terminal:' + $n + '    cd /d ' + $env:AFPOOLS_ROOT + $n + '    py -m venv .venv' + $n + '    .venv\Scripts\pip install -r requirements.txt' + $n + 'then put that Python into Keeper''s menu entries:' + $n + '    .venv\Scripts\python main.py install-keeper'; [void][System.Windows.Forms.MessageBox]::Show($m, 'afpools')" >nul 2>&1
 if not errorlevel 1 exit /b 1
 set "log=%LOCALAPPDATA%\afpools\keeper-menu.log"
 if not exist "%LOCALAPPDATA%\afpools" mkdir "%LOCALAPPDATA%\afpools"
->>"%log%" echo %DATE% %TIME% afpools cannot start the board: "%AFPOOLS_PYTHON%" cannot import PyQt5 and pymongo. Create the project's Python environment in "%root%" (py -m venv .venv, then .venv\Scripts\pip install -r requirements.txt), then run .venv\Scripts\python main.py install-keeper there.
+>>"%log%" echo %DATE% %TIME% afpools cannot start %AFPOOLS_WHAT%: "%AFPOOLS_PYTHON%" cannot import PyQt5 and pymongo. Create the project's Python environment in "%root%" (py -m venv .venv, then .venv\Scripts\pip install -r requirements.txt), then run .venv\Scripts\python main.py install-keeper there.
 echo This message is also in "%log%". 1>&2
 exit /b 1

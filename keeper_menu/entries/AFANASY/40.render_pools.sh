@@ -12,6 +12,7 @@ root="$(cd "$here/../../.." && pwd)"
 # first keeps the venv's interpreter from starting, the second hides the venv's packages.
 unset PYTHONHOME PYTHONPATH
 
+what="${AFPOOLS_WHAT:-the board}"  # what the entry that called this one starts
 python="${AFPOOLS_PYTHON:-}"
 [ -z "$python" ] && [ -x "$root/.venv/bin/python" ] && python="$root/.venv/bin/python"
 [ -z "$python" ] && python="${CGRU_PYTHONEXE:-python3}"
@@ -27,7 +28,7 @@ else
     problem="$python
 does not exist."
 fi
-message="afpools cannot start the board:
+message="afpools cannot start $what:
 $problem
 
 Create the project's Python environment once, in a terminal:

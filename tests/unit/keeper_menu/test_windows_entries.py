@@ -64,7 +64,7 @@ def test_each_platform_gets_its_own_env_file_only(tmp_path: Path) -> None:
 
 
 def test_the_cmd_entries_are_ascii_with_crlf_line_ends() -> None:
-    assert len(CMD_ENTRIES) == 2
+    assert len(CMD_ENTRIES) == 3
     for entry in CMD_ENTRIES:
         data = entry.read_bytes()
         assert data.isascii(), entry
@@ -89,3 +89,19 @@ def test_errors_are_shown_without_msg_which_windows_home_lacks() -> None:
     shows = [line for line in lines if line.startswith("powershell ")]
     assert len(shows) == 1 and "MessageBox]::Show(" in shows[0]
     assert any("keeper-menu.log" in line for line in lines)  # when PowerShell cannot
+
+
+def test_the_afstarter_entry_starts_main_py_afstarter_through_the_board_entry() -> None:
+    lines = (ROOT / ENTRIES / "AFANASY" / "42.afstarter_pools.cmd").read_text().splitlines()
+
+    assert 'set "AFPOOLS_WHAT=AfStarter with pools"' in lines
+    assert lines[-1] == 'call "%~dp040.render_pools.cmd" afstarter %*'
+
+
+def test_a_failing_entry_names_what_it_could_not_start() -> None:
+    text = (ROOT / ENTRIES / "AFANASY" / "40.render_pools.cmd").read_text()
+
+    assert "the board:" not in text  # every message says %AFPOOLS_WHAT%
+    assert 'if not defined AFPOOLS_WHAT set "AFPOOLS_WHAT=the board"' in text.splitlines()
+    assert text.count("afpools cannot start %AFPOOLS_WHAT%:") == 2
+    assert "'afpools cannot start ' + $env:AFPOOLS_WHAT + ':'" in text
