@@ -16,6 +16,7 @@ from cli import (
     mask_cmd,
     natron_cmd,
     pools_cmd,
+    pymongo_cmd,
     renders_cmd,
     scan_cmd,
     serve_cmd,
@@ -54,6 +55,7 @@ def build_parser() -> Parser:
         blender_cmd,
         natron_cmd,
         afstarter_cmd,
+        pymongo_cmd,
     ):
         module.register(commands)
     return parser
