@@ -12,8 +12,10 @@ APT_RUN := libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 
 	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 \
 	fonts-dejavu-core iproute2
 # ...and the tests: g++ for the std::regex harness that checks every mask, Xvfb and xdotool
-# for the real mouse drag, iproute2 for the namespace LAN, curl for the service's HTTP tests.
-APT_TEST := $(APT_RUN) g++ xvfb xdotool curl
+# for the real mouse drag, iproute2 for the namespace LAN, curl for the service's HTTP tests,
+# and the X libraries that bpy (Blender as a module, the `blender` tests) loads.
+APT_TEST := $(APT_RUN) g++ xvfb xdotool curl \
+	libx11-6 libxrender1 libxfixes3 libxi6 libxext6 libsm6 libice6
 
 .PHONY: run test apt-run apt-test clean
 

@@ -17,6 +17,7 @@ import pytest
 
 from storage.store import PoolStore
 from tests.support.canned_http import CannedHttp
+from tests.support.cli import runner
 from tests.support.ports import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,3 +170,25 @@ def test_with_a_mongodb_the_pools_come_from_the_store(
     )
     assert seen["loaded"]["items"] == ["No pool", "comp", "lighting"]
     assert seen["loaded"]["note"] == ""
+
+
+def test_without_cgru_location_it_says_where_to_look(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = runner(capsys)("afstarter", "scene.blend")
+    assert (code, out) == (1, "")
+    assert err == (
+        "CGRU_LOCATION is not set, so CGRU's AfStarter cannot be found: set it to CGRU's "
+        "folder, or start 'AfStarter with pools' from Keeper's AFANASY menu.\n"
+    )
+
+
+def test_without_a_display_it_says_so_before_qt_starts(
+    cgru: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CGRU_LOCATION", str(cgru))
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    code, out, err = runner(capsys)("afstarter")
+    assert (code, out) == (1, "")
+    assert err == (
+        "There is no display to open AfStarter on: run it in a desktop session, or set DISPLAY.\n"
+    )
