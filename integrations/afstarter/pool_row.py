@@ -66,6 +66,8 @@ class PoolRow:
         self.combo = qt_widgets.QComboBox(dialog)
         self.combo.setObjectName("afpools_pool")
         self.combo.setToolTip("The render pool: writes @pool into the hosts mask")
+        policy = getattr(qt_widgets.QComboBox, "SizeAdjustPolicy", qt_widgets.QComboBox)
+        self.combo.setSizeAdjustPolicy(policy.AdjustToContents)  # pools arrive after show
         self.note = qt_widgets.QLabel(dialog)
         self.note.setObjectName("afpools_note")
         self.note.setWordWrap(True)
