@@ -29,6 +29,7 @@ LINE_WIDTH = 60  # Blender cuts a long label off; a sentence goes on several
 POOLS = PoolList()
 _items: list[tuple[str, str, str, int]] = []  # Blender keeps only pointers to these strings
 _problem: dict[str, str] = {}  # the last pick that could not be written, per scene
+_drawn_answers = [0]  # the service's answers the panel was last redrawn for
 
 
 def _preferences(context: Any) -> Any:
@@ -169,11 +170,19 @@ class AfpoolsPreferences(bpy.types.AddonPreferences):
 
 
 def attach_to_cgru() -> float:
-    """Put the Pool row into CGRU's panel, whenever that panel is (re)registered."""
+    """Put the Pool row into CGRU's panel, whenever that panel is (re)registered; as a
+    timer, also redraw the Properties editors once an answer from the service came in."""
     panel = getattr(bpy.types, CGRU_PANEL, None)
     if panel is not None and draw_pool_row not in panel._dyn_ui_initialize():
         panel.append(draw_pool_row)
-    return 2.0  # as a timer: look again in 2 s (CGRU's add-on may be enabled after ours)
+    if POOLS.answers != _drawn_answers[0]:
+        _drawn_answers[0] = POOLS.answers
+        manager = getattr(bpy.context, "window_manager", None)
+        for window in getattr(manager, "windows", ()):
+            for area in window.screen.areas:
+                if area.type == "PROPERTIES":
+                    area.tag_redraw()
+    return 1.0  # look again in 1 s (CGRU's add-on may be enabled after ours)
 
 
 @bpy.app.handlers.persistent

@@ -41,6 +41,12 @@ class PoolList:
             return self._error
 
     @property
+    def answers(self) -> int:
+        """How many answers came in: the panel redraws when this moves on."""
+        with self._lock:
+            return self._answered
+
+    @property
     def asking(self) -> bool:
         with self._lock:
             return self._answered < self._asked

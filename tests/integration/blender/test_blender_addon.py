@@ -270,3 +270,26 @@ RESULT["set"] = "no exception"
         ],
         "set": "no exception",
     }
+
+
+def test_cgru_tools_enabled_after_afpools_still_gets_the_row(
+    installed: Path, run_blender: RunBlender
+) -> None:
+    """Blender enables add-ons in name order: afpools_blender comes before cgru_tools."""
+    result = run_blender(
+        """
+from afpools_blender import blender_ui
+enable("afpools_blender")
+RESULT["own panel before"] = bpy.types.AFPOOLS_PT_needs_cgru.poll(bpy.context)
+enable("cgru_tools")
+blender_ui.attach_to_cgru()  # what its timer does every second in Blender's UI
+blender_ui.attach_to_cgru()
+RESULT["row"] = [f.__module__ for f in bpy.types.CGRU_props._dyn_ui_initialize()]
+RESULT["own panel after"] = bpy.types.AFPOOLS_PT_needs_cgru.poll(bpy.context)
+"""
+    )
+    assert result == {
+        "own panel before": True,
+        "row": ["cgru_tools", "afpools_blender.blender_ui"],  # once, however often it looks
+        "own panel after": False,
+    }
