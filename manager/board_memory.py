@@ -3,7 +3,7 @@ the window's size and place (``board.ini`` in the user's configuration folder)."
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QSettings
+from PyQt5.QtCore import QPoint, QRect, QSettings, QSize
 from PyQt5.QtWidgets import QWidget
 
 from config.settings import user_config_dir
@@ -11,6 +11,7 @@ from manager.board import Board
 from manager.column import PoolColumn
 
 DEFAULT_SIZE = (1280, 800)
+FRAME_ROOM = (16, 48)  # what the window manager adds around the window: borders, title bar
 
 
 class BoardMemory:
@@ -55,11 +56,21 @@ class BoardMemory:
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
     def restore_geometry(self, window: QWidget) -> None:
+        """The size and place it had, or the default size; either way inside the screen
+        (a window saved on a large monitor, opened on a laptop, fits the laptop)."""
         geometry = self._prefs.value("window/geometry")
-        if geometry is not None:
-            window.restoreGeometry(geometry)
-        else:
+        if geometry is None or not window.restoreGeometry(geometry):
             window.resize(*DEFAULT_SIZE)
+            window.move(0, 0)  # centred below, once its size fits
+        screen = window.screen().availableGeometry()
+        size = window.size().boundedTo(
+            QSize(screen.width() - FRAME_ROOM[0], screen.height() - FRAME_ROOM[1])
+        )
+        window.resize(size.expandedTo(window.minimumSizeHint()))
+        if geometry is None or not screen.contains(window.geometry()):
+            place = QRect(QPoint(0, 0), window.size())
+            place.moveCenter(screen.center())
+            window.move(place.topLeft())
 
     def save(self, window: QWidget) -> None:
         self._prefs.setValue("window/geometry", window.saveGeometry())

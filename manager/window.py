@@ -30,7 +30,12 @@ from manager.gestures import Gestures
 from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
+from manager.toolbar import BoardToolbar
 from pools.wording import plural
+
+FILTER_HINT = "Name, IP, state or pool (Ctrl+F)"
+FILTER_ROOM = 64  # the search icon, the clear button and the frame around the text
+MENU_LABEL_CHARS = 60  # an undo step named in the Edit menu; the tooltip has all of it
 
 STATE_CHOICES = (
     ("All machines", "all"),
@@ -38,6 +43,14 @@ STATE_CHOICES = (
     ("Busy", "busy"),
     ("Offline", "offline"),
 )
+
+
+def _menu_text(label: str) -> str:
+    """An undo step's name as a menu shows it: short, and an ``&`` in a pool name is no
+    keyboard accelerator."""
+    if len(label) > MENU_LABEL_CHARS:
+        label = label[: MENU_LABEL_CHARS - 1] + "…"
+    return label.replace("&", "&&")
 
 
 class MainWindow(QMainWindow):
@@ -52,10 +65,13 @@ class MainWindow(QMainWindow):
         self.memory = BoardMemory(self.board)
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by name, IP, state or pool   (Ctrl+F)")
+        self.filter_edit.setPlaceholderText(FILTER_HINT)
+        self.filter_edit.setToolTip(FILTER_HINT)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.addAction(theme.icon("search"), QLineEdit.LeadingPosition)
-        self.filter_edit.setMinimumWidth(320)
+        hint_width = self.filter_edit.fontMetrics().horizontalAdvance(FILTER_HINT)
+        self.filter_edit.setMinimumWidth(hint_width + FILTER_ROOM)  # the hint, the icons
+        self.filter_edit.setMaximumWidth(2 * (hint_width + FILTER_ROOM))  # not a wide stripe
         self.state_box = QComboBox()
         for label, value in STATE_CHOICES:
             self.state_box.addItem(label, value)
@@ -118,6 +134,7 @@ class MainWindow(QMainWindow):
         self.add_hosts_action = a(
             "&Add hosts by name…", g.add_hosts_by_name, "Ctrl+Shift+N", "host-add"
         )
+        self.add_hosts_action.setIconText("Add hosts…")
         self.rename_action = a("&Rename pool…", g.rename_pool, "F2")
         self.describe_action = a("&Describe pool…", g.describe_pool, "Ctrl+Shift+D")
         self.recolor_action = a("&Colour…", g.recolor_pool, "Ctrl+Shift+K")
@@ -132,6 +149,8 @@ class MainWindow(QMainWindow):
         self.undo_action = a("&Undo", self.session.edits.undo, "Ctrl+Z", "undo")
         self.redo_action = a("&Redo", self.session.edits.redo, "Ctrl+Shift+Z", "redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action.setIconText("Undo")  # the step it undoes: in the tooltip and menu
+        self.redo_action.setIconText("Redo")
         self.find_action = a("&Find…", self.focus_filter, "Ctrl+F", "search")
         self.copy_action = a("&Copy names", g.copy_names, "Ctrl+C")
         self.remove_action = a("Remove from &pool", g.remove_selected, "Del")
@@ -198,10 +217,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         bar.addMenu("&Help").addAction(self.about_action)
 
-        tools = self.addToolBar("Board")
-        tools.setObjectName("BoardToolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools = BoardToolbar(self)
+        self.addToolBar(tools)
         tools.addAction(self.new_pool_action)
         tools.addAction(self.add_hosts_action)
         tools.addSeparator()
@@ -212,6 +229,13 @@ class MainWindow(QMainWindow):
         tools.addWidget(self.state_box)
         tools.addSeparator()
         tools.addAction(self.scan_action)
+        tools.compact_first(
+            [
+                [self.new_pool_action, self.add_hosts_action],
+                [self.undo_action, self.redo_action],
+                [self.scan_action],
+            ]
+        )
         self.toolbar = tools
 
     def _build_status_bar(self) -> None:
@@ -300,8 +324,14 @@ class MainWindow(QMainWindow):
         history, idle = self.session.edits.history, not self.session.edits.pending
         self.undo_action.setEnabled(history.can_undo() and idle)
         self.redo_action.setEnabled(history.can_redo() and idle)
-        self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
-        self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
+        for action, verb, label, shortcut in (
+            (self.undo_action, "Undo", history.undo_label(), "Ctrl+Z"),
+            (self.redo_action, "Redo", history.redo_label(), "Ctrl+Shift+Z"),
+        ):
+            whole = f"{verb} {label}" if label else f"Nothing to {verb.lower()}"
+            action.setText(f"&{verb} {_menu_text(label)}" if label else f"&{verb}")
+            action.setToolTip(f"{whole} ({shortcut})")
+            action.setStatusTip(whole)
 
     def _update_pool_actions(self, *_: object) -> None:
         has_pool = self.board.current_pool is not None

@@ -222,7 +222,7 @@ def test_column_order_collapse_and_geometry_are_remembered(
     wait_members(qtbot, first, "gpu", ["gpu-01"])
     first.board.move_column("lighting", -1)
     first.board.columns["gpu"].set_collapsed(True)
-    first.resize(1111, 777)
+    first.resize(777, 543)  # inside the 800x600 offscreen screen
     first.close()
 
     second = make_board()
@@ -230,7 +230,7 @@ def test_column_order_collapse_and_geometry_are_remembered(
 
     assert second.board.order() == ["lighting", "gpu"]
     assert second.board.columns["gpu"].collapsed
-    assert (second.width(), second.height()) == (1111, 777)
+    assert (second.width(), second.height()) == (777, 543)
 
 
 def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactory) -> None:
