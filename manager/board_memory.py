@@ -1,5 +1,6 @@
-"""What the board remembers between runs: the order of its columns, the collapsed ones, and
-the window's size and place (``board.ini`` in the user's configuration folder)."""
+"""What the board remembers between runs: the order of its columns, the collapsed ones, the
+window's size and place, and the last scan's interface and ranges (``board.ini`` in the
+user's configuration folder)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,17 @@ class BoardMemory:
 
     def _save_collapsed(self) -> None:
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
+
+    def scan_choice(self) -> tuple[str, str]:
+        """The interface and ranges of the last scan ("" for what was not chosen)."""
+        return (
+            str(self._prefs.value("scan/interface", "") or ""),
+            str(self._prefs.value("scan/ranges", "") or ""),
+        )
+
+    def remember_scan(self, interface: str, ranges: str) -> None:
+        self._prefs.setValue("scan/interface", interface)
+        self._prefs.setValue("scan/ranges", ranges)
 
     def restore_geometry(self, window: QWidget) -> None:
         """The size and place it had, or the default size; either way inside the screen

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             farm=self.session.farm,
             edits=self.session.edits,
             network=self.session.network,
+            scans=self.memory,
             show_status=self.statusBar().showMessage,
         )
         self._build_actions()
@@ -159,9 +160,7 @@ class MainWindow(QMainWindow):
             self.removeAction(action)
             self.board.addAction(action)
         self.refresh_action = a("&Reload pools", self.session.edits.reload_requested.emit, "F5")
-        self.scan_action = a(
-            "&Scan network…", self.session.network.scan_network, "Ctrl+Shift+S", "scan"
-        )
+        self.scan_action = a("&Scan network…", g.scan_network, "Ctrl+Shift+S", "scan")
         self.scan_action.setToolTip(
             "Find machines on the LAN (ARP, zeroconf, DNS) that afserver does not list"
         )

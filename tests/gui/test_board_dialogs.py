@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from PyQt5.QtCore import QTimer
-from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PyQt5.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from manager.column import mask_preview
@@ -14,29 +11,9 @@ from manager.dialogs import AddHostsDialog, PoolForm
 from manager.host_card import detail_texts
 from manager.window import MainWindow
 from storage.store import PoolStore
-from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
+from tests.gui.conftest import WAIT_MS, BoardFactory, answer_dialog, ok_button, shown, wait_members
 
 pytestmark = pytest.mark.gui
-
-
-def answer_dialog(fill: Callable[[QDialog], None]) -> None:
-    """Fill in the next modal dialog from inside its own event loop, as a user would."""
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, act)
-            return
-        assert isinstance(dialog, QDialog)
-        fill(dialog)
-
-    QTimer.singleShot(0, act)
-
-
-def ok_button(dialog: QDialog) -> QDialogButtonBox:
-    box = dialog.findChild(QDialogButtonBox)
-    assert box is not None
-    return box.button(QDialogButtonBox.Ok)
 
 
 def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: PoolStore) -> None:
