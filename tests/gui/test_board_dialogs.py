@@ -210,6 +210,23 @@ def test_column_order_collapse_and_geometry_are_remembered(
     assert (second.width(), second.height()) == (777, 543)
 
 
+def test_columns_open_in_the_order_the_pools_were_created(
+    qtbot: QtBot, store: PoolStore, make_board: BoardFactory
+) -> None:
+    for name in ("lighting", "gpu", "comp-nodes"):
+        store.create(name)
+    first = make_board()
+    qtbot.waitUntil(lambda: len(first.board.columns) == 3, timeout=WAIT_MS)
+    assert first.board.order() == ["lighting", "gpu", "comp-nodes"]
+    first.close()
+    store.create("b-roll")  # by another board or the command line, while this one was closed
+
+    second = make_board()
+    qtbot.waitUntil(lambda: len(second.board.columns) == 4, timeout=WAIT_MS)
+
+    assert second.board.order() == ["lighting", "gpu", "comp-nodes", "b-roll"]
+
+
 def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactory) -> None:
     window = make_board(afserver_port=9)  # nothing answers there: an empty farm
 
