@@ -134,10 +134,19 @@ class Gestures:
             self.pools.set_current_pool(form.name)
 
     def rename_pool(self) -> None:
-        pool = self.pools.current_pool
-        if pool is None:
+        """Only the name changes here; the description and colour are shown as they are."""
+        current = self._current()
+        if current is None:
             return
-        form = PoolForm(f"Rename pool {pool}", self.farm.pools, name=pool, parent=self.parent)
+        pool = current.name
+        form = PoolForm(
+            f"Rename pool {pool}",
+            self.farm.pools,
+            name=pool,
+            description=current.description,
+            color=current.color,
+            parent=self.parent,
+        )
         for widget in (form.description_edit, form.color_button, form.clear_color):
             widget.setEnabled(False)
         if form.exec() == PoolForm.Accepted and form.name != pool:

@@ -83,6 +83,31 @@ def test_rename_from_the_menu_keeps_the_members(
     wait_members(qtbot, board, "gpu-a100", ["gpu-01"])
 
 
+def test_the_rename_dialog_shows_the_pools_description_and_colour(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    seeded.set_description("gpu", "A100 render nodes")
+    seeded.set_color("gpu", "#c27ad6")
+    qtbot.waitUntil(
+        lambda: board.board.columns["gpu"].description_label.text() == "A100 render nodes",
+        timeout=WAIT_MS,
+    )
+    board.board.set_current_pool("gpu")
+    seen: list[tuple[str, bool, str]] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, PoolForm)
+        edit = dialog.description_edit
+        seen.append((edit.text(), edit.isEnabled(), dialog.swatch.toolTip()))
+        dialog.reject()
+
+    answer_dialog(look)
+    board.rename_action.trigger()
+
+    assert seen == [("A100 render nodes", False, "#c27ad6")]
+
+
 def test_hosts_typed_by_name_are_validated_and_join_the_pool(
     qtbot: QtBot, seeded: PoolStore, board: MainWindow
 ) -> None:
