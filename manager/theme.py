@@ -102,7 +102,8 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6b747c"))
     palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6b747c"))
     app.setPalette(palette)
-    app.setStyleSheet((RESOURCES / "theme.qss").read_text(encoding="utf-8"))
+    sheet = (RESOURCES / "theme.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(sheet.replace("@ICONS@", ICONS.as_posix()))  # url() needs a whole path
     app.setWindowIcon(icon("afpools"))
 
 

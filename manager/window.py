@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 
-from PyQt5.QtCore import QPoint, Qt, QTimer
+from PyQt5.QtCore import QPoint, Qt
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
     QComboBox,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -27,9 +25,9 @@ from manager.board import Board
 from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
 from manager.gestures import Gestures
-from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
+from manager.status_bar import BoardStatusBar
 from manager.toolbar import BoardToolbar
 from pools.wording import plural
 
@@ -89,6 +87,10 @@ class MainWindow(QMainWindow):
             layout.addWidget(banner)
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
+        self.status = BoardStatusBar(self.session)
+        self.setStatusBar(self.status)
+        self.scan_status = self.status.scan_status
+        self.afserver_label, self.store_label = self.status.afserver_label, self.status.store_label
 
         self.gestures = Gestures(
             self,
@@ -97,11 +99,10 @@ class MainWindow(QMainWindow):
             edits=self.session.edits,
             network=self.session.network,
             scans=self.memory,
-            show_status=self.statusBar().showMessage,
+            show_status=self.status.showMessage,
         )
         self._build_actions()
         self._build_menus_and_toolbar()
-        self._build_status_bar()
         self._connect()
         self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
@@ -237,22 +238,6 @@ class MainWindow(QMainWindow):
         )
         self.toolbar = tools
 
-    def _build_status_bar(self) -> None:
-        self.afserver_label = QLabel("afserver: connecting…")
-        self.store_label = QLabel("database: connecting…")
-        self.poll_label = QLabel()
-        self.saving_label = QLabel()
-        self.scan_status = ScanStatus(self.session.network)
-        status = self.statusBar()
-        status.setSizeGripEnabled(False)
-        status.addWidget(self.scan_status)
-        for label in (self.saving_label, self.afserver_label, self.poll_label, self.store_label):
-            status.addPermanentWidget(label)
-        self._clock = QTimer(self)
-        self._clock.setInterval(1000)
-        self._clock.timeout.connect(self._update_poll_label)
-        self._clock.start()
-
     def _connect(self) -> None:
         edits, network = self.session.edits, self.session.network
         self.session.farm_session.afserver_state.connect(self._on_farm_session_afserver_state)
@@ -279,45 +264,28 @@ class MainWindow(QMainWindow):
     def _on_farm_session_afserver_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.afserver_banner.hide()
-            self.afserver_label.setText(f"● {sentence}")
-            self.afserver_label.setStyleSheet("color: #81c784;")
         else:
             self.afserver_banner.show_message(
                 f"{sentence} Cards show the last known state; pools stay editable."
             )
-            self.afserver_label.setText("● afserver unreachable")
-            self.afserver_label.setStyleSheet("color: #ffb74d;")
 
     def _on_edits_store_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.store_banner.hide()
-            self.store_label.setText(f"● {sentence}")
-            self.store_label.setStyleSheet("color: #81c784;")
         else:
             self.store_banner.show_message(
                 f"{sentence} Edits are refused until it is back; reconnecting every second."
             )
-            self.store_label.setText("● database unreachable")
-            self.store_label.setStyleSheet("color: #e57373;")
         self._update_pool_actions()
 
     def _on_session_message(self, level: str, sentence: str) -> None:
         if level in ("error", "warning"):
             self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)
-        self.statusBar().showMessage(sentence, 8000)
+        self.status.showMessage(sentence, 8000)
 
-    def _on_edits_busy_changed(self, pending: int) -> None:
-        self.saving_label.setText(f"saving {plural(pending, 'change')}…" if pending else "")
+    def _on_edits_busy_changed(self, _pending: int) -> None:
         self._update_undo_actions()
-
-    def _update_poll_label(self) -> None:
-        since = self.session.farm_session.seconds_since_poll()
-        if since is None:
-            self.poll_label.setText("")
-            return
-        stamp = time.strftime("%H:%M:%S", time.localtime(self.session.farm_session.last_poll))
-        self.poll_label.setText(f"last poll {stamp}")
 
     def _update_undo_actions(self) -> None:
         history, idle = self.session.edits.history, not self.session.edits.pending
@@ -387,7 +355,7 @@ class MainWindow(QMainWindow):
     def _configure_service(self) -> None:
         dialog = ServiceDialog(self.session.settings, self)
         dialog.settings_saved.connect(
-            lambda path: self.statusBar().showMessage(
+            lambda path: self.status.showMessage(
                 f"Pool service settings saved to {path}; restart 'main.py serve' to use them.", 8000
             )
         )
@@ -414,6 +382,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.memory.save(self)
-        self._clock.stop()
+        self.status.stop()
         self.session.shutdown()
         super().closeEvent(event)

@@ -1,11 +1,12 @@
-"""The toolbar and the window's size: what a new admin sees at 1,024 px and on a small screen."""
+"""The toolbar, the status bar and the window's size: what a new admin sees at 1,024 px and
+on a small screen."""
 
 from __future__ import annotations
 
 import pytest
 from PyQt5.QtCore import QRect, Qt
 from PyQt5.QtTest import QTest
-from PyQt5.QtWidgets import QAction, QApplication, QToolButton, QWidget
+from PyQt5.QtWidgets import QAction, QApplication, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from manager.window import MainWindow
@@ -101,7 +102,25 @@ def test_a_narrow_window_shows_icons_and_hides_nothing(
         widget = toolbar.widgetForAction(action)
         assert in_sight(board, widget), action.toolTip() or widget
     assert in_sight(board, board.filter_edit)
-    assert button(board, board.scan_action).toolButtonStyle() == Qt.ToolButtonIconOnly
+    assert button(board, board.new_pool_action).toolButtonStyle() == Qt.ToolButtonIconOnly
+
+
+def test_at_1024_px_the_status_bar_leaves_room_for_a_message(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    """The embedded database's address is a long socket path: it is shortened, not the message."""
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    set_width(qtbot, board, 1024)
+    status, label = board.statusBar(), board.store_label
+    sentence = "Move rnd-a01 from lighting to gpu."
+
+    lasting = [w for w in status.findChildren(QLabel) if w.parent() is status and w.isVisible()]
+    room = min(w.geometry().left() for w in lasting) - status.contentsRect().left()
+    assert room >= status.fontMetrics().horizontalAdvance(sentence) + 20, room
+    whole = label.toolTip()  # the test database listens on a socket in a long temporary path
+    assert whole.endswith("nx-27017.sock") and "…" in label.text()
+    head, tail = label.text().split("…")
+    assert whole.startswith(head) and whole.endswith(tail)
 
 
 def test_a_first_window_fits_the_screen(qtbot: QtBot, make_board: BoardFactory) -> None:
