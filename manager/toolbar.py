@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PyQt5.QtCore import QEvent, Qt
+from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QResizeEvent
 from PyQt5.QtWidgets import QAction, QToolBar, QToolButton, QWidget
 
@@ -48,7 +48,8 @@ class BoardToolbar(QToolBar):
         return button
 
     def _button_widths(self, button: QToolButton) -> tuple[int, int]:
-        """Its width with its label and with its icon alone, measured once per font."""
+        """Its width with its label and with its icon alone, measured once (the board does
+        not follow a change of the system font while it runs)."""
         if button not in self._widths:
             style = button.toolButtonStyle()
             button.setToolButtonStyle(TEXT)
@@ -102,8 +103,3 @@ class BoardToolbar(QToolBar):
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)
         self.fit()
-
-    def event(self, event: QEvent | None) -> bool:
-        if event is not None and event.type() in (QEvent.FontChange, QEvent.StyleChange):
-            self._widths.clear()  # measured again at the next fit
-        return super().event(event)
