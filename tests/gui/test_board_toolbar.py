@@ -9,6 +9,7 @@ from PyQt5.QtTest import QTest
 from PyQt5.QtWidgets import QAction, QApplication, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from manager import theme
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, wait_members
@@ -69,6 +70,7 @@ def test_after_undo_and_redo_the_filter_and_scan_stay_in_sight_at_1024_px(
         assert in_sight(board, widget), widget
     extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
     assert extension is not None and not extension.isVisible()
+    assert extension.icon().cacheKey() == theme.icon("more").cacheKey()  # were it ever shown
 
     undo = button(board, board.undo_action)
     step = f"Undo move rnd-a01 from lighting to {LONG}"
