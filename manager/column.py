@@ -56,8 +56,9 @@ def mask_preview(farm: Farm, pool: str) -> str:
 def fold_parts(parts: list[str], metrics: QFontMetrics, width: int) -> str:
     """Parts joined by " · ", or by a new line where the next part would not fit ``width``
     (0: one line); a part too wide on its own ends in "…"."""
-    if width <= 0:
-        return COUNTS_SEPARATOR.join(parts)
+    whole = COUNTS_SEPARATOR.join(parts)
+    if width <= 0 or metrics.horizontalAdvance(whole) <= width:
+        return whole
     lines: list[str] = []
     for part in parts:
         joined = f"{lines[-1]}{COUNTS_SEPARATOR}{part}" if lines else part
