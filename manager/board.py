@@ -14,6 +14,7 @@ from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 from pools.farm import FarmChange
+from pools.model import in_creation_order
 
 
 class Board(QWidget):
@@ -91,7 +92,8 @@ class Board(QWidget):
     # -- columns ------------------------------------------------------------------------
 
     def _on_farm_changed(self, change: FarmChange) -> None:
-        """Renamed columns keep their place and state; gone ones go; new ones join the end."""
+        """Renamed columns keep their place and state; gone ones go; new ones join the end,
+        oldest first (a first load lays out every pool in the order they were created)."""
         if not (change.pools_added or change.pools_removed or change.pools_changed):
             return
         for old, new in change.pools_renamed.items():
@@ -101,8 +103,8 @@ class Board(QWidget):
                 self.set_current_pool(new)
         for name in sorted(change.pools_removed):
             self.remove_pool(name)
-        for name in sorted(change.pools_added, key=str.casefold):
-            self.add_pool(name)
+        for pool in in_creation_order(self.farm.pools[n] for n in change.pools_added):
+            self.add_pool(pool.name)
         for name in change.pools_added | change.pools_changed:
             pool = self.farm.pools[name]
             self.columns[name].set_pool_looks(self.pool_color(name), pool.description)

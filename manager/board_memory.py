@@ -1,9 +1,10 @@
-"""What the board remembers between runs: the order of its columns, the collapsed ones, and
-the window's size and place (``board.ini`` in the user's configuration folder)."""
+"""What the board remembers between runs: the order of its columns, the collapsed ones, the
+window's size and place, and the last scan's interface and ranges (``board.ini`` in the
+user's configuration folder)."""
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QSettings
+from PyQt5.QtCore import QPoint, QRect, QSettings, QSize
 from PyQt5.QtWidgets import QWidget
 
 from config.settings import user_config_dir
@@ -11,6 +12,7 @@ from manager.board import Board
 from manager.column import PoolColumn
 
 DEFAULT_SIZE = (1280, 800)
+FRAME_ROOM = (16, 48)  # what the window manager adds around the window: borders, title bar
 
 
 class BoardMemory:
@@ -54,12 +56,33 @@ class BoardMemory:
     def _save_collapsed(self) -> None:
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
+    def scan_choice(self) -> tuple[str, str]:
+        """The interface and ranges of the last scan ("" for what was not chosen)."""
+        return (
+            str(self._prefs.value("scan/interface", "") or ""),
+            str(self._prefs.value("scan/ranges", "") or ""),
+        )
+
+    def remember_scan(self, interface: str, ranges: str) -> None:
+        self._prefs.setValue("scan/interface", interface)
+        self._prefs.setValue("scan/ranges", ranges)
+
     def restore_geometry(self, window: QWidget) -> None:
+        """The size and place it had, or the default size; either way inside the screen
+        (a window saved on a large monitor, opened on a laptop, fits the laptop)."""
         geometry = self._prefs.value("window/geometry")
-        if geometry is not None:
-            window.restoreGeometry(geometry)
-        else:
+        if geometry is None or not window.restoreGeometry(geometry):
             window.resize(*DEFAULT_SIZE)
+            window.move(0, 0)  # centred below, once its size fits
+        screen = window.screen().availableGeometry()
+        size = window.size().boundedTo(
+            QSize(screen.width() - FRAME_ROOM[0], screen.height() - FRAME_ROOM[1])
+        )
+        window.resize(size.expandedTo(window.minimumSizeHint()))
+        if geometry is None or not screen.contains(window.geometry()):
+            place = QRect(QPoint(0, 0), window.size())
+            place.moveCenter(screen.center())
+            window.move(place.topLeft())
 
     def save(self, window: QWidget) -> None:
         self._prefs.setValue("window/geometry", window.saveGeometry())

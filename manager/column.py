@@ -38,6 +38,7 @@ from pools.wording import counts_text, plural
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
 MASK_PREVIEW_CHARS = 400
+COUNTS_SEPARATOR = " · "
 
 
 def mask_preview(farm: Farm, pool: str) -> str:
@@ -50,6 +51,22 @@ def mask_preview(farm: Farm, pool: str) -> str:
         f"<b>{pool}</b> — {plural(len(members), 'host')}<br>"
         f"hosts_mask (regex): <code>{_html(mask)}</code>"
     )
+
+
+def fold_parts(parts: list[str], metrics: QFontMetrics, width: int) -> str:
+    """Parts joined by " · ", or by a new line where the next part would not fit ``width``
+    (0: one line); a part too wide on its own ends in "…"."""
+    whole = COUNTS_SEPARATOR.join(parts)
+    if width <= 0 or metrics.horizontalAdvance(whole) <= width:
+        return whole
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]}{COUNTS_SEPARATOR}{part}" if lines else part
+        if lines and metrics.horizontalAdvance(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
 
 
 def _html(text: str) -> str:
@@ -222,6 +239,10 @@ class PoolColumn(QFrame):
         self.title_label.setObjectName("ColumnTitle")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("ColumnCounts")
+        # As wide as the column, not as its text: the text is broken into lines to fit.
+        self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.counts_label.installEventFilter(self)
+        self._counts_parts: list[str] = []
         self.description_label = QLabel()
         self.description_label.setObjectName("ColumnDescription")
         self.description_label.setWordWrap(True)
@@ -314,13 +335,24 @@ class PoolColumn(QFrame):
         shown = self.model.rowCount()
         if shown != counts.total:
             text += f" · {shown} shown"
-        self.counts_label.setText(text)
+        self._counts_parts = text.split(COUNTS_SEPARATOR)
+        self._show_counts()
         if self.collapsed:
             self.strip.update()
+
+    def _show_counts(self) -> None:
+        """On one line when it fits the column; else on more, broken between the parts, so
+        that "1 shown" is never cut to "1 shov"."""
+        label = self.counts_label
+        width = label.contentsRect().width() if label.isVisible() else 0
+        label.setText(fold_parts(self._counts_parts, label.fontMetrics(), width))
 
     # -- hover: the mask ----------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.counts_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._show_counts()
+            return False
         is_pool = self.model.pool is not None
         if watched is self.header and event.type() == QEvent.Type.ToolTip and is_pool:
             tip = mask_preview(self.model.farm, self.title)

@@ -21,10 +21,13 @@ from manager.column import HostListView
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.edit_session import EditSession
 from manager.network_session import NetworkSession
+from manager.scan_dialog import ScanDialog
 from pools.edits import Edit
+from pools.errors import AfpoolsError
 from pools.farm import Farm
 from pools.model import Pool
 from pools.wording import plural
+from scanner.network import NetworkInfo
 
 
 def _is_address(name: str) -> bool:
@@ -45,6 +48,13 @@ class PoolChoice(Protocol):
     def order(self) -> list[str]: ...
 
 
+class ScanMemory(Protocol):
+    """Where the last scan's interface and ranges are kept between runs (``BoardMemory``)."""
+
+    def scan_choice(self) -> tuple[str, str]: ...
+    def remember_scan(self, interface: str, ranges: str) -> None: ...
+
+
 class Gestures:
     """Dialogs and context menus of one window; the current pool is the focused column's."""
 
@@ -56,6 +66,7 @@ class Gestures:
         farm: Farm,
         edits: EditSession,
         network: NetworkSession,
+        scans: ScanMemory,
         show_status: Callable[[str, int], None],
     ) -> None:
         self.parent = parent  # of the dialogs and menus
@@ -63,8 +74,10 @@ class Gestures:
         self.farm = farm
         self.edits = edits
         self.network = network
+        self.scans = scans
         self.show_status = show_status  # a sentence, for so many milliseconds
         self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
+        self.read_network: Callable[[], NetworkInfo] = NetworkInfo.read  # tests: a made-up LAN
 
     def _current(self) -> Pool | None:
         return self.farm.pools.get(self.pools.current_pool or "")
@@ -121,10 +134,19 @@ class Gestures:
             self.pools.set_current_pool(form.name)
 
     def rename_pool(self) -> None:
-        pool = self.pools.current_pool
-        if pool is None:
+        """Only the name changes here; the description and colour are shown as they are."""
+        current = self._current()
+        if current is None:
             return
-        form = PoolForm(f"Rename pool {pool}", self.farm.pools, name=pool, parent=self.parent)
+        pool = current.name
+        form = PoolForm(
+            f"Rename pool {pool}",
+            self.farm.pools,
+            name=pool,
+            description=current.description,
+            color=current.color,
+            parent=self.parent,
+        )
         for widget in (form.description_edit, form.color_button, form.clear_color):
             widget.setEnabled(False)
         if form.exec() == PoolForm.Accepted and form.name != pool:
@@ -209,9 +231,27 @@ class Gestures:
         menu.addAction("Copy names", lambda: self.copy_names(names))
         menu.exec(view.viewport().mapToGlobal(pos))
 
+    # -- the network --------------------------------------------------------------------
+
+    def scan_network(self) -> None:
+        """The interface and ranges to sweep, as last time or the scanner's defaults."""
+        info: NetworkInfo | None = None
+        problem = ""
+        try:
+            info = self.read_network()
+        except AfpoolsError as error:
+            problem = str(error)
+        dialog = ScanDialog(info, self.scans.scan_choice(), self.parent, problem=problem)
+        if dialog.exec() == ScanDialog.Accepted:
+            self.scans.remember_scan(dialog.interface, dialog.range_text)
+            self.network.scan_network(
+                [dialog.interface], dialog.cidrs, allow_wide=dialog.allow_wide
+            )
+
     def confirm_wide_scan(self, sentence: str) -> None:
+        """The network changed between the dialog and the scan: the range grew too wide."""
         if self.confirm("Scan a wide network", f"{sentence} Scan it anyway? It can take a while."):
-            self.network.scan_network(allow_wide=True)
+            self.network.scan_again_wide()
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(

@@ -8,6 +8,8 @@ on the network, whichever comes first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PyQt5.QtCore import QObject, pyqtSignal
 
 from manager.evented_farm import EventedFarm
@@ -24,8 +26,9 @@ class NetworkSession(QObject):
     message = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), one sentence
     scan_running = pyqtSignal(bool)
     scan_progress = pyqtSignal(int, int, int)  # found, probed, total
-    scan_wide_confirm = pyqtSignal(str)  # ask the user, then scan_network(allow_wide=True)
-    scan_requested = pyqtSignal(bool)  # to the network worker: allow ranges wider than /22
+    scan_wide_confirm = pyqtSignal(str)  # ask the user, then scan_again_wide()
+    # to the network worker: interfaces, ranges (empty: the defaults), allow wider than /22
+    scan_requested = pyqtSignal(object, object, bool)
     wake_requested = pyqtSignal(list)  # to the network worker: (name, mac, ip)
     forget_requested = pyqtSignal(str)  # to the network worker: stop watching a woken host
     sightings_to_record = pyqtSignal(list)  # to the store worker
@@ -42,6 +45,7 @@ class NetworkSession(QObject):
         self.farm = evented.farm  # read here; changed only through ``evented``
         self._evented = evented
         self.scanning = False
+        self._choice: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._network = network
         network.scan_progress.connect(self.scan_progress)
         network.scan_finished.connect(self._on_network_scan_finished)
@@ -61,13 +65,21 @@ class NetworkSession(QObject):
 
     # -- scans --------------------------------------------------------------------------
 
-    def scan_network(self, *, allow_wide: bool = False) -> None:
+    def scan_network(
+        self, interfaces: Sequence[str] = (), cidrs: Sequence[str] = (), *, allow_wide: bool = False
+    ) -> None:
+        """Sweep these interfaces and ranges (none: the scanner's defaults, as on the CLI)."""
         if self.scanning:
             return
         self.scanning = True
+        self._choice = (tuple(interfaces), tuple(cidrs))
         self._network.prepare_scan()
         self.scan_running.emit(True)
-        self.scan_requested.emit(allow_wide)
+        self.scan_requested.emit(*self._choice, allow_wide)
+
+    def scan_again_wide(self) -> None:
+        """The last scan was refused as too wide and the user confirmed it: the same again."""
+        self.scan_network(*self._choice, allow_wide=True)
 
     def cancel_scan(self) -> None:
         self._network.cancel_scan()  # thread-safe: the worker is busy inside the scan

@@ -57,9 +57,13 @@ class NetworkWorker(Worker):
         """Callable from the UI thread while ``run_scan`` blocks this one."""
         self._cancel.set()
 
-    @pyqtSlot(bool)
-    def run_scan(self, allow_wide: bool) -> None:
-        options = ScanOptions.from_settings(self.settings, allow_wide=allow_wide)
+    @pyqtSlot(object, object, bool)
+    def run_scan(
+        self, interfaces: tuple[str, ...], cidrs: tuple[str, ...], allow_wide: bool
+    ) -> None:
+        options = ScanOptions.from_settings(
+            self.settings, interfaces=interfaces, cidrs=cidrs, allow_wide=allow_wide
+        )
         scan = NetworkScan(
             options,
             on_progress=self.scan_progress.emit,

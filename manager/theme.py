@@ -80,6 +80,13 @@ def distinct_color(used: Iterable[QColor]) -> str:
     return QColor.fromHsl(best, 140, 140).name()
 
 
+def style_sheet() -> str:
+    """resources/theme.qss with the icons it draws (a drop-down's arrow) found wherever the
+    checkout is: a style sheet's url() is read from the working folder, not from the file."""
+    sheet = (RESOURCES / "theme.qss").read_text(encoding="utf-8")
+    return sheet.replace("@ICONS@", ICONS.as_posix())
+
+
 def apply_theme(app: QApplication) -> None:
     """The dark palette for native parts, the style sheet for the rest."""
     app.setStyle("Fusion")
@@ -102,7 +109,7 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6b747c"))
     palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6b747c"))
     app.setPalette(palette)
-    app.setStyleSheet((RESOURCES / "theme.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet())
     app.setWindowIcon(icon("afpools"))
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 
-from PyQt5.QtCore import QPoint, Qt, QTimer
+from PyQt5.QtCore import QPoint, Qt
 from PyQt5.QtGui import QCloseEvent, QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
     QComboBox,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -27,10 +25,15 @@ from manager.board import Board
 from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
 from manager.gestures import Gestures
-from manager.scan_status import ScanStatus
 from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
+from manager.status_bar import BoardStatusBar
+from manager.toolbar import BoardToolbar
 from pools.wording import plural
+
+FILTER_HINT = "Name, IP, state or pool (Ctrl+F)"
+FILTER_ROOM = 64  # the search icon, the clear button and the frame around the text
+MENU_LABEL_CHARS = 60  # an undo step named in the Edit menu; the tooltip has all of it
 
 STATE_CHOICES = (
     ("All machines", "all"),
@@ -38,6 +41,14 @@ STATE_CHOICES = (
     ("Busy", "busy"),
     ("Offline", "offline"),
 )
+
+
+def _menu_text(label: str) -> str:
+    """An undo step's name as a menu shows it: short, and an ``&`` in a pool name is no
+    keyboard accelerator."""
+    if len(label) > MENU_LABEL_CHARS:
+        label = label[: MENU_LABEL_CHARS - 1] + "…"
+    return label.replace("&", "&&")
 
 
 class MainWindow(QMainWindow):
@@ -52,10 +63,13 @@ class MainWindow(QMainWindow):
         self.memory = BoardMemory(self.board)
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by name, IP, state or pool   (Ctrl+F)")
+        self.filter_edit.setPlaceholderText(FILTER_HINT)
+        self.filter_edit.setToolTip(FILTER_HINT)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.addAction(theme.icon("search"), QLineEdit.LeadingPosition)
-        self.filter_edit.setMinimumWidth(320)
+        hint_width = self.filter_edit.fontMetrics().horizontalAdvance(FILTER_HINT)
+        self.filter_edit.setMinimumWidth(hint_width + FILTER_ROOM)  # the hint, the icons
+        self.filter_edit.setMaximumWidth(2 * (hint_width + FILTER_ROOM))  # not a wide stripe
         self.state_box = QComboBox()
         for label, value in STATE_CHOICES:
             self.state_box.addItem(label, value)
@@ -73,6 +87,10 @@ class MainWindow(QMainWindow):
             layout.addWidget(banner)
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
+        self.status = BoardStatusBar(self.session)
+        self.setStatusBar(self.status)
+        self.scan_status = self.status.scan_status
+        self.afserver_label, self.store_label = self.status.afserver_label, self.status.store_label
 
         self.gestures = Gestures(
             self,
@@ -80,11 +98,11 @@ class MainWindow(QMainWindow):
             farm=self.session.farm,
             edits=self.session.edits,
             network=self.session.network,
-            show_status=self.statusBar().showMessage,
+            scans=self.memory,
+            show_status=self.status.showMessage,
         )
         self._build_actions()
         self._build_menus_and_toolbar()
-        self._build_status_bar()
         self._connect()
         self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
@@ -118,6 +136,7 @@ class MainWindow(QMainWindow):
         self.add_hosts_action = a(
             "&Add hosts by name…", g.add_hosts_by_name, "Ctrl+Shift+N", "host-add"
         )
+        self.add_hosts_action.setIconText("Add hosts…")
         self.rename_action = a("&Rename pool…", g.rename_pool, "F2")
         self.describe_action = a("&Describe pool…", g.describe_pool, "Ctrl+Shift+D")
         self.recolor_action = a("&Colour…", g.recolor_pool, "Ctrl+Shift+K")
@@ -132,6 +151,8 @@ class MainWindow(QMainWindow):
         self.undo_action = a("&Undo", self.session.edits.undo, "Ctrl+Z", "undo")
         self.redo_action = a("&Redo", self.session.edits.redo, "Ctrl+Shift+Z", "redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action.setIconText("Undo")  # the step it undoes: in the tooltip and menu
+        self.redo_action.setIconText("Redo")
         self.find_action = a("&Find…", self.focus_filter, "Ctrl+F", "search")
         self.copy_action = a("&Copy names", g.copy_names, "Ctrl+C")
         self.remove_action = a("Remove from &pool", g.remove_selected, "Del")
@@ -140,9 +161,7 @@ class MainWindow(QMainWindow):
             self.removeAction(action)
             self.board.addAction(action)
         self.refresh_action = a("&Reload pools", self.session.edits.reload_requested.emit, "F5")
-        self.scan_action = a(
-            "&Scan network…", self.session.network.scan_network, "Ctrl+Shift+S", "scan"
-        )
+        self.scan_action = a("&Scan network…", g.scan_network, "Ctrl+Shift+S", "scan")
         self.scan_action.setToolTip(
             "Find machines on the LAN (ARP, zeroconf, DNS) that afserver does not list"
         )
@@ -198,10 +217,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         bar.addMenu("&Help").addAction(self.about_action)
 
-        tools = self.addToolBar("Board")
-        tools.setObjectName("BoardToolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools = BoardToolbar(self)
+        self.addToolBar(tools)
         tools.addAction(self.new_pool_action)
         tools.addAction(self.add_hosts_action)
         tools.addSeparator()
@@ -212,23 +229,14 @@ class MainWindow(QMainWindow):
         tools.addWidget(self.state_box)
         tools.addSeparator()
         tools.addAction(self.scan_action)
+        tools.compact_first(
+            [
+                [self.new_pool_action, self.add_hosts_action],
+                [self.undo_action, self.redo_action],
+                [self.scan_action],
+            ]
+        )
         self.toolbar = tools
-
-    def _build_status_bar(self) -> None:
-        self.afserver_label = QLabel("afserver: connecting…")
-        self.store_label = QLabel("database: connecting…")
-        self.poll_label = QLabel()
-        self.saving_label = QLabel()
-        self.scan_status = ScanStatus(self.session.network)
-        status = self.statusBar()
-        status.setSizeGripEnabled(False)
-        status.addWidget(self.scan_status)
-        for label in (self.saving_label, self.afserver_label, self.poll_label, self.store_label):
-            status.addPermanentWidget(label)
-        self._clock = QTimer(self)
-        self._clock.setInterval(1000)
-        self._clock.timeout.connect(self._update_poll_label)
-        self._clock.start()
 
     def _connect(self) -> None:
         edits, network = self.session.edits, self.session.network
@@ -256,52 +264,41 @@ class MainWindow(QMainWindow):
     def _on_farm_session_afserver_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.afserver_banner.hide()
-            self.afserver_label.setText(f"● {sentence}")
-            self.afserver_label.setStyleSheet("color: #81c784;")
         else:
             self.afserver_banner.show_message(
                 f"{sentence} Cards show the last known state; pools stay editable."
             )
-            self.afserver_label.setText("● afserver unreachable")
-            self.afserver_label.setStyleSheet("color: #ffb74d;")
 
     def _on_edits_store_state(self, ok: bool, sentence: str) -> None:
         if ok:
             self.store_banner.hide()
-            self.store_label.setText(f"● {sentence}")
-            self.store_label.setStyleSheet("color: #81c784;")
         else:
             self.store_banner.show_message(
                 f"{sentence} Edits are refused until it is back; reconnecting every second."
             )
-            self.store_label.setText("● database unreachable")
-            self.store_label.setStyleSheet("color: #e57373;")
         self._update_pool_actions()
 
     def _on_session_message(self, level: str, sentence: str) -> None:
         if level in ("error", "warning"):
             self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)
-        self.statusBar().showMessage(sentence, 8000)
+        self.status.showMessage(sentence, 8000)
 
-    def _on_edits_busy_changed(self, pending: int) -> None:
-        self.saving_label.setText(f"saving {plural(pending, 'change')}…" if pending else "")
+    def _on_edits_busy_changed(self, _pending: int) -> None:
         self._update_undo_actions()
-
-    def _update_poll_label(self) -> None:
-        since = self.session.farm_session.seconds_since_poll()
-        if since is None:
-            self.poll_label.setText("")
-            return
-        stamp = time.strftime("%H:%M:%S", time.localtime(self.session.farm_session.last_poll))
-        self.poll_label.setText(f"last poll {stamp}")
 
     def _update_undo_actions(self) -> None:
         history, idle = self.session.edits.history, not self.session.edits.pending
         self.undo_action.setEnabled(history.can_undo() and idle)
         self.redo_action.setEnabled(history.can_redo() and idle)
-        self.undo_action.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
-        self.redo_action.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
+        for action, verb, label, shortcut in (
+            (self.undo_action, "Undo", history.undo_label(), "Ctrl+Z"),
+            (self.redo_action, "Redo", history.redo_label(), "Ctrl+Shift+Z"),
+        ):
+            whole = f"{verb} {label}" if label else f"Nothing to {verb.lower()}"
+            action.setText(f"&{verb} {_menu_text(label)}" if label else f"&{verb}")
+            action.setToolTip(f"{whole} ({shortcut})")
+            action.setStatusTip(whole)
 
     def _update_pool_actions(self, *_: object) -> None:
         has_pool = self.board.current_pool is not None
@@ -358,7 +355,7 @@ class MainWindow(QMainWindow):
     def _configure_service(self) -> None:
         dialog = ServiceDialog(self.session.settings, self)
         dialog.settings_saved.connect(
-            lambda path: self.statusBar().showMessage(
+            lambda path: self.status.showMessage(
                 f"Pool service settings saved to {path}; restart 'main.py serve' to use them.", 8000
             )
         )
@@ -385,6 +382,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.memory.save(self)
-        self._clock.stop()
+        self.status.stop()
         self.session.shutdown()
         super().closeEvent(event)

@@ -135,9 +135,18 @@ class Pool:
     revision: int = 0
     updated_at: float = 0.0
     updated_by: str = ""
+    # Sorts pools in the order they were created (storage's key, kept through renames);
+    # "" when unknown. Not part of what a pool is: two pools alike compare equal.
+    created: str = field(default="", compare=False)
 
     def __contains__(self, hostname: object) -> bool:
         return hostname in self.hostnames
+
+
+def in_creation_order(pools: Iterable[Pool]) -> list[Pool]:
+    """Oldest first, the way a board lays out its columns; pools of unknown age after them,
+    by name."""
+    return sorted(pools, key=lambda p: (not p.created, p.created, p.name.casefold(), p.name))
 
 
 def unreadable_warning(pools: Iterable[Pool]) -> str:

@@ -68,18 +68,50 @@ def _check_range(network: ipaddress.IPv4Network, allow_wide: bool) -> None:
         )
 
 
+def _interface_problem(interface: Interface) -> str:
+    """Why a sweep cannot go through this interface, or "" when it can."""
+    if not interface.uses_arp:
+        return f"Interface {interface.name} has no Ethernet neighbours (loopback or tunnel)."
+    if not interface.up:
+        return f"Interface {interface.name} is down."
+    if not interface.addresses:
+        return f"Interface {interface.name} has no IPv4 address."
+    return ""
+
+
 def _usable_interface(info: NetworkInfo, name: str) -> Interface:
     interface = info.interface(name)
     if interface is None:
         known = ", ".join(i.name for i in info.interfaces if i.uses_arp) or "none"
         raise ScanError(f"There is no network interface named '{name}' (Ethernet ones: {known}).")
-    if not interface.uses_arp:
-        raise ScanError(f"Interface {name} has no Ethernet neighbours (loopback or tunnel).")
-    if not interface.up:
-        raise ScanError(f"Interface {name} is down.")
-    if not interface.addresses:
-        raise ScanError(f"Interface {name} has no IPv4 address.")
+    problem = _interface_problem(interface)
+    if problem:
+        raise ScanError(problem)
     return interface
+
+
+def scannable_interfaces(info: NetworkInfo) -> list[Interface]:
+    """The interfaces a sweep can go through, to choose from."""
+    return [i for i in info.interfaces if not _interface_problem(i)]
+
+
+def suggested_interface(info: NetworkInfo) -> Interface:
+    """The interface to offer first: the default route's, which a scan without a choice
+    sweeps; without a default route, the first one that can be scanned."""
+    usable = scannable_interfaces(info)
+    if not usable:
+        raise ScanError("No network interface here can be scanned (none is up with IPv4).")
+    return next((i for i in usable if i.name == info.default_interface), usable[0])
+
+
+def interface_ranges(interface: Interface) -> str:
+    """What a scan of the interface sweeps without a range: its networks, as typed."""
+    return ", ".join(str(network) for network in interface.networks)
+
+
+def split_ranges(text: str) -> list[str]:
+    """Ranges typed in one field, separated by commas or spaces."""
+    return text.replace(",", " ").split()
 
 
 def _default_interface(info: NetworkInfo) -> Interface:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bson import ObjectId
+
 from pools.history import Change
 from pools.model import KnownHost, Pool
 
@@ -133,6 +135,15 @@ def _number(value: Any) -> float:
         return 0.0
 
 
+def creation_key(doc: dict[str, Any]) -> str:
+    """What sorts pool documents by creation: the ``_id`` that pymongo gives every insert (the
+    2019 tool's too) is an ObjectId, which starts with its creation second and ends with a
+    counter of its process, and its hex sorts as it does. Documents keep it through renames.
+    Another ``_id`` (written by hand) tells nothing: ""."""
+    key = doc.get("_id")
+    return str(key) if isinstance(key, ObjectId) else ""
+
+
 def pool_from_doc(doc: dict[str, Any]) -> Pool:
     clients = Clients.of(doc)
     return Pool(
@@ -144,6 +155,7 @@ def pool_from_doc(doc: dict[str, Any]) -> Pool:
         revision=int(_number(doc.get("revision"))),
         updated_at=_number(doc.get("updated_at")),
         updated_by=str(doc.get("updated_by") or ""),
+        created=creation_key(doc),
     )
 
 

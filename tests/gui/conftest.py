@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PyQt5.QtWidgets import QApplication
+from PyQt5.QtCore import QTimer
+from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from config.settings import Settings, load_settings
@@ -106,3 +107,23 @@ def seeded(store: PoolStore) -> PoolStore:
     store.create("gpu")
     store.add_hosts("gpu", ["gpu-01"])
     return store
+
+
+def answer_dialog(fill: Callable[[QDialog], None]) -> None:
+    """Fill in the next modal dialog from inside its own event loop, as a user would."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, act)
+            return
+        assert isinstance(dialog, QDialog)
+        fill(dialog)
+
+    QTimer.singleShot(0, act)
+
+
+def ok_button(dialog: QDialog) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    return box.button(QDialogButtonBox.Ok)

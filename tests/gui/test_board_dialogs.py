@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from PyQt5.QtCore import QTimer
-from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PyQt5.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from manager.column import mask_preview
@@ -14,29 +11,9 @@ from manager.dialogs import AddHostsDialog, PoolForm
 from manager.host_card import detail_texts
 from manager.window import MainWindow
 from storage.store import PoolStore
-from tests.gui.conftest import WAIT_MS, BoardFactory, shown, wait_members
+from tests.gui.conftest import WAIT_MS, BoardFactory, answer_dialog, ok_button, shown, wait_members
 
 pytestmark = pytest.mark.gui
-
-
-def answer_dialog(fill: Callable[[QDialog], None]) -> None:
-    """Fill in the next modal dialog from inside its own event loop, as a user would."""
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, act)
-            return
-        assert isinstance(dialog, QDialog)
-        fill(dialog)
-
-    QTimer.singleShot(0, act)
-
-
-def ok_button(dialog: QDialog) -> QDialogButtonBox:
-    box = dialog.findChild(QDialogButtonBox)
-    assert box is not None
-    return box.button(QDialogButtonBox.Ok)
 
 
 def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: PoolStore) -> None:
@@ -104,6 +81,31 @@ def test_rename_from_the_menu_keeps_the_members(
     board.rename_action.trigger()
 
     wait_members(qtbot, board, "gpu-a100", ["gpu-01"])
+
+
+def test_the_rename_dialog_shows_the_pools_description_and_colour(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    wait_members(qtbot, board, "gpu", ["gpu-01"])
+    seeded.set_description("gpu", "A100 render nodes")
+    seeded.set_color("gpu", "#c27ad6")
+    qtbot.waitUntil(
+        lambda: board.board.columns["gpu"].description_label.text() == "A100 render nodes",
+        timeout=WAIT_MS,
+    )
+    board.board.set_current_pool("gpu")
+    seen: list[tuple[str, bool, str]] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, PoolForm)
+        edit = dialog.description_edit
+        seen.append((edit.text(), edit.isEnabled(), dialog.swatch.toolTip()))
+        dialog.reject()
+
+    answer_dialog(look)
+    board.rename_action.trigger()
+
+    assert seen == [("A100 render nodes", False, "#c27ad6")]
 
 
 def test_hosts_typed_by_name_are_validated_and_join_the_pool(
@@ -222,7 +224,7 @@ def test_column_order_collapse_and_geometry_are_remembered(
     wait_members(qtbot, first, "gpu", ["gpu-01"])
     first.board.move_column("lighting", -1)
     first.board.columns["gpu"].set_collapsed(True)
-    first.resize(1111, 777)
+    first.resize(777, 543)  # inside the 800x600 offscreen screen
     first.close()
 
     second = make_board()
@@ -230,7 +232,24 @@ def test_column_order_collapse_and_geometry_are_remembered(
 
     assert second.board.order() == ["lighting", "gpu"]
     assert second.board.columns["gpu"].collapsed
-    assert (second.width(), second.height()) == (1111, 777)
+    assert (second.width(), second.height()) == (777, 543)
+
+
+def test_columns_open_in_the_order_the_pools_were_created(
+    qtbot: QtBot, store: PoolStore, make_board: BoardFactory
+) -> None:
+    for name in ("lighting", "gpu", "comp-nodes"):
+        store.create(name)
+    first = make_board()
+    qtbot.waitUntil(lambda: len(first.board.columns) == 3, timeout=WAIT_MS)
+    assert first.board.order() == ["lighting", "gpu", "comp-nodes"]
+    first.close()
+    store.create("b-roll")  # by another board or the command line, while this one was closed
+
+    second = make_board()
+    qtbot.waitUntil(lambda: len(second.board.columns) == 4, timeout=WAIT_MS)
+
+    assert second.board.order() == ["lighting", "gpu", "comp-nodes", "b-roll"]
 
 
 def test_a_first_start_explains_what_to_do(qtbot: QtBot, make_board: BoardFactory) -> None:

@@ -44,7 +44,7 @@ def test_the_farm_column_lists_every_machine_and_pools_their_members(
     wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02"])
 
     assert shown(board, None) == RECORDED
-    assert list(board.board.columns) == ["gpu", "lighting"]
+    assert board.board.order() == ["lighting", "gpu"]  # as they were created
     assert shown(board, "gpu") == ["gpu-01"]
     # rnd-a02 is paused: its card says so, and the header does not count it online
     qtbot.waitUntil(
@@ -194,7 +194,7 @@ def test_context_menu_adds_to_another_pool(
     # What the window system sends on a right click (QTest's clicks do not make one):
     QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Mouse, where))
 
-    assert offered == [["gpu", "lighting"]]  # every pool: the Farm column is in none
+    assert offered == [["lighting", "gpu"]]  # every pool, as the columns: Farm is in none
     wait_members(qtbot, board, "gpu", ["gpu-01", "rnd-b01", "rnd-b02"])
 
 

@@ -115,7 +115,7 @@ def test_the_status_bar_shows_at_once_that_the_embedded_database_died_and_is_bac
     shown: list[tuple[bool, str, str]] = []  # each state, with the status bar and the banner
     window.session.edits.store_state.connect(
         lambda ok, _sentence: shown.append(
-            (ok, window.store_label.text(), window.store_banner.text())
+            (ok, window.store_label.toolTip(), window.store_banner.text())
         )
     )
 
@@ -128,7 +128,7 @@ def test_the_status_bar_shows_at_once_that_the_embedded_database_died_and_is_bac
     second = server_state(tmp_path)
     assert down[1] == "● database unreachable"
     assert "stopped; starting it again" in down[2]
-    assert back[1] == f"● embedded nx-27017 at {second['socket']}"
+    assert back[1] == f"● embedded nx-27017 at {second['socket']}"  # whole; shortened in sight
     assert second["pid"] != first["pid"]
     window.close()
 

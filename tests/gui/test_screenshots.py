@@ -32,6 +32,11 @@ SHOTS = ROOT / "build" / "screenshots"
         ),
         ("board-1024-after-edit.png", ["--size", "1024x768", "--then", "edit"], (1024, 768)),
         (
+            "board-1280-after-undo-redo.png",
+            ["--size", "1280x800", "--then", "edit", "undo", "redo"],
+            (1280, 800),
+        ),
+        (
             "board-1920-after-undo.png",
             ["--size", "1920x1080", "--then", "edit", "undo"],
             (1920, 1080),

@@ -15,6 +15,7 @@ from pools.errors import (
     PoolExistsError,
     PoolNotFoundError,
 )
+from pools.model import in_creation_order
 from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
@@ -279,3 +280,20 @@ def test_documents_written_by_hand_in_odd_shapes_hide_no_other_pool(
 def test_the_store_says_where_it_is_in_words_a_user_can_read(store: PoolStore) -> None:
     """The test database is the embedded one, on a Unix socket: its path, not "path:None"."""
     assert store.address.endswith(".sock")
+
+
+def test_pools_come_in_the_order_they_were_created_whatever_their_names_or_renames(
+    mongo: MongoClient[dict[str, Any]], store: PoolStore, database_name: str
+) -> None:
+    """A board lays out its columns oldest first; the 2019 tool's pools (ObjectIds too) are
+    older than afpools' own, and a pool with an ``_id`` of its own making comes last."""
+    mongo[database_name].pools.insert_one({"name": "zz-2019", "clients": []})
+    for name in ("lighting", "gpu", "Comp"):
+        store.create(name)
+    store.rename("gpu", "a-gpu")
+    mongo[database_name].pools.insert_one({"_id": "by-hand", "name": "b-hand", "clients": []})
+
+    ordered = [p.name for p in in_creation_order(store.pools())]
+
+    assert ordered == ["zz-2019", "lighting", "a-gpu", "Comp", "b-hand"]
+    assert [p.name for p in store.pools()] == ["a-gpu", "b-hand", "Comp", "lighting", "zz-2019"]

@@ -27,8 +27,8 @@ def main(argv: list[str]) -> int:
     home = Path(tempfile.mkdtemp(prefix="board-scan-"))
     os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
 
-    from PyQt5.QtCore import QThread
-    from PyQt5.QtWidgets import QApplication
+    from PyQt5.QtCore import QThread, QTimer
+    from PyQt5.QtWidgets import QApplication, QDialog
 
     from config.settings import load_settings
     from manager.host_model import HOST_ROLE, WAKING_ROLE
@@ -65,8 +65,23 @@ def main(argv: list[str]) -> int:
             QThread.msleep(10)
         return True
 
+    def scan_as_offered() -> None:
+        """Scan network…, and Scan in its dialog with what it offers (the default route's)."""
+
+        def accept() -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, QDialog):
+                offered.append(dialog.windowTitle())
+                dialog.accept()
+            else:
+                QTimer.singleShot(10, accept)
+
+        QTimer.singleShot(0, accept)
+        window.scan_action.trigger()
+
+    offered: list[str] = []
     wait(lambda: session.edits.store_ok and session.farm_session.afserver_ok)
-    window.scan_action.trigger()
+    scan_as_offered()
     finished = wait(lambda: not network.scanning)
     recorded = wait(lambda: any("seen by scan" in text for _, text in messages))
     model = window.board.farm_model
@@ -91,7 +106,7 @@ def main(argv: list[str]) -> int:
     else:
         cards_after_wake = {}
 
-    window.scan_action.trigger()
+    scan_as_offered()
     wait(lambda: network.scanning and window.scan_status.isVisible())
     window.scan_status.cancel.click()
     cancel_finished = wait(lambda: not network.scanning, seconds=10)
@@ -107,6 +122,7 @@ def main(argv: list[str]) -> int:
                 "messages": messages,
                 "cards_after_wake": cards_after_wake,
                 "cancel_finished": cancel_finished,
+                "dialogs": offered,
             }
         )
     )

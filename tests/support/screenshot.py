@@ -4,6 +4,8 @@ Run in its own process so that the scale factor (``--scale 2`` for a 200 % scree
 before Qt starts. Needs a MongoDB URI (``--mongodb-uri``); the afserver stand-in runs inside.
 ``--then edit undo redo`` makes those gestures first (a host moved between the first two
 columns, then Undo, then Redo, each waited for), so the toolbar shows what an edit does to it.
+The README's picture, resources/screenshot.png, is ``--size 1480x860 --then edit`` (every
+column of the small farm in sight).
 """
 
 from __future__ import annotations

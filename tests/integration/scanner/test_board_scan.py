@@ -57,4 +57,5 @@ def test_scan_fills_the_farm_merges_renders_and_wakes(lan: Lan) -> None:
     assert seen["cards_after_wake"][sleeper.dns_name]["waking"] is True
     assert json.loads(caught)["payload"] == "ff" * 6 + sleeper.mac.replace(":", "") * 16
     assert seen["cancel_finished"]
+    assert seen["dialogs"] == ["Scan network", "Scan network"]  # each scan asked where first
     assert any("cancelled after" in text for _, text in seen["messages"])

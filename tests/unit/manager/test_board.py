@@ -19,15 +19,25 @@ def test_columns_come_go_and_keep_their_place_when_renamed(
     renamed: list[tuple[str, str]] = []
     board.column_renamed.connect(lambda old, new: renamed.append((old, new)))
 
-    evented.apply_store([Pool("lighting", ("rnd-01",)), Pool("GPU", ("gpu-01",)), Pool("comp")], [])
-    assert board.order() == ["comp", "GPU", "lighting"]  # new pools: by name, any case
+    evented.apply_store(
+        [
+            Pool("lighting", ("rnd-01",), created="01"),
+            Pool("GPU", ("gpu-01",), created="02"),
+            Pool("comp", created="03"),
+        ],
+        [],
+    )
+    assert board.order() == ["lighting", "GPU", "comp"]  # new pools: oldest first
     board.columns["GPU"].set_collapsed(True)
     board.set_current_pool("GPU")
 
-    evented.apply_store([Pool("lighting", ("rnd-01",)), Pool("gpu-a100", ("gpu-01",))], [])
+    evented.apply_store(
+        [Pool("lighting", ("rnd-01",), created="01"), Pool("gpu-a100", ("gpu-01",), created="02")],
+        [],
+    )
 
     assert renamed == [("GPU", "gpu-a100")]
-    assert board.order() == ["gpu-a100", "lighting"]
+    assert board.order() == ["lighting", "gpu-a100"]
     assert board.columns["gpu-a100"].collapsed
     assert board.columns["gpu-a100"].title_label.text() == "gpu-a100"
     assert rows(board.columns["gpu-a100"].model) == ["gpu-01"]
@@ -47,3 +57,22 @@ def test_the_current_pool_goes_with_its_column(qtbot: QtBot, evented: EventedFar
     assert board.current_pool is None
     assert board.columns["comp"].description_label.text() == "Nuke farm"
     assert not board.no_pools.isVisibleTo(board)
+
+
+def test_pools_of_unknown_age_join_after_the_others_by_name(
+    qtbot: QtBot, evented: EventedFarm
+) -> None:
+    board = Board(evented)
+    qtbot.addWidget(board)
+
+    evented.apply_store(
+        [
+            Pool("zz", created="5f0000000000000000000002"),
+            Pool("b"),
+            Pool("A"),
+            Pool("yy", created="5f0000000000000000000001"),
+        ],
+        [],
+    )
+
+    assert board.order() == ["yy", "zz", "A", "b"]

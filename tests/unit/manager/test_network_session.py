@@ -25,8 +25,11 @@ class FakeNetworkWorker(QObject):
         super().__init__()
         self.woke: list[list[tuple[str, str, str]]] = []
         self.forgotten: list[str] = []
+        self.scans: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = []
 
-    def run_scan(self, allow_wide: bool) -> None: ...
+    def run_scan(self, interfaces: tuple[str, ...], cidrs: tuple[str, ...], wide: bool) -> None:
+        self.scans.append((interfaces, cidrs, wide))
+
     def prepare_scan(self) -> None: ...
     def cancel_scan(self) -> None: ...
 
@@ -65,3 +68,24 @@ def test_a_woken_machine_waits_until_afserver_reports_it_up(evented: EventedFarm
     assert farm_column.data(farm_column.index(1), WAKING_ROLE) is False
     assert worker.forgotten == ["rnd-02"]
     assert messages[-1] == "rnd-02 is up."
+
+
+def test_a_scan_refused_as_too_wide_is_asked_about_and_made_again_with_the_same_choice(
+    evented: EventedFarm,
+) -> None:
+    worker, store = FakeNetworkWorker(), FakeStoreWorker()
+    network = NetworkSession(evented, worker, store)  # type: ignore[arg-type]
+    asked: list[str] = []
+    network.scan_wide_confirm.connect(asked.append)
+
+    network.scan_network(["eth1"], ["10.9.0.0/20"])
+    worker.scan_too_wide.emit("10.9.0.0/20 has 4094 addresses, more than a /22.")
+    assert asked == ["10.9.0.0/20 has 4094 addresses, more than a /22."]
+    assert not network.scanning
+    network.scan_again_wide()
+
+    assert worker.scans == [
+        (("eth1",), ("10.9.0.0/20",), False),
+        (("eth1",), ("10.9.0.0/20",), True),
+    ]
+    assert network.scanning

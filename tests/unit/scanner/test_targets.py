@@ -9,7 +9,13 @@ import pytest
 
 from scanner.errors import PublicRangeError, ScanError, TooWideError
 from scanner.network import Interface, NetworkInfo, parse_interfaces
-from scanner.targets import plan_targets
+from scanner.targets import (
+    interface_ranges,
+    plan_targets,
+    scannable_interfaces,
+    split_ranges,
+    suggested_interface,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "iproute2"
 
@@ -113,3 +119,29 @@ def test_impossible_choices_are_one_sentence(
         plan_targets(captured(default), interfaces=interfaces, cidrs=cidrs)
 
     assert str(refused.value) == sentence
+
+
+def test_the_interface_offered_first_is_the_default_routes_with_its_networks() -> None:
+    second = Interface(
+        "eth2", "02:00:00:00:00:02", (ipaddress.IPv4Interface("10.7.0.3/24"),), True, True
+    )
+    info = NetworkInfo((*captured().interfaces, second), "eth2")
+
+    assert [i.name for i in scannable_interfaces(info)] == ["eth0", "eth2"]
+    assert suggested_interface(info).name == "eth2"
+    assert interface_ranges(suggested_interface(captured())) == "192.168.10.0/23, 10.5.0.0/24"
+    assert split_ranges(" 10.5.0.0/24,192.168.10.0/23  10.5.0.9") == [
+        "10.5.0.0/24",
+        "192.168.10.0/23",
+        "10.5.0.9",
+    ]
+
+
+def test_without_a_default_route_the_first_interface_that_can_be_scanned_is_offered() -> None:
+    assert suggested_interface(captured(default="")).name == "eth0"
+    assert suggested_interface(captured(default="eth1")).name == "eth0"  # eth1 is down
+
+    nothing = NetworkInfo(tuple(i for i in captured().interfaces if i.name != "eth0"), "")
+    with pytest.raises(ScanError) as refused:
+        suggested_interface(nothing)
+    assert str(refused.value) == "No network interface here can be scanned (none is up with IPv4)."
