@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from cli import (
+    agent_cmd,
     apply_cmd,
+    jobs_cmd,
     keeper_cmd,
     mask_cmd,
     pools_cmd,
@@ -44,6 +46,8 @@ def build_parser() -> Parser:
         renders_cmd,
         mask_cmd,
         apply_cmd,
+        jobs_cmd,
+        agent_cmd,
         scan_cmd,
         serve_cmd,
         settings_cmd,
