@@ -132,8 +132,8 @@ def _once(args: argparse.Namespace, agent: Any) -> int:
         )
     else:
         print_line(
-            f"Nothing to write: the {plural(len(result.decisions), 'job')} with pool tokens "
-            "or bindings hold their masks already."
+            f"Nothing to write: {plural(len(result.decisions), 'job')} with pool tokens or "
+            "bindings, each holding its masks already."
         )
     if result.not_taken:
         ids = ", ".join(str(i) for i in result.not_taken)
