@@ -79,7 +79,8 @@ class Agent:
         self._checked_at = -float("inf")  # monotonic time the lease was last looked at
         self._seen: Lease | None = None  # the lease as last read, whoever held it
         self._said: dict[str, str] = {}  # what was logged per job, to say it once
-        self._trouble = ""
+        self._trouble = ""  # the kind of error being reported, until things work again
+        self.failures = 0  # steps that failed since the start (each said once per sentence)
         self.status = AgentStatus(role=STANDBY if writes else OFF)
 
     # -- the lease ------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class Agent:
                         self.status = _with_lease(self.status, self._role(), self._seen)
                     self._recovered()
                 except AfpoolsError as error:
-                    self._failed(str(error))
+                    self._failed(error)
                 stop.wait(self.config.watch_interval)
         finally:
             self.release_lease()
@@ -204,17 +205,25 @@ class Agent:
                 ids,
             )
 
-    def _failed(self, sentence: str) -> None:
-        if sentence != self._trouble:
-            log.error("%s", sentence)
-        self._trouble = sentence
+    def _failed(self, error: AfpoolsError) -> None:
+        """Say it once per outage: the same kind of trouble again (its details vary: a
+        refused connection, then a timeout) is not news until it is over."""
+        self.failures += 1
+        kind = type(error).__name__
+        if kind != self._trouble:
+            log.error("%s", error)
+        self._trouble = kind
         self.status = AgentStatus(
-            self._role(), self.status.decisions, self.status.pass_at, sentence, self.status.lease
+            self._role(), self.status.decisions, self.status.pass_at, str(error), self.status.lease
         )
 
     def _recovered(self) -> None:
         if self._trouble:
             log.warning("The agent works again.")
+            status = self.status
+            self.status = AgentStatus(
+                status.role, status.decisions, status.pass_at, "", status.lease
+            )
         self._trouble = ""
 
 

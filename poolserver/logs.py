@@ -56,6 +56,11 @@ def setup_logging(*, json_lines: bool = False, stream: TextIO | None = None) -> 
 
 
 def remove_logging(handler: logging.Handler) -> None:
+    """Undo ``setup_logging``: the loggers pass their records on again, as before it."""
     for name in LOGGER_NAMES:
-        logging.getLogger(name).removeHandler(handler)
+        logger = logging.getLogger(name)
+        logger.removeHandler(handler)
+        if not logger.handlers:
+            logger.propagate = True
+            logger.setLevel(logging.NOTSET)
     handler.close()

@@ -63,6 +63,11 @@ def runs_on(job: dict[str, Any], block: int | None = None, names: list[str] = RE
     return [name for name in names if admitted(name)]
 
 
+def admits(job: dict[str, Any], expected: list[str], names: list[str] = RENDERS) -> bool:
+    """For waiting: the job is bound (regex) and afserver would give it exactly these."""
+    return job.get("hosts_mask_type") == "regex" and runs_on(job, names=names) == expected
+
+
 def actions(afserver: FakeAfserver, since: int = 0) -> list[dict[str, Any]]:
     """The actions afserver received (after the first ``since`` requests)."""
     return [r["action"] for r in afserver.requests[since:] if "action" in r]
