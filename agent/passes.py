@@ -21,7 +21,6 @@ from pools.errors import AfpoolsError
 from pools.job_actions import JobAction, JobWrite, writes_for
 from pools.job_masks import JobShapeError, read_job
 from pools.jobs import (
-    BOUND,
     GONE_AFTER,
     RELEASED,
     UNTOUCHED,
@@ -116,7 +115,7 @@ class PassEngine:
         report = send(self.client, result_writes, fence) if result_writes else WriteReport()
         problems += [("", sentence) for sentence in report.refusals]
         return PassResult(
-            listed,
+            tuple(_as_written(d, report.not_taken) for d in listed),
             result_writes,
             tuple(report.actions),
             tuple(sorted(report.not_taken)),
@@ -193,5 +192,8 @@ class PassEngine:
         memory.bindings.update(saved)
 
 
-def bound(decisions: tuple[Decision, ...]) -> list[Decision]:
-    return [d for d in decisions if d.status == BOUND]
+def _as_written(decision: Decision, not_taken: set[int]) -> Decision:
+    """The decision as it stands once its masks landed (what a list of jobs shows)."""
+    if not decision.writes or decision.target is None or decision.job.id in not_taken:
+        return decision
+    return replace(decision, job=replace(decision.job, masks=decision.target), retry=False)
