@@ -78,6 +78,7 @@ class Agent:
         self._renewed_at = -float("inf")  # monotonic time of the last renewal
         self._checked_at = -float("inf")  # monotonic time the lease was last looked at
         self._seen: Lease | None = None  # the lease as last read, whoever held it
+        self._fence_lock = threading.Lock()
         self._said: dict[str, str] = {}  # what was logged per job, to say it once
         self._trouble = ""  # the kind of error being reported, until things work again
         self.failures = 0  # steps that failed since the start (each said once per sentence)
@@ -118,7 +119,12 @@ class Agent:
             log.warning("The lease could not be released (%s); it expires by itself.", error)
 
     def fence(self) -> None:
-        """Before a write: renew the lease when due, refuse when it may have run out."""
+        """Before a write: renew the lease when due, refuse when it may have run out.
+        Several actions are sent at once, so their fences take turns."""
+        with self._fence_lock:
+            self._fence()
+
+    def _fence(self) -> None:
         if self._lease is None:
             raise LeaseLostError("This agent does not hold the lease; nothing was written.")
         if time.monotonic() - self._renewed_at >= self.config.renew_every:

@@ -1,6 +1,8 @@
 """Send the writes of one pass, stage by stage, and read back what afserver now holds.
 
-Every action answers after a server cycle; what it did is only known by reading the jobs
+afserver applies actions once per cycle of its run thread and answers after it, so the
+actions of one stage are sent side by side (a few connections at once): they land in the
+same cycle instead of one cycle each. What an action did is only known by reading the jobs
 again (afserver answers "Action processed." even to a mask it will not use). A job whose
 stage did not land gets none of its later stages (they could widen it) and is retried by
 the next pass.
@@ -9,12 +11,15 @@ the next pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from afserver.client import AfserverClient
 from afserver.errors import AfserverRejectedError
 from pools.job_actions import STAGES, JobAction, JobWrite, group
 from pools.job_masks import JobShapeError, Masks, read_job
+
+PARALLEL = 8  # actions in flight at once: they land in the same server cycle
 
 
 @dataclass
@@ -37,24 +42,35 @@ def send(
         todo = [w for w in pending if w.stage == stage and w.job_id not in report.not_taken]
         if not todo:
             continue
-        fence()
-        for action in group(todo):
-            try:
-                client.action(
-                    "jobs",
-                    ids=list(action.ids),
-                    block_ids=list(action.blocks) or None,
-                    params=action.params_dict(),
-                )
-            except AfserverRejectedError as error:
-                report.refusals.append(str(error))
-            report.actions.append(action)
+        actions = group(todo)
+        with ThreadPoolExecutor(min(PARALLEL, len(actions)), "afpools-agent-send") as pool:
+            sent = [pool.submit(_send, client, action, fence) for action in actions]
+            for action, future in zip(actions, sent, strict=True):
+                refusal = future.result()  # our own errors (the fence, afserver down) go up
+                if refusal:
+                    report.refusals.append(refusal)
+                report.actions.append(action)
         held = read_back(client, sorted({w.job_id for w in todo}))
         for write in todo:
             masks = held.get(write.job_id)
             if masks is None or not write.landed(masks):
                 report.not_taken.add(write.job_id)
     return report
+
+
+def _send(client: AfserverClient, action: JobAction, fence: Callable[[], None]) -> str:
+    """One action; afserver's refusal comes back as its sentence, '' when it was taken."""
+    fence()
+    try:
+        client.action(
+            "jobs",
+            ids=list(action.ids),
+            block_ids=list(action.blocks) or None,
+            params=action.params_dict(),
+        )
+    except AfserverRejectedError as error:
+        return str(error)
+    return ""
 
 
 def read_back(client: AfserverClient, ids: list[int]) -> dict[int, Masks]:

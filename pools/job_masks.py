@@ -7,6 +7,7 @@ empty mask out of its answers, so a missing field and ``""`` are the same here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,7 +98,7 @@ class JobView:
     blocks: tuple[int, ...]
     masks: Masks
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return binding_key(self.id, self.serial)
 

@@ -9,6 +9,7 @@ pool masks, and can tell a mask edited by hand from one afserver did not take.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -139,8 +140,9 @@ class Decision:
     runs_nowhere: tuple[str, ...] = ()  # bound pools that are deleted or empty
     retry: bool = False  # the last write did not reach afserver
 
-    @property
+    @functools.cached_property
     def writes(self) -> bool:
+        """Whether the job does not hold its target yet (asked often: computed once)."""
         return self.target is not None and self.target != self.job.masks
 
 

@@ -241,6 +241,11 @@ class FakeFarm:
         with self._lock:
             self._nodes.deaf_jobs.clear()
 
+    def job_field(self, job_id: int, key: str) -> Any:
+        """One field of one job, without copying the job (cheap enough to poll)."""
+        with self._lock:
+            return self._job(job_id).get(key)
+
     def jobs(self) -> list[Node]:
         with self._lock:
             return copy.deepcopy(self._nodes.jobs)
