@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from afserver.client import AfserverClient
 from agent.config import LOGGER_NAME, AgentConfig
-from agent.passes import PassEngine, PassResult
+from agent.passes import BindingsMovedError, PassEngine, PassResult
 from agent.stores import StoreSource
 from pools.errors import AfpoolsError
 from pools.jobs import BOUND, WAITING, Decision
@@ -159,6 +159,8 @@ class Agent:
                     else:
                         self.status = _with_lease(self.status, self._role(), self._seen)
                     self._recovered()
+                except BindingsMovedError:
+                    next_jobs = 0.0  # another writer's bindings: read them and pass again
                 except AfpoolsError as error:
                     self._failed(error)
                 stop.wait(self.config.watch_interval)

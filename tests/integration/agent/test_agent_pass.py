@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from agent.loop import Agent
+from agent.loop import Agent, LeaseLostError
 from agent.passes import PassResult
 from pools.masks import MATCH_NOTHING
 from storage.store import PoolStore
@@ -273,3 +273,19 @@ def test_bindings_of_deleted_and_finished_jobs_are_dropped_after_a_day(
     }
     assert within_a_day == [deleted, finished, kept]
     assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
+    write_pass(agent)  # the finished job is still listed: its binding stays dropped
+    assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
+
+
+def test_an_agent_without_the_lease_writes_nothing(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
+) -> None:
+    farm.submit_job(token_job("shot", "@gpu"))
+    pools.leases.take("elsewhere", "render-mgr pid 77", 60)
+    agent.take_lease()
+
+    with pytest.raises(LeaseLostError):
+        agent.run_pass(write=True)
+
+    assert actions(afserver) == []
+    assert pools.bindings.all().bindings == {}

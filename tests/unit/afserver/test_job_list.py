@@ -6,9 +6,12 @@ import json
 
 import pytest
 
+from afserver.client import AfserverClient
 from afserver.framing import FrameError
 from afserver.job_list import decode_job_list
 from tests.support.afserver_fixtures import recorded_response
+from tests.support.fake_afserver import FakeAfserver
+from tests.support.fake_farm import FakeFarm
 
 READ = {"id", "serial", "name", "user_name", "st", "running_tasks_num", "hosts_mask"}
 READ |= {"hosts_mask_exclude", "hosts_mask_type", "blocks"}
@@ -48,3 +51,13 @@ def test_an_error_reply_keeps_its_info() -> None:
 def test_a_body_that_is_not_json_is_a_frame_error() -> None:
     with pytest.raises(FrameError, match="not JSON"):
         decode_job_list(b"this is not JSON at all")
+
+
+def test_the_client_reads_jobs_cut_down_and_all_of_them() -> None:
+    with FakeAfserver(FakeFarm.recorded()) as server:
+        client = AfserverClient("127.0.0.1", server.port, user_name="u", host_name="h")
+        cut, whole = client.job_masks(), client.jobs()
+
+    assert [job["id"] for job in cut] == [job["id"] for job in whole]
+    assert all(set(job) <= READ for job in cut)
+    assert any(set(job) - READ for job in whole)

@@ -313,3 +313,18 @@ def test_a_block_left_on_its_transitional_mask_by_a_killed_agent_keeps_the_artis
 
     assert again.status == BOUND
     assert again.target == first.target
+
+
+def test_a_block_mask_edited_by_hand_is_read_afresh_the_others_stay_remembered() -> None:
+    pools = index(lighting=LIGHTING, gpu=GPU)
+    original = job("@lighting", blocks=[{"block_num": 0, "hosts_mask": "rnd-b"}])
+    held, binding = bind(original, pools)
+    edited = Masks.of("regex", {**held.masks.fields, (0, INCLUDE): "@gpu"})
+
+    again = decide(dataclasses.replace(held, masks=edited), binding, pools, 200.0)
+
+    assert again.target is not None
+    assert runs_on(again.target) == ["rnd-a01", "rnd-a02"]  # the job's own mask: remembered
+    assert again.target.get((0, INCLUDE)) == "gpu-01"  # the block: read as it is now
+    assert again.binding is not None
+    assert again.binding.user[(0, INCLUDE)].text == "@gpu"
