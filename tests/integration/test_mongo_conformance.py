@@ -1,4 +1,5 @@
-"""Exactly the MongoDB operations PoolStore relies on, checked on the server in use.
+"""Exactly the MongoDB operations PoolStore (and the agent's bindings and lease) rely on,
+checked on the server in use.
 
 nx-27017 0.8.1 gets several operators wrong (``$ne``/``$nin`` on array sub-fields, ``$not``,
 ``$push`` of sub-documents, array equality in filters, ``$all`` of sub-documents, and ``$pull``
