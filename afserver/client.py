@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from afserver.errors import (
@@ -21,6 +21,7 @@ from afserver.errors import (
     AfserverUnreachableError,
 )
 from afserver.framing import FrameError, JsonObject, ReplyDecoder, encode_request, parse_json_object
+from afserver.job_list import decode_job_list
 
 RECV_CHUNK_BYTES = 64 * 1024
 DEFAULT_PORT = 51000
@@ -67,12 +68,17 @@ class AfserverClient:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def request(self, obj: Mapping[str, Any]) -> JsonObject:
+    def request(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        decode: Callable[[bytes], JsonObject] = parse_json_object,
+    ) -> JsonObject:
         """Send one JSON object and return the reply object; raise on an error reply."""
         payload = encode_request(obj, http=self._http, host_header=self.address)
         body = self._exchange(payload)
         try:
-            reply = parse_json_object(body)
+            reply = decode(body)
         except FrameError as error:
             raise AfserverProtocolError(self.address, error.problem) from None
         info = reply.get("info")
@@ -93,6 +99,16 @@ class AfserverClient:
 
     def jobs(self, ids: Sequence[int] | None = None) -> list[JsonObject]:
         """Every job, or the jobs with these ids that still exist."""
+        return self._jobs(ids, parse_json_object)
+
+    def job_masks(self, ids: Sequence[int] | None = None) -> list[JsonObject]:
+        """Like ``jobs``, each job cut down to its ids, names, state and masks (cheap to read
+        for thousands of jobs); a job of an unexpected shape comes whole."""
+        return self._jobs(ids, decode_job_list)
+
+    def _jobs(
+        self, ids: Sequence[int] | None, decode: Callable[[bytes], JsonObject]
+    ) -> list[JsonObject]:
         get: JsonObject = {"type": "jobs"}
         if ids is not None:
             id_list = _id_list(ids)
@@ -100,7 +116,7 @@ class AfserverClient:
                 return []
             get["ids"] = id_list
         try:
-            return self._get_list("jobs", get)
+            return self._get_list("jobs", get, decode)
         except AfserverRejectedError as error:
             # afserver answers a one-id query for a vanished job with an error, where any
             # other query simply leaves the job out; treat both the same.
@@ -122,10 +138,12 @@ class AfserverClient:
         mask: str | None = None,
         params: Mapping[str, Any] | None = None,
         operation: Mapping[str, Any] | None = None,
+        block_ids: Sequence[int] | None = None,
     ) -> str:
         """Change nodes of one type; return afserver's answer ("Action processed.").
 
         ``mask`` is a whole-name regular expression here, unlike the find masks of reads.
+        ``block_ids`` sends a jobs action to those blocks of every job (their own masks).
         """
         action: JsonObject = {
             "user_name": self._user_name,
@@ -141,6 +159,8 @@ class AfserverClient:
             raise ValueError("an afserver action needs node ids or a name mask")
         if params is None and operation is None:
             raise ValueError("an afserver action needs params or an operation")
+        if block_ids is not None:
+            action["block_ids"] = _id_list(block_ids)
         if params is not None:
             action["params"] = dict(params)
         if operation is not None:
@@ -160,8 +180,13 @@ class AfserverClient:
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _get_list(self, key: str, get: JsonObject) -> list[JsonObject]:
-        reply = self.request({"get": get})
+    def _get_list(
+        self,
+        key: str,
+        get: JsonObject,
+        decode: Callable[[bytes], JsonObject] = parse_json_object,
+    ) -> list[JsonObject]:
+        reply = self.request({"get": get}, decode=decode)
         items = reply.get(key)
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise AfserverProtocolError(self.address, f'a reply without a "{key}" list')

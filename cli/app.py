@@ -10,8 +10,10 @@ from typing import Any
 
 from cli import (
     afstarter_cmd,
+    agent_cmd,
     apply_cmd,
     blender_cmd,
+    jobs_cmd,
     keeper_cmd,
     mask_cmd,
     natron_cmd,
@@ -48,6 +50,8 @@ def build_parser() -> Parser:
         renders_cmd,
         mask_cmd,
         apply_cmd,
+        jobs_cmd,
+        agent_cmd,
         scan_cmd,
         serve_cmd,
         settings_cmd,

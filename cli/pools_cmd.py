@@ -11,6 +11,7 @@ from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
+from pools.tokens import untypeable_reason
 from pools.wording import plural
 from storage.connection import open_store
 
@@ -119,10 +120,21 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _untypeable(pool: Pool) -> None:
+    """Artists name pools in hosts masks as @NAME; warn when that cannot work (not refused:
+    the board and 'apply' still use the pool)."""
+    reason = untypeable_reason(pool.name)
+    if reason:
+        notice(
+            f"Warning: artists cannot type pool '{pool.name}' as a token in a hosts mask: {reason}."
+        )
+
+
 def _create(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.create(args.name, description=args.description, color=args.color)
     _trimmed(args.name, pool)
+    _untypeable(pool)
     return _report(args, pool, f"Created pool '{pool.name}'.")
 
 
@@ -130,6 +142,7 @@ def _rename(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         pool = store.rename(args.old, args.new)
     _trimmed(args.new, pool)
+    _untypeable(pool)
     return _report(args, pool, f"Renamed pool '{args.old}' to '{pool.name}'.")
 
 
@@ -147,8 +160,18 @@ def _color(args: argparse.Namespace, settings: Settings) -> int:
 
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
+        bound = store.bindings.bound_to(store.pool_id(args.name))
         pool = store.delete(args.name)
     count = plural(len(pool.hostnames), "host")
+    if bound:
+        jobs = ", ".join(
+            f"{b.job_id} ({b.job_name})" if b.job_name else str(b.job_id) for b in bound
+        )
+        gets = "gets" if len(bound) == 1 else "get"
+        notice(
+            f"{plural(len(bound), 'job')} bound to pool '{pool.name}' {gets} none of its "
+            f"hosts from now on (the agent rewrites them): {jobs}."
+        )
     return _report(args, pool, f"Deleted pool '{pool.name}' ({count}).")
 
 

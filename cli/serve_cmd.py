@@ -14,10 +14,12 @@ from pools.errors import AfpoolsError
 
 DESCRIPTION = """\
 Run the pool service: an HTTP/JSON API for render plugins (GET /v1/pools, /v1/pools/NAME,
-/v1/pools/NAME/mask, /v1/hosts, /v1/health) and the 2019 'GET POOLS' protocol for plugins
-already deployed. Answers come from memory, refreshed when the pools change. It logs one
-line per request on stderr; stop it with Ctrl+C or SIGTERM. --configure asks for the
-address, ports, TLS files, the 2019 listener and the write token, and saves them."""
+/v1/pools/NAME/mask, /v1/hosts, /v1/jobs, /v1/health) and the 2019 'GET POOLS' protocol for
+plugins already deployed. Answers come from memory, refreshed when the pools change. Beside
+it runs the agent of 'main.py agent' (see its --help for the @pool tokens), a standby while
+another agent holds the lease; --no-agent leaves it out. It logs one line per request on
+stderr; stop it with Ctrl+C or SIGTERM. --configure asks for the address, ports, TLS files,
+the 2019 listener and the write token, and saves them."""
 
 
 def register(commands: Any) -> None:
@@ -34,6 +36,11 @@ def register(commands: Any) -> None:
         metavar="Q",
         type=_port,
         help="port of the 2019 protocol; 0 switches it off (default: settings)",
+    )
+    parser.add_argument(
+        "--no-agent",
+        action="store_true",
+        help="leave the agent out (another 'main.py agent' or service keeps the jobs' masks)",
     )
     parser.add_argument(
         "--configure", action="store_true", help="set the service up interactively and exit"
@@ -69,6 +76,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         "service_host": args.host,
         "service_port": args.port,
         "service_legacy_port": args.legacy_port,
+        "service_agent": False if args.no_agent else None,
     }
     settings = dataclasses.replace(
         settings, **{k: v for k, v in overrides.items() if v is not None}

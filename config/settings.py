@@ -183,6 +183,26 @@ class Settings:
         help="Seconds between the pool service's polls of afserver for host states; 0 is off.",
         env=("AFPOOLS_SERVICE_AFSERVER_INTERVAL",),
     )
+    service_agent: bool = _option(
+        True,
+        help="Run the agent beside the pool service ('serve --no-agent' leaves it out).",
+        env=("AFPOOLS_SERVICE_AGENT",),
+    )
+    agent_jobs_interval: float = _option(
+        3.0,
+        help="Seconds between the agent's reads of afserver's jobs.",
+        env=("AFPOOLS_AGENT_JOBS_INTERVAL",),
+    )
+    agent_watch_interval: float = _option(
+        0.5,
+        help="Seconds between the agent's checks of the pools' change counter (a tiny read).",
+        env=("AFPOOLS_AGENT_WATCH_INTERVAL",),
+    )
+    agent_lease_seconds: float = _option(
+        15.0,
+        help="Seconds an agent's lease lasts unrenewed; a standby takes over within two.",
+        env=("AFPOOLS_AGENT_LEASE_SECONDS",),
+    )
     service_access_log: bool = _option(
         True,
         help="Log one line per request of the pool service.",

@@ -11,13 +11,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pools.history import Change
+from pools.jobs import Decision
 from pools.model import Host, Pool
+from pools.tokens import pool_token
 
 
 def pool_json(pool: Pool) -> dict[str, Any]:
-    """A pool; ``unreadable`` lists stored entries (another tool's) no hostname was read from."""
+    """A pool; ``unreadable`` lists stored entries (another tool's) no hostname was read from;
+    ``token`` is what artists type in a hosts mask (null when the name cannot be typed)."""
     return {
         "name": pool.name,
+        "token": pool_token(pool.name),
         "description": pool.description,
         "color": pool.color,
         "hosts": list(pool.hostnames),
@@ -41,6 +45,29 @@ def host_json(host: Host, pools: Iterable[str]) -> dict[str, Any]:
         "native_pool": host.native_pool,
         "pools": list(pools),
         "sources": sorted(host.sources),
+    }
+
+
+def job_json(decision: Decision) -> dict[str, Any]:
+    """An afserver job the agent looks after: bound to pools, waiting for one, or refused.
+
+    ``masks_pending`` is true while its masks are not yet what its pools say (the agent
+    writes them within a pass).
+    """
+    job = decision.job
+    return {
+        "id": job.id,
+        "serial": job.serial,
+        "name": job.name,
+        "user": job.user,
+        "state": job.state,
+        "running_tasks": job.running,
+        "status": decision.status,
+        "pools": list(decision.pools),
+        "tokens": list(decision.tokens),
+        "unknown_tokens": list(decision.unknown),
+        "reason": decision.reason,
+        "masks_pending": decision.writes,
     }
 
 

@@ -21,20 +21,23 @@ from pools.errors import (
     SettingsError,
     StoreUnavailableError,
 )
+from pools.jobs import listed
+from pools.json_shapes import job_json
 from pools.masks import MaskError
 from poolserver.connections import ConnectionRegistry
 from poolserver.http_protocol import ASKED_VERSION, JSON_TYPE, json_error, printable
 from poolserver.keeper import Current, SnapshotKeeper
 from poolserver.logs import LOGGER_NAME
 from poolserver.mask_answers import parse_query
-from poolserver.snapshot import Resource, to_json
+from poolserver.snapshot import Resource, resource, to_json
 
 log = logging.getLogger(LOGGER_NAME)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 KEEPER: web.AppKey[SnapshotKeeper] = web.AppKey("keeper", SnapshotKeeper)
 LIMITS: web.AppKey[Limits] = web.AppKey("limits")
-ROUTES_HINT = "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts"
+ROUTES_HINT = "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts, /v1/jobs"
+_YES, _NO = ("1", "true", "yes"), ("", "0", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def build_app(
     app.router.add_get("/v1/pools/{name}", _pool)
     app.router.add_get("/v1/pools/{name}/mask", _mask)
     app.router.add_get("/v1/hosts", _hosts)
+    app.router.add_get("/v1/jobs", _jobs)
     return app
 
 
@@ -209,3 +213,32 @@ async def _mask(request: web.Request) -> web.Response:
 
 async def _hosts(request: web.Request) -> web.Response:
     return answer(request, current(request).snapshot.host_list)
+
+
+class NoJobsError(StoreUnavailableError):
+    """The service has no list of afserver's jobs to answer from (yet)."""
+
+
+async def _jobs(request: web.Request) -> web.Response:
+    """The jobs the agent looks after, as of its last pass: ``?pool=NAME`` those bound to a
+    pool, ``?waiting=1`` those whose token names no pool."""
+    view = current(request)
+    status = request.app[KEEPER].agent_status()
+    if status is None:
+        raise NoJobsError(
+            "This service does not read afserver's jobs: its agent is off "
+            "and service_afserver_interval is 0."
+        )
+    if not status.pass_at:
+        reason = status.error or "The agent has not read afserver's jobs yet"
+        raise NoJobsError(f"{reason.rstrip('.')}; try again.")
+    query = request.query
+    pool = query.get("pool")
+    if pool is not None and pool not in view.snapshot.pools:
+        raise PoolNotFoundError(f"There is no pool named '{printable(pool, 80)}'.")
+    waiting = query.get("waiting", "").strip().lower()
+    if waiting not in _YES + _NO:
+        raise AfpoolsError(f"waiting is 1 or 0, not '{printable(waiting, 20)}'.")
+    shown = listed(status.decisions, pool=pool, waiting=waiting in _YES)
+    data = {"agent": status.role, "read_at": status.pass_at, "jobs": [job_json(d) for d in shown]}
+    return answer(request, resource(data))

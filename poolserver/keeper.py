@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
+from agent.loop import OFF, AgentStatus
 from pools.errors import AfpoolsError
 from pools.model import Host
 from poolserver.mask_answers import MaskBook
@@ -55,6 +57,7 @@ class SnapshotKeeper:
         afserver: AfserverClient | None = None,
         afserver_interval: float = 0.0,
         full_reload_interval: float = 30.0,
+        agent_status: Callable[[], AgentStatus | None] = lambda: None,
     ) -> None:
         self._link = link
         self._executor = executor
@@ -62,6 +65,7 @@ class SnapshotKeeper:
         self._afserver = afserver if afserver_interval > 0 else None
         self._afserver_interval = afserver_interval
         self._full_reload_interval = full_reload_interval
+        self.agent_status = agent_status
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._data: StoreData | None = None
@@ -103,9 +107,11 @@ class SnapshotKeeper:
     def health(self) -> dict[str, Any]:
         """What /v1/health says: "degraded" when the store fails or a loop hit an error."""
         current = self.current
+        agent = self.agent_status()
+        agent_warning = unattended(agent)
         if current is None:
             status = "unavailable"
-        elif self.store_error or self._afserver_fault:
+        elif self.store_error or self._afserver_fault or agent_warning:
             status = "degraded"
         else:
             status = "ok"
@@ -117,7 +123,15 @@ class SnapshotKeeper:
             "revision": current.snapshot.revision if current else None,
             "snapshot_age_s": round(current.snapshot.age, 3) if current else None,
             "pools": len(current.snapshot.pools) if current else 0,
+            "agent": agent.role if agent is not None else OFF,
         }
+        if agent is not None and agent.pass_at:
+            answer["jobs_waiting_for_a_pool"] = len(agent.waiting)
+            answer["jobs_waiting_for_the_agent"] = len(agent.unwritten)
+        if agent_warning:
+            answer["agent_warning"] = agent_warning
+        if agent is not None and agent.error:
+            answer["agent_error"] = agent.error
         if self.store_error:
             answer["store_error"] = self.store_error
         if self._afserver_error:
@@ -238,6 +252,20 @@ class SnapshotKeeper:
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+
+def unattended(agent: AgentStatus | None) -> str:
+    """A sentence when jobs wait for their pools' masks and no agent holds the lease."""
+    if agent is None:
+        return ""
+    waiting = len(agent.unwritten)
+    if waiting and not agent.lease_held(time.time()):
+        jobs = "1 job holds" if waiting == 1 else f"{waiting} jobs hold"
+        return (
+            f"{jobs} pool tokens that no agent makes exact: no agent holds the lease; "
+            "run 'main.py agent' or 'main.py serve' without --no-agent."
+        )
+    return ""
 
 
 def _describe(error: BaseException) -> str:

@@ -13,8 +13,11 @@ import sys
 import time
 from typing import TextIO
 
+from agent.config import LOGGER_NAME as AGENT_LOGGER_NAME
+
 LOGGER_NAME = "afpools.poolserver"
 ACCESS_LOGGER_NAME = "afpools.poolserver.access"
+LOGGER_NAMES = (LOGGER_NAME, AGENT_LOGGER_NAME)
 
 
 class JsonLinesFormatter(logging.Formatter):
@@ -40,16 +43,24 @@ class PlainFormatter(logging.Formatter):
 
 
 def setup_logging(*, json_lines: bool = False, stream: TextIO | None = None) -> logging.Handler:
-    """Send the service's loggers to ``stream`` (stderr); returns the handler to remove it."""
+    """Send the service's and the agent's loggers to ``stream`` (stderr); returns the
+    handler to remove it."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonLinesFormatter() if json_lines else PlainFormatter())
-    logger = logging.getLogger(LOGGER_NAME)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    for name in LOGGER_NAMES:
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     return handler
 
 
 def remove_logging(handler: logging.Handler) -> None:
-    logging.getLogger(LOGGER_NAME).removeHandler(handler)
+    """Undo ``setup_logging``: the loggers pass their records on again, as before it."""
+    for name in LOGGER_NAMES:
+        logger = logging.getLogger(name)
+        logger.removeHandler(handler)
+        if not logger.handlers:
+            logger.propagate = True
+            logger.setLevel(logging.NOTSET)
     handler.close()

@@ -20,6 +20,10 @@ from typing import Any
 from aiohttp import web
 
 from afserver.connect import client_for
+from agent.config import AgentConfig
+from agent.loop import Agent, AgentStatus
+from agent.stores import StoreSource
+from agent.thread import AgentThread
 from config.settings import Settings
 from pools.errors import SettingsError
 from poolserver.config import ServiceConfig
@@ -59,6 +63,7 @@ class PoolService:
         self.listeners: list[Listener] = []
         self.link = StoreLink(settings)
         self.keeper: SnapshotKeeper | None = None
+        self.agent: AgentThread | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -84,6 +89,7 @@ class PoolService:
         if self.config.legacy_port:
             self.listeners.append(await self._open_legacy(self.keeper))
         self._sweeper = asyncio.create_task(self._sweep(), name="poolserver-sweeper")
+        self.agent = self._make_agent()  # once the service could start: it is the service's
 
     def _make_keeper(self, executor: ThreadPoolExecutor) -> SnapshotKeeper:
         afserver = None
@@ -98,7 +104,26 @@ class PoolService:
             refresh_interval=self.config.refresh_interval,
             afserver=afserver,
             afserver_interval=self.config.afserver_interval,
+            agent_status=self._agent_status,
         )
+
+    def _make_agent(self) -> AgentThread | None:
+        """The agent, writing unless ``--no-agent``; without it, an observer that only
+        lists the jobs (when the service watches afserver at all), so health can say when
+        jobs with tokens wait and no agent holds the lease."""
+        writes = self.settings.service_agent
+        if not writes and self.config.afserver_interval <= 0:
+            return None
+        try:
+            client = client_for(self.settings)
+        except ValueError as error:
+            raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+        config = AgentConfig.from_settings(self.settings)
+        stores = StoreSource(self.link.database, self.settings.user_name)
+        return AgentThread(Agent(config, client, stores, writes=writes)).start()
+
+    def _agent_status(self) -> AgentStatus | None:
+        return self.agent.status if self.agent is not None else None
 
     async def _open_http(self, keeper: SnapshotKeeper, executor: ThreadPoolExecutor) -> Listener:
         config = self.config
@@ -185,6 +210,7 @@ class PoolService:
             self._close_listeners,
             self.legacy_connections.close_all,
             self._stop_keeper,
+            self._stop_agent,
             self._cleanup_runner,
             self.http_connections.close_all,
             self._shut_executor,
@@ -204,6 +230,11 @@ class PoolService:
     async def _stop_keeper(self) -> None:
         if self.keeper is not None:
             await self.keeper.stop()
+
+    async def _stop_agent(self) -> None:
+        agent, self.agent = self.agent, None
+        if agent is not None:
+            await asyncio.to_thread(agent.stop)
 
     async def _cleanup_runner(self) -> None:
         runner, self._runner = self._runner, None
@@ -232,6 +263,12 @@ class PoolService:
             shown.append(("2019 protocol", "off"))
         shown.append(("store", self.link.description))
         shown.append(("writes", "on (bearer token)" if self.config.writes else "off"))
+        shown.append(
+            (
+                "agent",
+                "on (standby until it holds the lease)" if self.settings.service_agent else "off",
+            )
+        )
         return shown
 
 

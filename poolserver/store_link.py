@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
+
+from pymongo.database import Database
 
 from config.settings import Settings
 from poolserver.logs import LOGGER_NAME
@@ -90,6 +93,10 @@ class StoreLink:
         store.reconcile()
         token = store.change_token()
         return StoreData(token[0], tuple(store.pools()), tuple(store.known_hosts()), token)
+
+    def database(self) -> Database[dict[str, Any]]:
+        """The database on the server that serves now (the agent keeps a store of its own)."""
+        return self._opened().database()
 
     def writer(self, *, user: str, client_address: str) -> PoolStore:
         """A store whose history records name this user and the client's address."""

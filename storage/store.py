@@ -40,6 +40,7 @@ from storage.documents import (
 )
 from storage.journal import PENDING, SEEN, Journal
 from storage.known_hosts import KnownHostsMixin
+from storage.leases import Leases
 from storage.mongo_errors import translate_errors
 
 Document = dict[str, Any]
@@ -96,7 +97,15 @@ class PoolStore(KnownHostsMixin):
 
     @property
     def bindings(self) -> Bindings:
-        return Bindings(self._db.bindings)
+        bindings = Bindings(self._db)
+        bindings.address = self.address
+        return bindings
+
+    @property
+    def leases(self) -> Leases:
+        leases = Leases(self._db.leases)
+        leases.address = self.address
+        return leases
 
     # -- schema -------------------------------------------------------------------------
 
@@ -145,6 +154,20 @@ class PoolStore(KnownHostsMixin):
             if has_name(doc) and not _deleted(doc)
         )
         return sorted(found, key=lambda p: (p.name.casefold(), p.name))
+
+    @translate_errors
+    def pool_entries(self) -> list[tuple[str, Pool]]:
+        """Every pool with its ``_id`` (as text): what bindings follow, whatever the name."""
+        return [
+            (str(doc["_id"]), pool_from_doc(doc))
+            for doc in self._db.pools.find({})
+            if has_name(doc) and not _deleted(doc)
+        ]
+
+    @translate_errors
+    def pool_id(self, name: str) -> str:
+        """The ``_id`` (as text) of the pool named exactly ``name``."""
+        return str(self._find(name)["_id"])
 
     @translate_errors
     def pool(self, name: str) -> Pool:

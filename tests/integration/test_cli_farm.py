@@ -291,7 +291,10 @@ def test_a_job_with_a_broken_regex_mask_is_refused_before_anything_is_sent(
     code, _, err = cli("apply", "gpu", "4")
 
     assert code == 1
-    assert err.startswith("The hosts mask 'gpu-0[1-' is not a valid regular expression")
+    assert err == (
+        "Job 4 (gpu_pool_job): The hosts mask 'gpu-0[1-' is not a valid regular expression: "
+        "unterminated character set. Nothing was changed.\n"
+    )
     assert actions(afserver) == []
 
 

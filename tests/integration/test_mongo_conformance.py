@@ -1,4 +1,5 @@
-"""Exactly the MongoDB operations PoolStore relies on, checked on the server in use.
+"""Exactly the MongoDB operations PoolStore (and the agent's bindings and lease) rely on,
+checked on the server in use.
 
 nx-27017 0.8.1 gets several operators wrong (``$ne``/``$nin`` on array sub-fields, ``$not``,
 ``$push`` of sub-documents, array equality in filters, ``$all`` of sub-documents, and ``$pull``
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pymongo import DESCENDING, MongoClient, ReturnDocument
+from pymongo import DESCENDING, MongoClient, ReturnDocument, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
@@ -251,4 +252,64 @@ def test_scan_sightings_merge_into_hosts(mongo: MongoClient[Doc], database_name:
             "sources": ["arp", "dns", "tcp"],
         }
     ]
+    mongo.drop_database(database_name)
+
+
+def test_bindings_in_bulk_with_sub_documents_keyed_by_field(
+    mongo: MongoClient[Doc], database_name: str
+) -> None:
+    """The agent's memory: a bulk of upserts (sub-documents keyed "0:hosts_mask"), read back
+    whole, then dropped by ``$in`` of ids."""
+    bindings = mongo[database_name].bindings
+    doc = {
+        "user": {"hosts_mask": {"text": "@a rnd", "kind": "find"}, "0:hosts_mask": {"text": "x"}},
+        "pools": [{"name": "a", "id": "65f0", "revision": 3}],
+        "written": {"kind": "regex", "fields": {"hosts_mask": "rnd-a0[12]|x.*"}},
+        "gone_since": 0.0,
+    }
+    ops = [
+        UpdateOne({"_id": f"{n}:1"}, {"$set": {**doc, "job_id": n}}, upsert=True) for n in (1, 2, 3)
+    ]
+    first = bindings.bulk_write(ops, ordered=False)
+    again = bindings.bulk_write(ops[:1], ordered=False)
+    stored = bindings.find_one({"_id": "2:1"})
+    dropped = bindings.delete_many({"_id": {"$in": ["1:1", "3:1", "9:9"]}})
+
+    assert first.upserted_count == 3
+    assert again.matched_count == 1
+    assert stored == {"_id": "2:1", **doc, "job_id": 2}
+    assert dropped.deleted_count == 2
+    assert [d["_id"] for d in bindings.find({})] == ["2:1"]
+    mongo.drop_database(database_name)
+
+
+def test_a_lease_is_renewed_taken_when_expired_and_released_by_its_holder(
+    mongo: MongoClient[Doc], database_name: str
+) -> None:
+    leases = mongo[database_name].leases
+    now = 1000.0
+    leases.insert_one({"_id": "agent", "holder": "a", "expires_at": now + 10})
+    with pytest.raises(DuplicateKeyError):
+        leases.insert_one({"_id": "agent", "holder": "b", "expires_at": now + 10})
+    early = leases.find_one_and_update(
+        {"_id": "agent", "expires_at": {"$lt": now}}, {"$set": {"holder": "b"}}
+    )
+    renewed = leases.find_one_and_update(
+        {"_id": "agent", "holder": "a"},
+        {"$set": {"expires_at": now + 20}},
+        return_document=ReturnDocument.AFTER,
+    )
+    late = leases.find_one_and_update(
+        {"_id": "agent", "expires_at": {"$lt": now + 30}},
+        {"$set": {"holder": "b", "expires_at": now + 40}},
+        return_document=ReturnDocument.AFTER,
+    )
+    not_mine = leases.delete_one({"_id": "agent", "holder": "a"})
+    mine = leases.delete_one({"_id": "agent", "holder": "b"})
+
+    assert early is None
+    assert (renewed or {}).get("expires_at") == now + 20
+    assert (late or {}).get("holder") == "b"
+    assert (not_mine.deleted_count, mine.deleted_count) == (0, 1)
+    assert leases.find_one({"_id": "agent"}) is None
     mongo.drop_database(database_name)

@@ -53,7 +53,10 @@ def run_action(nodes: FarmNodes, action: object) -> Node:
         return _OPERATIONS[type_](nodes, selected, operation)
     params = action.get("params")
     if isinstance(params, dict):
-        _PARAMS[type_](nodes, selected, params)
+        if type_ == "jobs" and "block_ids" in action:
+            _set_block_params(nodes, selected, action["block_ids"], params)
+        else:
+            _PARAMS[type_](nodes, selected, params)
     return log_reply()
 
 
@@ -103,16 +106,40 @@ def _is_mask_key(key: str) -> bool:
     return key.endswith(("_mask", "_mask_exclude", "_mask_global"))
 
 
+def _with_params(node: Node, params: dict[str, Any]) -> Node:
+    """Every param stored; an empty mask removes the key, as fixture 07f shows."""
+    changed = dict(node)
+    for key, value in params.items():
+        if _is_mask_key(key) and value == "":
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    return changed
+
+
 def _set_job_params(nodes: FarmNodes, jobs: list[Node], params: dict[str, Any]) -> None:
-    """Store every param; an empty mask removes the key, as fixture 07f shows."""
+    """Store every param, except on the jobs told to ignore params (``nodes.deaf_jobs``):
+    afserver answers "Action processed." and keeps its old masks when it cannot use one."""
     for job in jobs:
-        changed = dict(job)
-        for key, value in params.items():
-            if _is_mask_key(key) and value == "":
-                changed.pop(key, None)
-            else:
-                changed[key] = value
-        nodes.replace("jobs", job, changed)
+        if job["id"] not in nodes.deaf_jobs:
+            nodes.replace("jobs", job, _with_params(job, params))
+
+
+def _set_block_params(
+    nodes: FarmNodes, jobs: list[Node], block_ids: object, params: dict[str, Any]
+) -> None:
+    """A jobs action with ``block_ids`` sets those blocks' params (fixtures 16, 16b); ``[-1]``
+    means every block, an id past the last block is skipped (afserver logs it to the job)."""
+    wanted = int_list(block_ids)
+    for job in jobs:
+        if job["id"] in nodes.deaf_jobs:
+            continue
+        blocks = [dict(block) for block in job.get("blocks", [])]
+        numbers = range(len(blocks)) if wanted == [-1] else wanted
+        for number in numbers:
+            if 0 <= number < len(blocks):
+                blocks[number] = _with_params(blocks[number], params)
+        nodes.replace("jobs", job, {**job, "blocks": blocks})
 
 
 def _set_render_params(nodes: FarmNodes, renders: list[Node], params: dict[str, Any]) -> None:

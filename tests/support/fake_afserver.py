@@ -107,6 +107,7 @@ class FakeAfserver:
         *,
         reply_delay: float = 0.0,
         action_delay: float = 0.0,
+        server_cycle: float = 0.0,
         fault: Fault | None = None,
         truncate_keep: int | None = None,
         receive_timeout: float = 2.0,
@@ -119,6 +120,10 @@ class FakeAfserver:
         # Knobs: plain attributes, so a test may change them while the server runs.
         self.reply_delay = reply_delay
         self.action_delay = action_delay
+        # afserver applies actions once per cycle of its run thread and answers after it:
+        # with a cycle, an action waits for the next tick, and all of one tick apply together.
+        self.server_cycle = server_cycle
+        self._cycle_origin = time.monotonic()
         self.fault: Fault | None = fault  # see FAULTS; "hang_up" closes without a reply
         self.truncate_keep = truncate_keep  # body bytes actually sent; None = half
         self.receive_timeout = receive_timeout  # afserver's is 12 s
@@ -347,12 +352,22 @@ class FakeAfserver:
         else:
             self._record(ReceivedRequest(framing, body, request))
             delay = self.reply_delay + (self.action_delay if answers_after_a_cycle(request) else 0)
+            if answers_after_a_cycle(request):
+                delay += self._until_next_cycle()
             if delay > 0 and self._stopping.wait(delay):
                 return None
             reply = self.farm.handle(request)
         if self._stopping.is_set():
             return None
         return serialize_reply(reply)
+
+    def _until_next_cycle(self) -> float:
+        """Seconds to the run thread's next tick (none without a cycle)."""
+        cycle = self.server_cycle
+        if cycle <= 0:
+            return 0.0
+        elapsed = time.monotonic() - self._cycle_origin
+        return cycle - (elapsed % cycle)
 
     def _frame(self, framing: Framing, body: bytes) -> bytes:
         if self.fault == "garbage":

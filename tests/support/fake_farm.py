@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.support.afserver_fixtures import recorded_response
 from tests.support.fake_actions import run_action
+from tests.support.fake_jobs import JOB_DONE, job_from_submission
 from tests.support.fake_nodes import (
     JOB_PAUSED,
     ONLINE,
@@ -96,6 +97,9 @@ class FakeFarm:
                 return self._get(get)
             if "action" in request:
                 return run_action(self._nodes, request["action"])
+            if isinstance(request.get("job"), dict):
+                job_id, serial = self.submit_job(request["job"])
+                return {"id": job_id, "serial": serial}
             for key in ("job", "monitor", "user", "reload_config", "announce", "save"):
                 if key in request:
                     return error_reply(f"The fake afserver does not model '{key}' requests.")
@@ -209,6 +213,48 @@ class FakeFarm:
     def add_job(self, job: Node) -> None:
         with self._lock:
             self._nodes.jobs.append(copy.deepcopy(job))
+
+    def submit_job(self, job: dict[str, Any]) -> tuple[int, int]:
+        """Register a job as afserver does (next id, next serial); returns (id, serial)."""
+        with self._lock:
+            job_id = max((j["id"] for j in self._nodes.jobs), default=0) + 1
+            serial = max((int(j.get("serial", 0)) for j in self._nodes.jobs), default=0) + 1
+            self._nodes.jobs.append(job_from_submission(job, job_id, serial))
+            return job_id, serial
+
+    def delete_job(self, job_id: int) -> None:
+        with self._lock:
+            self._nodes.jobs.remove(self._job(job_id))
+
+    def finish_job(self, job_id: int) -> None:
+        """Every task done: afserver sets DON (16)."""
+        with self._lock:
+            job = self._job(job_id)
+            self._nodes.replace("jobs", job, with_job_st(job, JOB_DONE))
+
+    def ignore_params(self, *job_ids: int) -> None:
+        """Answer params actions for these jobs without applying them (not taken)."""
+        with self._lock:
+            self._nodes.deaf_jobs.update(job_ids)
+
+    def heed_params(self) -> None:
+        with self._lock:
+            self._nodes.deaf_jobs.clear()
+
+    def job_field(self, job_id: int, key: str) -> Any:
+        """One field of one job, without copying the job (cheap enough to poll)."""
+        with self._lock:
+            return self._job(job_id).get(key)
+
+    def jobs(self) -> list[Node]:
+        with self._lock:
+            return copy.deepcopy(self._nodes.jobs)
+
+    def _job(self, job_id: int) -> Node:
+        for job in self._nodes.jobs:
+            if job["id"] == job_id:
+                return job
+        raise LookupError(f"no job with id {job_id}")
 
     def _render(self, name: str) -> Node:
         for render in self._nodes.renders:

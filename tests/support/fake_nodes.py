@@ -207,6 +207,10 @@ class FarmNodes:
     resources: dict[int, Node] = field(default_factory=dict)
     # extra block fields that mode:"full" adds, per job id and block index
     full_block_fields: dict[int, list[Node]] = field(default_factory=dict)
+    # jobs whose params actions are answered but not applied ("not taken")
+    deaf_jobs: set[int] = field(default_factory=set)
+    # the serial the next submitted job gets
+    next_serial: int = 1
 
     def of_type(self, type_: str) -> list[Node]:
         return {"renders": self.renders, "jobs": self.jobs, "pools": self.pools}[type_]

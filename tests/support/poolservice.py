@@ -29,7 +29,8 @@ LEGACY_HEADER_BYTES = 1024  # the 2019 clients' recv(1024)
 
 
 def service_settings(uri: str, database: str, **more: Any) -> Settings:
-    """Loopback, an ephemeral HTTP port, a free 2019 port, quick refreshes, no afserver."""
+    """Loopback, an ephemeral HTTP port, a free 2019 port, quick refreshes, no afserver and
+    no agent."""
     return load_settings(
         overrides={
             "mongodb_uri": uri,
@@ -39,6 +40,7 @@ def service_settings(uri: str, database: str, **more: Any) -> Settings:
             "service_port": 0,
             "service_legacy_port": unused_port(),
             "service_afserver_interval": 0,
+            "service_agent": False,
             "service_refresh_interval": 0.1,
             "service_read_timeout": 5.0,
             **more,

@@ -93,7 +93,8 @@ def test_json_prints_the_addresses_and_logs_as_json_lines(serve_env: dict[str, s
     finally:
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=60)
-    access = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    logged = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    access = [line for line in logged if "path" in line]  # the agent logs too
     assert {"client": "127.0.0.1", "path": "/v1/health", "status": 200}.items() <= access[0].items()
 
 
@@ -288,3 +289,20 @@ def test_configure_asks_for_files_when_a_name_cannot_go_into_a_certificate(
     assert "Certificate file (PEM)" in done.stdout  # existing files are asked for instead
     assert done.returncode == 0
     assert "Nothing was saved." in done.stdout
+
+
+def test_no_agent_leaves_the_agent_out(serve_env: dict[str, str], seeded: PoolStore) -> None:
+    process = start("--host", "127.0.0.1", "--port", "0", "--legacy-port", "0", "--no-agent")
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(6)]
+        found = re.search(r"HTTP API:\s+http://127\.0\.0\.1:(\d+)/v1/", "\n".join(lines))
+        assert found, lines
+        state = call(int(found.group(1)), "/v1/health").json()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+
+    assert any(re.fullmatch(r"\s+agent:\s+off", line) for line in lines), lines
+    assert state["agent"] == "off"
+    assert seeded.leases.current() is None

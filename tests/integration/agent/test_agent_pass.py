@@ -1,0 +1,291 @@
+"""One pass of the agent against the afserver stand-in and a real nx-27017: jobs with pool
+tokens get their exact masks, and nothing else is touched or sent twice."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from agent.loop import Agent, LeaseLostError
+from agent.passes import PassResult
+from pools.masks import MATCH_NOTHING
+from storage.store import PoolStore
+from tests.support.agent_farm import actions, runs_on
+from tests.support.fake_afserver import FakeAfserver
+from tests.support.fake_farm import FakeFarm
+from tests.support.fake_jobs import token_job
+
+pytestmark = pytest.mark.integration
+
+
+def write_pass(agent: Agent) -> PassResult:
+    agent.take_lease()
+    return agent.run_pass(write=True)
+
+
+def test_a_token_job_runs_on_its_pools_after_one_pass(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver
+) -> None:
+    job_id, _ = farm.submit_job(token_job("shot", "@lighting rnd-b", exclude="@gpu"))
+
+    result = write_pass(agent)
+
+    assert runs_on(farm.job(job_id)) == ["rnd-a01", "rnd-a02", "rnd-b01", "rnd-b02"]
+    assert result.not_taken == ()
+    assert all(a["type"] == "jobs" and a["user_name"] == "tester" for a in actions(afserver))
+
+
+def test_jobs_that_get_the_same_masks_share_one_action(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver
+) -> None:
+    ids = [farm.submit_job(token_job(f"shot{n}", "@lighting"))[0] for n in range(5)]
+
+    write_pass(agent)
+
+    (sent,) = actions(afserver)
+    assert sorted(sent["ids"]) == ids
+
+
+def test_block_masks_are_resolved_and_converted_through_block_ids(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver
+) -> None:
+    job_id, _ = farm.submit_job(token_job("blocks", block_masks=("@gpu", "rnd-b")))
+
+    write_pass(agent)
+
+    assert runs_on(farm.job(job_id), 0) == ["gpu-01"]
+    assert runs_on(farm.job(job_id), 1) == ["rnd-b01", "rnd-b02"]
+    assert any("block_ids" in a for a in actions(afserver))
+
+
+def test_a_pass_with_nothing_changed_sends_nothing_and_writes_no_binding(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, store: PoolStore
+) -> None:
+    farm.submit_job(token_job("shot", "@lighting"))
+    write_pass(agent)
+    sent, counter = len(afserver.requests), store.bindings.counter()
+
+    result = write_pass(agent)
+
+    assert actions(afserver, sent) == []
+    assert result.writes == ()
+    assert store.bindings.counter() == counter
+
+
+def test_a_restarted_agent_finds_everything_right_and_sends_nothing(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver
+) -> None:
+    farm.submit_job(token_job("shot", "@lighting rnd-b"))
+    farm.submit_job(token_job("blocks", block_masks=("@gpu", "rnd-b")))
+    write_pass(agent)
+    agent.release_lease()
+    agent.engine.memory.forget()  # what a new process knows: only the store and afserver
+    sent = len(afserver.requests)
+
+    write_pass(agent)
+
+    assert actions(afserver, sent) == []
+
+
+def test_a_pool_change_rewrites_every_unfinished_bound_job_in_one_pass(
+    agent: Agent, farm: FakeFarm, pools: PoolStore
+) -> None:
+    waiting = farm.submit_job(token_job("queued", "@lighting"))[0]
+    finished = farm.submit_job(token_job("done", "@lighting"))[0]
+    write_pass(agent)
+    farm.finish_job(finished)
+    before = farm.job(finished)
+
+    pools.add_hosts("lighting", ["rnd-a03"])
+    write_pass(agent)
+
+    assert runs_on(farm.job(waiting)) == ["rnd-a01", "rnd-a02", "rnd-a03"]
+    assert farm.job(finished) == before
+
+
+def test_a_renamed_pool_keeps_its_jobs(agent: Agent, farm: FakeFarm, pools: PoolStore) -> None:
+    job_id = farm.submit_job(token_job("shot", "@lighting"))[0]
+    write_pass(agent)
+
+    pools.rename("lighting", "lights")
+    pools.add_hosts("lights", ["rnd-a04"])
+    write_pass(agent)
+
+    assert runs_on(farm.job(job_id)) == ["rnd-a01", "rnd-a02", "rnd-a04"]
+
+
+def test_a_mask_edited_by_hand_without_tokens_is_released_and_never_touched_again(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
+) -> None:
+    job_id = farm.submit_job(token_job("shot", "@lighting"))[0]
+    write_pass(agent)
+    by_hand = {"hosts_mask": "rnd-b0.", "hosts_mask_type": "regex"}
+    farm.handle(
+        {
+            "action": {
+                "user_name": "anna",
+                "host_name": "ws",
+                "type": "jobs",
+                "ids": [job_id],
+                "params": by_hand,
+            }
+        }
+    )
+    write_pass(agent)
+    sent = len(afserver.requests)
+
+    pools.add_hosts("lighting", ["rnd-a03"])
+    result = write_pass(agent)
+
+    assert actions(afserver, sent) == []
+    assert farm.job(job_id)["hosts_mask"] == "rnd-b0."
+    assert [d.job.id for d in result.decisions] == []
+    assert pools.bindings.all().bindings == {}
+
+
+def test_a_token_naming_no_pool_leaves_the_job_untouched_and_waiting_until_it_exists(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
+) -> None:
+    job_id = farm.submit_job(token_job("shot", "@lighting @comp rnd-b"))[0]
+    submitted = farm.job(job_id)
+
+    result = write_pass(agent)
+
+    assert farm.job(job_id) == submitted
+    assert actions(afserver) == []
+    (decision,) = result.decisions
+    assert (decision.status, decision.unknown) == ("waiting", ("comp",))
+
+    pools.create("comp", hosts=["ws-anna"])
+    write_pass(agent)
+
+    assert runs_on(farm.job(job_id)) == ["rnd-a01", "rnd-a02", "rnd-b01", "rnd-b02", "ws-anna"]
+
+
+def test_a_deleted_pool_leaves_its_jobs_no_host_and_the_log_says_why(
+    agent: Agent, farm: FakeFarm, pools: PoolStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    job_id = farm.submit_job(token_job("shot", "@gpu"))[0]
+    write_pass(agent)
+
+    pools.delete("gpu")
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        write_pass(agent)
+
+    assert farm.job(job_id)["hosts_mask"] == MATCH_NOTHING
+    assert runs_on(farm.job(job_id)) == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Job {job_id} (shot) gets no host from pool 'gpu': deleted, or without hosts."
+    ]
+
+
+def test_an_invalid_artist_mask_leaves_the_job_alone_with_one_sentence_however_many_passes(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = farm.submit_job(token_job("bad", "@gpu", exclude="gpu-0[1-", hosts_mask_type="regex"))[0]
+    good = farm.submit_job(token_job("good", "@gpu"))[0]
+    submitted = farm.job(bad)
+
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        write_pass(agent)
+        write_pass(agent)
+
+    assert farm.job(bad) == submitted
+    assert runs_on(farm.job(good)) == ["gpu-01"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Job {bad} (bad): The hosts mask 'gpu-0[1-' is not a valid regular expression: "
+        "unterminated character set."
+    ]
+
+
+def test_a_mask_afserver_did_not_take_is_reported_and_sent_again_next_pass(
+    agent: Agent, farm: FakeFarm, caplog: pytest.LogCaptureFixture
+) -> None:
+    job_id = farm.submit_job(token_job("shot", "@gpu"))[0]
+    farm.ignore_params(job_id)
+
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        first = write_pass(agent)
+    farm.heed_params()
+    second = write_pass(agent)
+
+    assert first.not_taken == (job_id,)
+    assert f"afserver did not take the masks of job {job_id}; they are sent again next pass." in [
+        r.getMessage() for r in caplog.records
+    ]
+    assert second.not_taken == ()
+    assert runs_on(farm.job(job_id)) == ["gpu-01"]
+
+
+def test_unexpected_jobs_in_afserver_s_answer_get_one_sentence_and_the_others_go_on(
+    agent: Agent, farm: FakeFarm, caplog: pytest.LogCaptureFixture
+) -> None:
+    farm.add_job({"id": 90, "serial": 90, "name": "typeless", "hosts_mask": "@gpu", "blocks": []})
+    farm.add_job(
+        {
+            "id": 91,
+            "serial": 91,
+            "name": "odd",
+            "hosts_mask": 7,
+            "hosts_mask_type": "find",
+            "extra": [1],
+        }
+    )
+    good = farm.submit_job(token_job("good", "@gpu"))[0]
+
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        write_pass(agent)
+
+    assert runs_on(farm.job(good)) == ["gpu-01"]
+    assert sorted(r.getMessage() for r in caplog.records) == [
+        "Job 90 came without a hosts_mask_type, so afpools cannot tell how afserver reads "
+        "its masks; it is left alone.",
+        "Job 91 has a hosts_mask that is not text (7).",
+    ]
+    assert farm.job(90)["hosts_mask"] == "@gpu"
+
+
+def test_bindings_of_deleted_and_finished_jobs_are_dropped_after_a_day(
+    agent: Agent, farm: FakeFarm, pools: PoolStore
+) -> None:
+    deleted = farm.submit_job(token_job("deleted", "@gpu"))[0]
+    finished = farm.submit_job(token_job("finished", "@gpu"))[0]
+    kept = farm.submit_job(token_job("kept", "@gpu"))[0]
+    now = [1_000_000.0]
+    agent.engine._clock = lambda: now[0]  # the agent's clock, moved by the test
+    write_pass(agent)
+    farm.delete_job(deleted)
+    farm.finish_job(finished)
+
+    write_pass(agent)
+    marked = pools.bindings.all().bindings
+    now[0] += 23 * 3600
+    write_pass(agent)
+    within_a_day = sorted(b.job_id for b in pools.bindings.all().bindings.values())
+    now[0] += 2 * 3600
+    write_pass(agent)
+
+    assert {b.job_id: b.gone_since for b in marked.values()} == {
+        deleted: 1_000_000.0,
+        finished: 1_000_000.0,
+        kept: 0.0,
+    }
+    assert within_a_day == [deleted, finished, kept]
+    assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
+    write_pass(agent)  # the finished job is still listed: its binding stays dropped
+    assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
+
+
+def test_an_agent_without_the_lease_writes_nothing(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
+) -> None:
+    farm.submit_job(token_job("shot", "@gpu"))
+    pools.leases.take("elsewhere", "render-mgr pid 77", 60)
+    agent.take_lease()
+
+    with pytest.raises(LeaseLostError):
+        agent.run_pass(write=True)
+
+    assert actions(afserver) == []
+    assert pools.bindings.all().bindings == {}

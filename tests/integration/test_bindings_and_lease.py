@@ -1,0 +1,138 @@
+"""The agent's memory (bindings) and its lease, on a real nx-27017."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+
+from pools.job_masks import read_job
+from pools.jobs import Binding, PoolIndex, decide
+from storage.store import PoolStore
+
+pytestmark = pytest.mark.integration
+
+
+def bound(store: PoolStore, job_id: int, mask: str) -> Binding:
+    job = read_job(
+        {
+            "id": job_id,
+            "serial": 1,
+            "name": f"shot{job_id}",
+            "hosts_mask": mask,
+            "hosts_mask_type": "find",
+            "blocks": [{"block_num": 0, "hosts_mask": "rnd-b"}],
+        }
+    )
+    decision = decide(job, None, PoolIndex(store.pool_entries()), 10.0)
+    assert decision.binding is not None
+    return decision.binding
+
+
+def test_a_binding_reads_back_as_it_was_saved(store: PoolStore) -> None:
+    store.create("lighting", hosts=["rnd-a01"])
+    binding = bound(store, 7, "@lighting rnd-a")
+
+    store.bindings.save([binding])
+
+    assert store.bindings.all().bindings == {"7:1": binding}
+    assert store.bindings.get(7, 1) == binding
+
+
+def test_the_counter_moves_once_per_change_and_not_without_one(store: PoolStore) -> None:
+    store.create("lighting")
+    bindings = store.bindings
+    before = bindings.counter()
+
+    after_two = bindings.change([bound(store, 1, "@lighting"), bound(store, 2, "@lighting")], ())
+    after_none = bindings.change([], ())
+    after_drop = bindings.change([], ["1:1"])
+
+    assert (after_two, after_none, after_drop) == (before + 1, before + 1, before + 2)
+    assert list(bindings.all().bindings) == ["2:1"]
+
+
+def test_bound_to_names_the_live_jobs_that_follow_a_pool(store: PoolStore) -> None:
+    store.create("lighting")
+    store.create("gpu")
+    gone = dataclasses.replace(bound(store, 3, "@lighting"), gone_since=5.0)
+    store.bindings.save([bound(store, 1, "@lighting @gpu"), bound(store, 2, "@gpu"), gone])
+
+    found = store.bindings.bound_to(store.pool_id("lighting"))
+
+    assert [b.job_id for b in found] == [1]
+
+
+def test_a_binding_written_by_apply_before_the_agent_is_read_as_an_apply_binding(
+    store: PoolStore, mongo: MongoClient[dict[str, Any]], database_name: str
+) -> None:
+    store.create("a-side", hosts=["rnd-a01"])
+    mongo[database_name].bindings.insert_one(  # the shape an older afpools stored
+        {
+            "_id": "2:1",
+            "job_id": 2,
+            "serial": 1,
+            "pool": "a-side",
+            "user_mask": "rnd-a03",
+            "user_exclude": "",
+            "user_type": "find",
+            "applied_mask": "(?=(?:rnd\\-a03.*)$)(?:rnd-a01)",
+            "applied_exclude": "",
+            "updated_at": 1.0,
+        }
+    )
+
+    (binding,) = store.bindings.all().bindings.values()
+
+    assert binding.applied == store.pool_id("a-side")
+    assert binding.user[(-1, "hosts_mask")].text == "rnd-a03"
+    assert binding.written.get((-1, "hosts_mask")) == "(?=(?:rnd\\-a03.*)$)(?:rnd-a01)"
+
+
+def test_a_binding_that_cannot_be_read_is_reported_and_kept(
+    store: PoolStore, mongo: MongoClient[dict[str, Any]], database_name: str
+) -> None:
+    mongo[database_name].bindings.insert_one({"_id": "9:9", "job_id": "nine"})
+
+    stored = store.bindings.all()
+
+    assert stored.bindings == {}
+    assert stored.unreadable == ("The binding '9:9' cannot be read; kept.",)
+    assert mongo[database_name].bindings.count_documents({}) == 1
+
+
+def test_one_holder_at_a_time_and_the_holder_renews(store: PoolStore) -> None:
+    leases = store.leases
+
+    first = leases.take("a", "ws-a pid 1", 30)
+    other = leases.take("b", "ws-b pid 2", 30)
+    renewed = leases.take("a", "ws-a pid 1", 60)
+
+    assert first.holder == "a"
+    assert other.holder == "a"  # b sees who holds it, and does not
+    assert other.description == "ws-a pid 1"
+    assert renewed.holder == "a"
+    assert renewed.expires_at > first.expires_at
+
+
+def test_an_expired_lease_is_taken_over(store: PoolStore) -> None:
+    leases = store.leases
+    leases.take("a", "ws-a pid 1", -1)  # a holder that stopped renewing long ago
+
+    taken = leases.take("b", "ws-b pid 2", 30)
+
+    assert taken.holder == "b"
+
+
+def test_a_released_lease_is_taken_at_once_and_only_its_holder_releases_it(
+    store: PoolStore,
+) -> None:
+    leases = store.leases
+    leases.take("a", "ws-a pid 1", 30)
+
+    assert not leases.release("b")
+    assert leases.release("a")
+    assert leases.current() is None
+    assert leases.take("b", "ws-b pid 2", 30).holder == "b"
