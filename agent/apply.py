@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from agent.loop import Agent
 from agent.writer import WriteReport, send
-from pools.errors import AfpoolsError
+from pools.errors import AfpoolsError, JobNotFoundError
 from pools.job_actions import writes_for
 from pools.job_masks import read_job
 from pools.jobs import BOUND, Decision, PoolIndex, decide
@@ -41,7 +41,7 @@ def apply_pool(agent: Agent, pool_name: str, job_ids: list[int]) -> Applied:
     missing = [job_id for job_id in job_ids if job_id not in found]
     if missing:
         listed = ", ".join(str(i) for i in missing)
-        raise AfpoolsError(
+        raise JobNotFoundError(
             f"afserver at {client.address} has no job with id {listed}; nothing was changed."
         )
     bindings = store.bindings

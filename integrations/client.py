@@ -11,6 +11,7 @@ plugin; it runs on Python 2.7 and 3.x alike::
         print(pool["name"], len(pool["hosts"]))
     afpools.pool_mask("lighting")["mask"]   # the exact regex of the pool's hosts
     afpools.apply_pool(job, "lighting")     # an af.Job: sets hosts_mask and hosts_mask_type
+    afpools.bind_job(42, "lighting", token=TOKEN)   # a submitted job, bound afterwards
     afpools.mask_with_pool("rnd-a @gpu", "lighting")   # "@lighting rnd-a": the token edit
 
 A Pool choice in a submitter only edits the job's hosts mask: ``mask_with_pool`` removes every
@@ -63,6 +64,7 @@ __all__ = [
     "PoolServiceError",
     "PoolTokenError",
     "apply_pool",
+    "bind_job",
     "can_be_token",
     "list_pools",
     "mask_pools",
@@ -168,16 +170,18 @@ def service_url(url=None):
 class PoolServiceClient(object):
     """Talks to one pool service; cheap to make, holds no connection between calls."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 -- Python 2.7 has no keyword-only arguments
         self,
         url=None,  # type: Optional[str]
         timeout=DEFAULT_TIMEOUT,  # type: float
         ca_file=None,  # type: Optional[str]
         cert_file=None,  # type: Optional[str]
         key_file=None,  # type: Optional[str]
+        token=None,  # type: Optional[str]
     ):
         # type: (...) -> None
         self.url = service_url(url)
+        self.token = token or os.environ.get("AFPOOLS_SERVICE_TOKEN") or None
         self.timeout = float(timeout)
         self.ca_file = ca_file or os.environ.get("AFPOOLS_SERVICE_CA") or None
         self.cert_file = cert_file or os.environ.get("AFPOOLS_SERVICE_CERT") or None
@@ -253,6 +257,30 @@ class PoolServiceClient(object):
             data["hosts_mask_exclude"] = answer["hosts_mask_exclude"]
         return answer
 
+    def bind_job(self, job_id, name, user=None):
+        # type: (int, str, Optional[str]) -> Answer
+        """Bind a job already on afserver to the pool, as ``main.py apply`` does.
+
+        For submitters that cannot put ``@pool`` into a job's hosts mask (CGRU's Fusion
+        plugin drops the mask). It is a write: the service must have writes on, and the
+        client needs its token (``token``, or ``AFPOOLS_SERVICE_TOKEN``). Returns
+        ``{"job", "pool", "written", "writer"}``; the agent keeps the job on the pool.
+        """
+        if isinstance(job_id, bool) or not isinstance(job_id, int) or job_id <= 0:
+            raise PoolServiceError("A job id is a positive whole number, not %r." % (job_id,))
+        if not self.token:
+            raise PoolServiceError(
+                "Binding a job is a write: give the pool service's token (token=..., or "
+                "AFPOOLS_SERVICE_TOKEN)."
+            )
+        body = {"pool": name}  # type: Dict[str, Any]
+        if user:
+            body["user"] = user
+        answer = self._request("POST", "/v1/jobs/%d/pool" % job_id, body=body)
+        self._field(answer, "job", dict, "the bound job")
+        self._field(answer, "pool", dict, "the bound job")
+        return answer  # type: ignore[no-any-return]
+
     def health(self):
         # type: () -> Answer
         answer = self._get("/v1/health", allow_unavailable=True)  # type: Answer
@@ -316,15 +344,26 @@ class PoolServiceClient(object):
 
     def _get(self, path, query=None, allow_unavailable=False):
         # type: (str, Optional[Sequence[Tuple[str, str]]], bool) -> Any
+        return self._request("GET", path, query, allow_unavailable=allow_unavailable)
+
+    def _request(self, method, path, query=None, body=None, allow_unavailable=False):
+        # type: (str, str, Optional[Sequence[Tuple[str, str]]], Any, bool) -> Any
         parts = urlsplit(self.url)
         target = parts.path + path
         if query:
             target += "?" + urlencode([(k, _utf8(v)) for k, v in query])
+        headers = {"Accept": "application/json"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        if self.token and method != "GET":
+            headers["Authorization"] = "Bearer " + self.token
         where = self._where()
         connection = None
         try:
             connection = self._connection(parts)
-            connection.request("GET", target, headers={"Accept": "application/json"})
+            connection.request(method, target, body=payload, headers=headers)
             response = connection.getresponse()
             status, body = response.status, response.read()
             if response.version == 9:  # Python 2.7's name for "no HTTP status line"
@@ -447,6 +486,12 @@ def apply_pool(job, name, **options):
     # type: (Any, str, **Any) -> Answer
     """Set ``hosts_mask`` and ``hosts_mask_type`` of a CGRU af.Job so it stays on the pool."""
     return _client(options).apply_pool(job, name)
+
+
+def bind_job(job_id, name, user=None, **options):
+    # type: (int, str, Optional[str], **Any) -> Answer
+    """Bind a job already on afserver to the pool (a write: pass ``token=...``)."""
+    return _client(options).bind_job(job_id, name, user=user)
 
 
 # -- the @pool token in a hosts mask -------------------------------------------------------

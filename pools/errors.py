@@ -13,6 +13,10 @@ class PoolNotFoundError(AfpoolsError, LookupError):
     """The named pool does not exist."""
 
 
+class JobNotFoundError(AfpoolsError, LookupError):
+    """afserver has no job with that id."""
+
+
 class HostNotFoundError(AfpoolsError, LookupError):
     """No known host (scanned or typed in) goes by that name or address."""
 

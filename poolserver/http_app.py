@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from afserver.errors import AfserverError
 from pools.errors import (
     AfpoolsError,
     InvalidNameError,
+    JobNotFoundError,
     PoolExistsError,
     PoolNotFoundError,
     SettingsError,
@@ -49,6 +51,8 @@ class Limits:
 
 _STATUS_OF: tuple[tuple[type[AfpoolsError], int], ...] = (
     (PoolNotFoundError, 404),
+    (JobNotFoundError, 404),
+    (AfserverError, 503),
     (PoolExistsError, 409),
     (StoreUnavailableError, 503),
     (MaskError, 400),

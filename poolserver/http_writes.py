@@ -76,7 +76,7 @@ def add_write_routes(app: web.Application, gate: WriteGate) -> None:
     app.router.add_delete("/v1/pools/{name}/hosts", _remove_hosts)
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+async def request_body(request: web.Request) -> dict[str, Any]:
     async with asyncio.timeout(request.app[LIMITS].read_timeout):
         raw = await request.read()
     try:
@@ -92,16 +92,16 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
+def text_field(data: dict[str, Any], key: str, *, required: bool = False) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise InvalidNameError(f"'{key}' must be {'a non-empty' if required else 'a'} string.")
     return value
 
 
-def _user(data: dict[str, Any]) -> str:
+def user_field(data: dict[str, Any]) -> str:
     """Who the history names; a control character there would drive an admin's terminal."""
-    user = _text(data, "user").strip()
+    user = text_field(data, "user").strip()
     if not user.isprintable():
         raise InvalidNameError("'user' cannot contain control characters.")
     return user[:64]
@@ -118,7 +118,7 @@ def _hostnames(data: dict[str, Any]) -> list[str]:
 
 async def _write(request: web.Request, data: dict[str, Any], change: Callable[[PoolStore], T]) -> T:
     gate = request.app[WRITES]
-    user = _user(data) or gate.default_user
+    user = user_field(data) or gate.default_user
     store = gate.link.writer(user=user, client_address=request.remote or "")
     loop = asyncio.get_running_loop()
     done = await loop.run_in_executor(gate.executor, change, store)
@@ -135,9 +135,9 @@ async def _create(request: web.Request) -> web.StreamResponse:
     refused = request.app[WRITES].refusal(request)
     if refused is not None:
         return refused
-    data = await _body(request)
-    name = _text(data, "name", required=True)
-    description, color = _text(data, "description"), _text(data, "color")
+    data = await request_body(request)
+    name = text_field(data, "name", required=True)
+    description, color = text_field(data, "description"), text_field(data, "color")
     pool = await _write(
         request, data, lambda s: s.create(name, description=description, color=color)
     )
@@ -149,7 +149,7 @@ async def _delete(request: web.Request) -> web.StreamResponse:
     refused = request.app[WRITES].refusal(request)
     if refused is not None:
         return refused
-    data = await _body(request)
+    data = await request_body(request)
     name = request.match_info["name"]
     pool = await _write(request, data, lambda s: s.delete(name))
     log.info("Pool '%s' deleted by %s.", printable(pool.name), request.remote)
@@ -160,7 +160,7 @@ async def _membership(request: web.Request, adding: bool) -> web.StreamResponse:
     refused = request.app[WRITES].refusal(request)
     if refused is not None:
         return refused
-    data = await _body(request)
+    data = await request_body(request)
     hosts, name = _hostnames(data), request.match_info["name"]
 
     def change(store: PoolStore) -> tuple[Pool, tuple[str, ...]]:

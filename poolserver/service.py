@@ -29,6 +29,7 @@ from pools.errors import SettingsError
 from poolserver.config import ServiceConfig
 from poolserver.connections import ConnectionRegistry
 from poolserver.http_app import Limits, build_app
+from poolserver.http_bind import add_bind_route
 from poolserver.http_protocol import AccessLogger, ServiceRequestHandler, access_logger
 from poolserver.http_writes import WriteGate, add_write_routes
 from poolserver.keeper import SnapshotKeeper
@@ -122,6 +123,16 @@ class PoolService:
         stores = StoreSource(self.link.database, self.settings.user_name)
         return AgentThread(Agent(config, client, stores, writes=writes)).start()
 
+    def _binding_agent(self, user: str) -> Agent:
+        """An agent of its own for one ``POST /v1/jobs/{id}/pool``: it writes only when no
+        other agent holds the lease, and its bindings name ``user``."""
+        try:
+            client = client_for(self.settings)
+        except ValueError as error:
+            raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+        stores = StoreSource(self.link.database, user)
+        return Agent(AgentConfig.from_settings(self.settings), client, stores, writes=True)
+
     def _agent_status(self) -> AgentStatus | None:
         return self.agent.status if self.agent is not None else None
 
@@ -137,6 +148,7 @@ class PoolService:
             default_user=self.settings.user_name,
         )
         add_write_routes(app, gate)
+        add_bind_route(app, self._binding_agent)
         handler_args: dict[str, Any] = {
             "access_log_class": AccessLogger,
             "access_log": access_logger() if config.access_log else None,
