@@ -1,7 +1,8 @@
 """afserver's answers to ``{"action": ...}``, checked in the order afserver 3.4.1 checks them.
 
-Texts come from fixtures 07-13. Where the recordings say nothing (several failing renders in
-one set_pool, an invalid action regex) the stand-in picks a plausible answer; where it does
+Texts come from fixtures 07-13. Where the recordings say nothing (an invalid action regex)
+the stand-in picks a plausible answer (native pools follow CGRU's sources: see
+``fake_pools``); where it does
 not model something at all it says so in the error text, so a test cannot mistake it for
 afserver's behaviour.
 """
@@ -9,11 +10,10 @@ afserver's behaviour.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from tests.support.fake_nodes import (
-    BUSY,
     JOB_PAUSED,
     NIMBY_ALL,
     NIMBY_OWNER,
@@ -21,18 +21,16 @@ from tests.support.fake_nodes import (
     FarmNodes,
     Node,
     error_reply,
-    info_reply,
     int_list,
     log_reply,
-    make_pool,
     text_of,
     with_job_st,
     with_render_st,
 )
+from tests.support.fake_pools import pool_operation, set_pool
 
 CONTAINER_NAMES = {"jobs": "Jobs", "renders": "Renders", "pools": "Pools"}
 UNMODELLED_TYPES = frozenset({"users", "branches", "monitors"})
-ROOT_POOL = "/"
 
 
 def run_action(nodes: FarmNodes, action: object) -> Node:
@@ -42,7 +40,9 @@ def run_action(nodes: FarmNodes, action: object) -> Node:
     ids = int_list(action.get("ids"))
     mask = text_of(action.get("mask"))
     type_ = text_of(action.get("type"))
-    problem = _first_problem(action, type_, has_target=bool(ids or mask))
+    # A server before CGRU 3.0 has no pools container.
+    known = CONTAINER_NAMES if nodes.native_pools else CONTAINER_NAMES.keys() - {"pools"}
+    problem = _first_problem(action, type_, known, has_target=bool(ids or mask))
     if problem:
         return error_reply(problem)
     selected = _select(nodes, type_, ids, mask)
@@ -60,7 +60,9 @@ def run_action(nodes: FarmNodes, action: object) -> Node:
     return log_reply()
 
 
-def _first_problem(action: dict[str, Any], type_: str, *, has_target: bool) -> str:
+def _first_problem(
+    action: dict[str, Any], type_: str, known: Collection[str], *, has_target: bool
+) -> str:
     checks = (
         (not has_target, "JSON action should have nodes ids or mask to operate with."),
         (not type_, "JSON action type is not set."),
@@ -73,7 +75,7 @@ def _first_problem(action: dict[str, Any], type_: str, *, has_target: bool) -> s
             'Action should have a not empty "host_name" string.',
         ),
         (type_ in UNMODELLED_TYPES, f"The fake afserver does not model '{type_}' actions."),
-        (type_ not in CONTAINER_NAMES, f"Action has unknown type: '{type_}'"),
+        (type_ not in known, f"Action has unknown type: '{type_}'"),
     )
     return next((text for failed, text in checks if failed), "")
 
@@ -180,58 +182,9 @@ def _job_operation(nodes: FarmNodes, jobs: list[Node], operation: dict[str, Any]
 
 def _render_operation(nodes: FarmNodes, renders: list[Node], operation: dict[str, Any]) -> Node:
     kind = text_of(operation.get("type"))
-    if kind != "set_pool":
+    if kind != "set_pool" or not nodes.native_pools:
         return error_reply(f"Unknown operation: {kind}")
-    pool = text_of(operation.get("name"))
-    if pool not in {existing["name"] for existing in nodes.pools}:
-        return error_reply(f"Pool '{pool}' does not exist.")
-    first_error = ""
-    for render in renders:
-        problem = ""
-        if int(render.get("st", 0)) & BUSY:
-            problem = f"Can't change pool. Render '{render['name']}' is busy."
-        elif render.get("pool") == pool:
-            problem = f"Render '{render['name']}' already in a poll '{pool}'."
-        if problem:
-            first_error = first_error or problem
-            continue
-        nodes.replace("renders", render, {**render, "pool": pool})
-    return error_reply(first_error) if first_error else log_reply()
-
-
-def _pool_operation(nodes: FarmNodes, pools: list[Node], operation: dict[str, Any]) -> Node:
-    kind = text_of(operation.get("type"))
-    if kind == "add_pool":
-        return _add_pools(nodes, pools, text_of(operation.get("name")))
-    if kind == "delete":
-        return _delete_pools(nodes, pools)
-    return error_reply(f"Unknown operation: {kind}")
-
-
-def _add_pools(nodes: FarmNodes, parents: list[Node], child: str) -> Node:
-    reply = log_reply()
-    for parent in parents:
-        parent_name = parent["name"]
-        full_name = parent_name.rstrip("/") + "/" + child
-        if any(pool["name"] == full_name for pool in nodes.pools):
-            return error_reply(f"Pool '{parent_name}' already has a pool '{full_name}'")
-        new_id = max((pool["id"] for pool in nodes.pools), default=0) + 1
-        nodes.pools.append(make_pool(full_name, new_id, parent_name))
-        reply = info_reply(f"Pool '{full_name}' added to pool '{parent_name}'")
-    return reply
-
-
-def _delete_pools(nodes: FarmNodes, pools: list[Node]) -> Node:
-    for pool in pools:
-        name = pool["name"]
-        if name == ROOT_POOL:
-            return error_reply("Can`t delete ROOT pool.")
-        has_children = any(other.get("parent") == name for other in nodes.pools)
-        has_renders = any(render.get("pool") == name for render in nodes.renders)
-        if has_children or has_renders:
-            return error_reply(f"Pool '{name}' has child pools/renders.")
-        nodes.pools.remove(pool)
-    return log_reply()
+    return set_pool(nodes, renders, operation)
 
 
 _Operation = Callable[[FarmNodes, list[Node], dict[str, Any]], Node]
@@ -240,7 +193,7 @@ _Params = Callable[[FarmNodes, list[Node], dict[str, Any]], None]
 _OPERATIONS: dict[str, _Operation] = {
     "jobs": _job_operation,
     "renders": _render_operation,
-    "pools": _pool_operation,
+    "pools": pool_operation,
 }
 _PARAMS: dict[str, _Params] = {
     "jobs": _set_job_params,

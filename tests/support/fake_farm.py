@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tests.support.afserver_fixtures import recorded_response
@@ -29,6 +29,7 @@ from tests.support.fake_nodes import (
     with_job_st,
     with_render_st,
 )
+from tests.support.fake_pools import first_free_id, with_counters
 
 UNMODELLED_GET_TYPES = frozenset({"users", "branches", "monitors", "files", "config"})
 
@@ -49,14 +50,17 @@ class FakeFarm:
         pools: Iterable[Node] | None = None,
         resources: Iterable[Node] = (),
         full_block_fields: dict[int, list[Node]] | None = None,
+        native_pools: bool = True,
     ) -> None:
         self._lock = threading.RLock()
+        self._before_actions: list[Callable[[], None]] = []
         self._nodes = FarmNodes(
             renders=copy.deepcopy(list(renders)),
             jobs=copy.deepcopy(list(jobs)),
             pools=copy.deepcopy(list(pools)) if pools is not None else [],
             resources={entry["id"]: copy.deepcopy(entry) for entry in resources},
             full_block_fields=copy.deepcopy(full_block_fields or {}),
+            native_pools=native_pools,
         )
         if pools is None:
             self._nodes.pools = _pool_tree(
@@ -96,6 +100,9 @@ class FakeFarm:
             if isinstance(get, dict):
                 return self._get(get)
             if "action" in request:
+                hooks, self._before_actions = self._before_actions, []
+                for hook in hooks:
+                    hook()
                 return run_action(self._nodes, request["action"])
             if isinstance(request.get("job"), dict):
                 job_id, serial = self.submit_job(request["job"])
@@ -112,14 +119,21 @@ class FakeFarm:
         mask = text_of(get.get("mask"))
         if type_ in UNMODELLED_GET_TYPES:
             return error_reply(f"The fake afserver does not model get type '{type_}'.")
-        if type_ not in ("renders", "jobs", "pools"):
+        if type_ not in ("renders", "jobs", "pools") or not self._known(type_):
             return error_reply(f"Invalid get type = '{type_}'")
         nodes = self._nodes.of_type(type_)
+        if type_ == "pools":
+            nodes = with_counters(self._nodes, nodes)
+        elif type_ == "renders" and not self._nodes.native_pools:
+            nodes = [{k: v for k, v in render.items() if k != "pool"} for render in nodes]
         # afserver looks one id up before listing: jobs always, renders and pools with a mode.
         one_id_asked = len(ids) == 1 and bool(mode or type_ == "jobs")
         if one_id_asked and not any(node["id"] == ids[0] for node in nodes):
             return error_reply("Invalid ID")
         return self._in_mode(type_, mode, _choose(nodes, ids, mask))
+
+    def _known(self, type_: str) -> bool:
+        return type_ != "pools" or self._nodes.native_pools
 
     def _in_mode(self, type_: str, mode: str, chosen: list[Node]) -> Node:
         if not mode:
@@ -166,6 +180,24 @@ class FakeFarm:
             return copy.deepcopy(self._nodes.pools)
 
     # -- changing the state between polls ----------------------------------------------
+
+    def before_next_action(self, change: Callable[[], None]) -> None:
+        """Run ``change`` (another client's doing) right before the next action applies, in
+        the same server cycle: what a race between planning and acting looks like."""
+        with self._lock:
+            self._before_actions.append(change)
+
+    def add_pool(self, path: str) -> None:
+        """A native pool made by someone else (its parent must exist)."""
+        with self._lock:
+            parent = path.rsplit("/", 1)[0] or "/"
+            new_id = first_free_id(pool["id"] for pool in self._nodes.pools)
+            self._nodes.pools.append(make_pool(path, new_id, parent))
+
+    def delete_pool(self, path: str) -> None:
+        """A native pool deleted by someone else, whatever it holds."""
+        with self._lock:
+            self._nodes.pools[:] = [p for p in self._nodes.pools if p["name"] != path]
 
     def set_render_state(self, name: str, st: int) -> None:
         """New ``st`` bits (and the matching ``state`` text) for one render."""

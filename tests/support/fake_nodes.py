@@ -175,7 +175,7 @@ def make_resources(render: Node, *, cpu_num: int = 8, mem_total_mb: int = 32768)
 
 
 def make_pool(name: str, pool_id: int, parent: str) -> Node:
-    """A native pool in the shape of fixture 06 (counters are stored, never recomputed)."""
+    """A native pool in the shape of fixture 06 (``get pools`` fills in its counters)."""
     return {
         "name": name,
         "id": pool_id,
@@ -211,6 +211,8 @@ class FarmNodes:
     deaf_jobs: set[int] = field(default_factory=set)
     # the serial the next submitted job gets
     next_serial: int = 1
+    # False: a server before CGRU 3.0, which knows no native pools
+    native_pools: bool = True
 
     def of_type(self, type_: str) -> list[Node]:
         return {"renders": self.renders, "jobs": self.jobs, "pools": self.pools}[type_]
