@@ -86,10 +86,18 @@ class AfserverClient:
             raise AfserverRejectedError(self.address, str(info.get("text", "")))
         return reply
 
-    def renders(self, mask: str | None = None) -> list[JsonObject]:
-        """Every render, or those whose name starts with a token of ``mask`` (find mask)."""
+    def renders(
+        self, mask: str | None = None, *, ids: Sequence[int] | None = None
+    ) -> list[JsonObject]:
+        """Every render, those whose name starts with a token of ``mask`` (find mask), or
+        those of ``ids`` that still exist (a cheap read-back after an action)."""
         get: JsonObject = {"type": "renders"}
-        if mask:
+        if ids is not None:
+            id_list = _id_list(ids)
+            if not id_list:
+                return []
+            get["ids"] = id_list
+        elif mask:
             get["mask"] = mask
         return self._get_list("renders", get)
 

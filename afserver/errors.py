@@ -7,14 +7,7 @@ policy, the board's status line) that need to tell a dead server from a broken r
 from __future__ import annotations
 
 from pools.errors import AfpoolsError
-
-
-def _sentence(text: str) -> str:
-    """One line ending in a full stop, whatever the server put in its text."""
-    flat = " ".join(text.split()).rstrip(" :;,")
-    if not flat:
-        return "(no reason given)."
-    return flat if flat[-1] in ".!?" else flat + "."
+from pools.wording import sentence
 
 
 def _seconds(value: float) -> str:
@@ -36,7 +29,7 @@ class AfserverUnreachableError(AfserverError):
         if reason is None:
             message = f"afserver at {address} refused the connection."
         else:
-            message = f"afserver at {address} could not be reached: {_sentence(reason)}"
+            message = f"afserver at {address} could not be reached: {sentence(reason)}"
         super().__init__(address, message)
         self.reason = reason
 
@@ -55,7 +48,7 @@ class AfserverProtocolError(AfserverError):
     """A reply that is not afserver's framing or not a JSON object of the expected shape."""
 
     def __init__(self, address: str, problem: str) -> None:
-        super().__init__(address, f"afserver at {address} sent {_sentence(problem)}")
+        super().__init__(address, f"afserver at {address} sent {sentence(problem)}")
         self.problem = problem
 
 
@@ -77,6 +70,6 @@ class AfserverRejectedError(AfserverError):
 
     def __init__(self, address: str, server_text: str) -> None:
         super().__init__(
-            address, f"afserver at {address} rejected the request: {_sentence(server_text)}"
+            address, f"afserver at {address} rejected the request: {sentence(server_text)}"
         )
         self.server_text = server_text

@@ -23,6 +23,14 @@ def noun_for(count: int, noun: str, nouns: str = "") -> str:
     return noun if count == 1 else nouns or noun + "s"
 
 
+def sentence(text: str) -> str:
+    """One line ending in a full stop, whatever another program put in its text."""
+    flat = " ".join(text.split()).rstrip(" :;,")
+    if not flat:
+        return "(no reason given)."
+    return flat if flat[-1] in ".!?" else flat + "."
+
+
 def memory_text(mem_total_mb: int | None, *, short: bool = False) -> str:
     """A machine's memory as people say it: afserver's 24,105 MB (MiB) is a "24 GiB" machine.
 
