@@ -16,6 +16,7 @@ from cli import (
     jobs_cmd,
     keeper_cmd,
     mask_cmd,
+    native_cmd,
     natron_cmd,
     pools_cmd,
     pymongo_cmd,
@@ -48,6 +49,7 @@ def build_parser() -> Parser:
     for module in (
         pools_cmd,
         renders_cmd,
+        native_cmd,
         mask_cmd,
         apply_cmd,
         jobs_cmd,

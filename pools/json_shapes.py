@@ -7,12 +7,16 @@ are only ever added; a plugin written against an older shape keeps working.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pools.history import Change
 from pools.jobs import Decision
 from pools.model import Host, Pool
+from pools.native import NativePool, NativeTree
+from pools.native_moves import MoveResult
+from pools.native_paths import ROOT, depth, leaf_name
 from pools.tokens import pool_token
 
 
@@ -105,3 +109,47 @@ def legacy_pools_json(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[
         }
         for pool in pools
     ]
+
+
+def native_pool_json(pool: NativePool) -> dict[str, Any]:
+    """A native pool: ``renders`` are its own members; ``counters`` are afserver's, over its
+    whole subtree; ``settings`` are its farm settings as afserver reports them."""
+    return {
+        "path": pool.path,
+        "name": ROOT if pool.is_root else leaf_name(pool.path),
+        "parent": pool.parent,
+        "depth": depth(pool.path),
+        "id": pool.pool_id,
+        "state": pool.state,
+        "renders": list(pool.renders),
+        "counters": dataclasses.asdict(pool.counters),
+        "settings": dict(pool.settings),
+    }
+
+
+def native_tree_json(tree: NativeTree) -> dict[str, Any]:
+    """Every native pool, parents first; ``unplaced`` are renders in a pool not listed."""
+    return {
+        "pools": [native_pool_json(pool) for pool in tree.pools.values()],
+        "unplaced": [{"name": name, "pool": tree.pool_of(name)} for name in tree.unplaced],
+    }
+
+
+def move_json(result: MoveResult) -> dict[str, Any]:
+    """A move: each render named, with its outcome and, when it is not there, why."""
+    return {
+        "path": result.path,
+        "all_arrived": result.all_arrived,
+        "actions": result.actions,
+        "renders": [
+            {
+                "name": outcome.name,
+                "outcome": outcome.status.value,
+                "arrived": outcome.arrived,
+                "from": outcome.came_from,
+                "reason": outcome.reason,
+            }
+            for outcome in result.outcomes
+        ],
+        "refusal": result.refusal,
+    }
