@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from afserver.errors import AfserverError
+from afserver.native import NativePoolsUnsupportedError
 from pools.errors import (
     AfpoolsError,
     InvalidNameError,
@@ -38,7 +39,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 KEEPER: web.AppKey[SnapshotKeeper] = web.AppKey("keeper", SnapshotKeeper)
 LIMITS: web.AppKey[Limits] = web.AppKey("limits")
-ROUTES_HINT = "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts, /v1/jobs"
+ROUTES_HINT = (
+    "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts, /v1/jobs, /v1/native"
+)
 _YES, _NO = ("1", "true", "yes"), ("", "0", "false", "no")
 
 
@@ -53,6 +56,7 @@ _STATUS_OF: tuple[tuple[type[AfpoolsError], int], ...] = (
     (PoolNotFoundError, 404),
     (JobNotFoundError, 404),
     (AfserverError, 503),
+    (NativePoolsUnsupportedError, 404),
     (PoolExistsError, 409),
     (StoreUnavailableError, 503),
     (MaskError, 400),
@@ -80,6 +84,7 @@ def build_app(
     app.router.add_get("/v1/pools/{name}/mask", _mask)
     app.router.add_get("/v1/hosts", _hosts)
     app.router.add_get("/v1/jobs", _jobs)
+    app.router.add_get("/v1/native", _native)
     return app
 
 
@@ -246,3 +251,22 @@ async def _jobs(request: web.Request) -> web.Response:
     shown = listed(status.decisions, pool=pool, waiting=waiting in _YES)
     data = {"agent": status.role, "read_at": status.pass_at, "jobs": [job_json(d) for d in shown]}
     return answer(request, resource(data))
+
+
+class NoNativeTreeError(StoreUnavailableError):
+    """The service has no native pool tree to answer from (yet)."""
+
+
+async def _native(request: web.Request) -> web.Response:
+    """afserver's native pool tree (CGRU 3.0+) as of the service's last afserver poll."""
+    book = request.app[KEEPER].native
+    if book is None:
+        raise NoNativeTreeError(
+            "This service does not read afserver: service_afserver_interval is 0."
+        )
+    view = book.view
+    if view.unsupported:
+        raise NativePoolsUnsupportedError(view.problem)
+    if view.answer is None:
+        raise NoNativeTreeError(f"{view.problem.rstrip('.')}; try again.")
+    return answer(request, view.answer)

@@ -4,7 +4,8 @@ The store is polled for its change token every ``refresh_interval`` (the change 
 a change stream on the pools, or a hash where the server has none, so the 2019 tool's edits
 are seen too); only a new token loads the pools again, after recording other tools' edits
 in the history. A full reload also happens every ``full_reload_interval``, as a safety net.
-afserver's renders are polled on their own clock, for host states and exclude masks. When
+afserver's renders are polled on their own clock, for host states and exclude masks, and
+with them its native pool tree for /v1/native (``native_view``). When
 the store goes away, the last snapshot keeps answering and health says so; when it comes
 back, the next poll picks it up.
 """
@@ -26,6 +27,7 @@ from agent.loop import OFF, AgentStatus
 from pools.errors import AfpoolsError
 from pools.model import Host
 from poolserver.mask_answers import MaskBook
+from poolserver.native_view import NativeBook
 from poolserver.snapshot import AFSERVER_DOWN, AFSERVER_OFF, AFSERVER_OK, Snapshot, StoreData
 from poolserver.store_link import StoreLink
 
@@ -75,6 +77,8 @@ class SnapshotKeeper:
         self._afserver_error = ""
         self._afserver_fault = False  # the last poll failed in a way nobody foresaw
         self.current: Current | None = None
+        # afserver's native pool tree for /v1/native, read with the renders (None: not polled)
+        self.native = NativeBook() if self._afserver is not None else None
         self.store_error = ""
         self._store_state = STORE_UNKNOWN
 
@@ -210,8 +214,12 @@ class SnapshotKeeper:
             if str(failure) != self._afserver_error:
                 log.warning("%s Host states are unknown until it answers.", failure)
             self._afserver_error, self._afserver_fault = str(failure), False
+            if self.native is not None:
+                self.native.unreachable(str(failure))
             await self._use_renders(self._renders, AFSERVER_DOWN)
             return
+        if self.native is not None:
+            await self._in_thread(self.native.read, client, renders)
         hosts = tuple(hosts_from_renders(renders))
         if self._afserver_error:
             log.warning("afserver at %s answers again.", client.address)
