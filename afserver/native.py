@@ -13,6 +13,7 @@ created pools in between; a path cannot (fixtures 10a2, 10a3 show the mask form)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ from pools.wording import sentence
 _NOT_SETTINGS = frozenset(
     {"name", "id", "parent", "st", "state", "time_creation", "running_services"}
     | {"task_start_finish_time", "pools_num", "renders_num"}
-    | {f.name for f in NativeCounters.__dataclass_fields__.values()}
+    | {counter.name for counter in dataclasses.fields(NativeCounters)}
 )
 _NO_SUCH_POOL = "Pools: No node matches"
 
@@ -60,7 +61,7 @@ def decode_pool(obj: Mapping[str, Any]) -> NativePool | None:
     if not isinstance(path, str) or not path.startswith(ROOT):
         return None
     counters = NativeCounters(
-        **{name: _count(obj.get(name)) for name in NativeCounters.__dataclass_fields__}
+        **{c.name: _count(obj.get(c.name)) for c in dataclasses.fields(NativeCounters)}
     )
     parent = obj.get("parent")
     state = obj.get("state")

@@ -3,8 +3,9 @@
 Native pools (CGRU 3.0+) are afserver's own: a tree (``/``, ``/gpu``, ``/cpu/big``) with
 every render in exactly one. They are not our pools, which may overlap and hold machines
 that are switched off. Nothing here talks to afserver: ``afserver.native`` reads the tree
-and sends the actions; the decisions (what to send, what happened to each render, what
-blocks a delete) are here, so the board, the command line and the service agree.
+and sends the actions; the decisions (what blocks a delete here, what a move sends and what
+became of each render in ``native_moves``) are plain functions, so the board, the command
+line and the service agree.
 """
 
 from __future__ import annotations
