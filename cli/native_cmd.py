@@ -168,8 +168,8 @@ def _from_pool(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(_from_pool_json(plan, created, result))
     else:
-        made = "created" if path in created else "exists"
-        print_line(f"Native pool '{path}' ({made}) for pool '{pool.name}'.")
+        verb = "Created" if path in created else "Using"
+        print_line(f"{verb} native pool '{path}' for pool '{pool.name}'.")
         if result is not None:
             _report_move(result)
         _report_left(plan)

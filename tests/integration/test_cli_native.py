@@ -272,7 +272,7 @@ def test_from_pool_with_yes_creates_the_path_and_moves_the_idle_renders(
 
     assert code == 0
     assert out.splitlines() == [
-        "Native pool '/comp_nodes' (created) for pool 'comp-nodes'.",
+        "Created native pool '/comp_nodes' for pool 'comp-nodes'.",
         "Moved 2 renders to '/comp_nodes'.",
     ]
     assert err.splitlines() == [
@@ -325,6 +325,11 @@ def test_from_pool_into_an_existing_path_asks_nothing_for_renders_from_the_root(
     assert [r["name"] for r in data["move"]["renders"]] == ["rnd-a01", "rnd-a02"]
     assert (data["busy"], data["not_renders"]) == ([], [])
     assert pool_of(afserver, "rnd-a02") == "/cpu/big"
+    assert cli("native", "from-pool", "a-side", "/cpu/big") == (
+        0,
+        "Using native pool '/cpu/big' for pool 'a-side'.\n",
+        "",
+    )
 
 
 def test_from_pool_of_an_unknown_pool_or_to_a_bad_path_is_one_sentence(
