@@ -6,6 +6,7 @@ import argparse
 import time
 from typing import Any
 
+from cli import schedule_cmd
 from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
@@ -62,6 +63,7 @@ def register(commands: Any) -> None:
     history = add("history", _history, "Show who changed what, newest first.")
     history.add_argument("name", metavar="NAME", nargs="?")
     history.add_argument("--limit", type=int, default=50, help="how many changes (default 50)")
+    schedule_cmd.register(sub)
 
 
 def _warn_unreadable(pools: list[Pool]) -> None:

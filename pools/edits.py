@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from pools.errors import AfpoolsError, NothingChangedError
 from pools.model import Pool
 
-Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor"]
+Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor", "lend", "return"]
 
 
 class PoolStore(Protocol):
@@ -32,6 +32,9 @@ class PoolStore(Protocol):
     def set_color(self, name: str, color: str) -> Pool: ...
     def add_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
     def remove_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
+    def lend_hosts(
+        self, lender: str, borrower: str, hostnames: Iterable[str], *, op: str = "lend"
+    ) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Edit:
     op: Op
     pool: str
     hosts: tuple[str, ...] = ()
-    value: str = ""  # the new name, description or colour
+    value: str = ""  # the new name, description or colour; for lend and return, the lender
     description: str = ""  # for create: a whole pool comes back with its looks
     color: str = ""
 
@@ -92,6 +95,15 @@ def _recolor(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
     return edit, Edit("recolor", edit.pool, value=before)
 
 
+def _lend(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    """A loan moves hosts from ``value`` to ``pool``; taking it back is a return."""
+    moved = store.lend_hosts(edit.value, edit.pool, edit.hosts, op=edit.op)
+    if not moved:
+        raise NothingChangedError("No host was moved.")
+    back: Op = "return" if edit.op == "lend" else "lend"
+    return Edit(edit.op, edit.pool, moved, edit.value), Edit(back, edit.value, moved, edit.pool)
+
+
 _APPLY: dict[str, Callable[[PoolStore, Edit], tuple[Edit, Edit]]] = {
     "add": _add,
     "remove": _remove,
@@ -100,6 +112,8 @@ _APPLY: dict[str, Callable[[PoolStore, Edit], tuple[Edit, Edit]]] = {
     "rename": _rename,
     "describe": _describe,
     "recolor": _recolor,
+    "lend": _lend,
+    "return": _lend,
 }
 
 
