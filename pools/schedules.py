@@ -109,7 +109,9 @@ def days_text(days: Iterable[int]) -> str:
         else:
             runs.append([day])
     parts = [
-        DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}"
+        ",".join(DAY_NAMES[d] for d in run)
+        if len(run) <= 2
+        else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}"
         for run in runs
     ]
     return ",".join(parts)
