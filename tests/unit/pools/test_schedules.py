@@ -49,9 +49,7 @@ def reference(windows: list[Window], moment: float, zone: dt.tzinfo) -> bool:
         if w.start < w.end:
             if day in w.days and w.start <= minute < w.end:
                 return True
-        elif (day in w.days and minute >= w.start) or (
-            (day - 1) % 7 in w.days and minute < w.end
-        ):
+        elif (day in w.days and minute >= w.start) or ((day - 1) % 7 in w.days and minute < w.end):
             return True
     return False
 
