@@ -32,7 +32,7 @@ def test_alerts_exit_0_without_and_3_with_a_starved_pool(cli: Run, store: PoolSt
 
     quiet = cli("alerts")
     record(store, 12, {"lighting": STARVED, "gpu": IDLE})
-    code, out, err = cli("alerts")
+    code, out, _ = cli("alerts")
     json_code, json_out, _ = cli("alerts", "--json")
 
     assert quiet == (0, "", "No pool has been starved or idle for 10 minutes.\n")
@@ -60,12 +60,13 @@ def test_a_schedule_is_added_listed_and_removed(cli: Run, store: PoolStore) -> N
         "pools", "schedule", "night-farm", "add", "ws-01",
         "--from", "00:00", "--to", "24:00", "--days", "sat,sun",
     )  # fmt: skip
-    code, out, _ = cli("pools", "schedule", "night-farm", "list", "--json")
+    listed_code, out, _ = cli("pools", "schedule", "night-farm", "list", "--json")
     removed = cli("pools", "schedule", "night-farm", "remove", "ws-02")
 
     assert added[0] == 0
     assert added[1].startswith("ws-01, ws-02 in pool 'night-farm' 20:00-07:00 mon-fri (")
     assert weekend[0] == 0
+    assert listed_code == 0
     listed = {s["host"]: s["when"] for s in json.loads(out)}
     assert listed == {
         "ws-01": ["20:00-07:00 mon-fri", "00:00-24:00 sat,sun"],

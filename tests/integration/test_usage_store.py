@@ -42,7 +42,7 @@ def test_minutes_read_back_as_a_chart_and_a_sparkline(store: PoolStore) -> None:
 
 def test_long_charts_come_from_the_ten_minute_means(store: PoolStore) -> None:
     writer = store.usage_writer()
-    for offset in range(0, 30):
+    for offset in range(30):
         writer.record(minute(offset - 29), {"p1": ("lighting", P)})
 
     week = store.usage.chart("p1", "lighting", SPANS["7d"], minute(0))

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from poolserver.service import BackgroundService
 from pools.usage import Point
+from poolserver.service import BackgroundService
 from storage.store import PoolStore
 from tests.support.poolservice import call
 

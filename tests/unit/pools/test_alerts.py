@@ -105,5 +105,5 @@ def test_a_loan_lends_no_more_than_asked_or_than_tasks_wait() -> None:
 def test_a_lender_without_idle_hosts_is_one_sentence() -> None:
     busy = {name: render(name, ON | RenderFlags.BUSY, tasks=1) for name in GPU.hostnames}
 
-    with pytest.raises(AfpoolsError, match="Pool 'gpu' has no idle host to lend now."):
+    with pytest.raises(AfpoolsError, match=r"Pool 'gpu' has no idle host to lend now\."):
         plan_loan(GPU, LIGHTING, busy)
