@@ -130,3 +130,15 @@ def test_a_time_zone_that_does_not_exist_is_one_sentence(
         "own.\n"
     )
     assert store._db.pools.find_one({"name": "night-farm"}) == before
+
+
+def test_show_and_mask_tell_the_members_in_the_pool_now(cli: Run, store: PoolStore) -> None:
+    store.create("night-farm", hosts=["ws-01", "rnd-01"])
+    cli("pools", "schedule", "night-farm", "add", "ws-01", "--from", "20:00", "--to", "07:00")
+    store.apply_schedule_out("night-farm", lambda pool: frozenset({"ws-01"}))  # the agent's
+
+    shown = cli("pools", "show", "night-farm")[1].splitlines()
+    mask = cli("mask", "night-farm")[1]
+
+    assert shown[-2:] == ["  ws-01  (scheduled 20:00-07:00 every day: out now)", "  rnd-01"]
+    assert mask == "rnd-01\n"

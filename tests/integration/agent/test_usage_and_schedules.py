@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ import pytest
 
 from agent.loop import Agent
 from agent.thread import AgentThread
+from cli.app import main
 from config.settings import Settings
 from pools.schedules import window
 from storage.store import PoolStore
@@ -19,6 +21,7 @@ from tests.support.agent_farm import (
     FakeClock,
     actions,
     admits,
+    agent_env,
     agent_settings,
     clocked_agent,
     runs_on,
@@ -172,3 +175,34 @@ def test_a_clock_that_goes_back_is_said_once_and_keeps_what_was_recorded(
     assert [points[m].busy for m in sorted(points)] == [1, 1, 0]
     assert sorted(points) == [first - 120, first - 60, first]
     assert len(said) == 1
+
+
+def test_agent_once_applies_a_boundary_and_records_the_minute(
+    pools: PoolStore,
+    farm: FakeFarm,
+    nx_server: str,
+    database_name: str,
+    afserver: FakeAfserver,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """For cron: ``main.py agent --once`` with a member whose window is not now."""
+    for name, value in agent_env(nx_server, database_name, afserver).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AFPOOLS_FARM_TIMEZONE", "UTC")
+    now = dt.datetime.now(dt.UTC)
+    start, end = ((now.hour * 60 + now.minute + shift) % 1440 for shift in (120, 150))
+    pools.add_schedule(
+        "lighting",
+        ["rnd-a01"],
+        window(f"{start // 60}:{start % 60:02d}", f"{end // 60}:{end % 60:02d}"),
+    )
+    job_id = farm.submit_job(token_job("shot", "@lighting"))[0]
+
+    code = main(["agent", "--once"])
+    capsys.readouterr()
+
+    assert code == 0
+    assert runs_on(farm.job(job_id)) == ["rnd-a02"]
+    assert pools.pool("lighting").schedule_out == ("rnd-a01",)
+    assert pools.usage.minutes([pools.pool_id("lighting")], time.time() - 120, time.time() + 60)
