@@ -75,6 +75,7 @@ class Agent:
     ) -> None:
         self.config = config
         self.holder = uuid.uuid4().hex
+        self._clock = clock
         self.engine = PassEngine(client, stores, clock=clock)
         self.recorder = UsageRecorder(client, stores, clock)
         self.schedules = ScheduleKeeper(
@@ -175,9 +176,19 @@ class Agent:
                     next_jobs = 0.0  # another writer's bindings: read them and pass again
                 except AfpoolsError as error:
                     self._failed(error)
-                stop.wait(self.config.watch_interval)
+                stop.wait(self._pause())
         finally:
             self.release_lease()
+
+    def _pause(self) -> float:
+        """The watch interval, or less when a schedule boundary comes sooner: a member joins
+        or leaves on time, not up to an interval late."""
+        pause = self.config.watch_interval
+        if self.active:
+            boundary = self.schedules.next_boundary(self.engine.memory.index)
+            if boundary is not None:
+                pause = min(pause, max(0.0, boundary - self._clock()))
+        return pause
 
     def record_usage(self) -> None:
         """Once a minute, while this agent holds the lease: the pools' usage point."""

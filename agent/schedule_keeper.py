@@ -23,7 +23,7 @@ from agent.stores import StoreSource
 from pools.errors import AfpoolsError
 from pools.jobs import PoolIndex
 from pools.model import Pool, RenderFlags
-from pools.schedules import members_out
+from pools.schedules import by_host, members_out, next_change
 
 log = logging.getLogger(LOGGER_NAME)
 NIMBY = RenderFlags.NIMBY_OWNER | RenderFlags.NIMBY_ALL
@@ -46,6 +46,27 @@ class ScheduleKeeper:
         self._renders_every = renders_every
         self._nimby: dict[str, bool | None] = {}
         self._read_at = -float("inf")
+        self._next: tuple[PoolIndex, float, float | None] | None = None  # (of, at, boundary)
+
+    def next_boundary(self, index: PoolIndex | None) -> float | None:
+        """When the next clock window opens or closes (None: none within a week), so the
+        agent wakes up for it; worked out again when the pools or the clock moved past it."""
+        if index is None:
+            return None
+        now = self._clock()
+        known = self._next
+        if known is not None and known[0] is index and known[1] <= now:
+            if known[2] is None or now < known[2]:
+                return known[2]
+        windows = {
+            frozenset(s.window for s in entries if s.window is not None)
+            for pool in index.by_id.values()
+            for entries in by_host(pool.schedules).values()
+        }
+        changes = [next_change(list(w), now, self.zone) for w in windows if w]
+        found = min((c for c in changes if c is not None), default=None)
+        self._next = (index, now, found)
+        return found
 
     def step(self, index: PoolIndex | None, fence: Callable[[], None]) -> int:
         """Apply every boundary crossed since the last step; returns how many pools moved."""
