@@ -55,9 +55,9 @@ class ScheduleKeeper:
             return None
         now = self._clock()
         known = self._next
-        if known is not None and known[0] is index and known[1] <= now:
-            if known[2] is None or now < known[2]:
-                return known[2]
+        fresh = known is not None and known[0] is index and known[1] <= now
+        if known is not None and fresh and (known[2] is None or now < known[2]):
+            return known[2]
         windows = {
             frozenset(s.window for s in entries if s.window is not None)
             for pool in index.by_id.values()

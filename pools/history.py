@@ -41,7 +41,8 @@ class Change:
             "return": f"returned {hosts}, lent to pool '{after.get('from', '?')}', to pool "
             f"'{after.get('to', '?')}'",
             "schedule": f"scheduled {hosts} in pool '{self.pool}': {after.get('when', '?')}",
-            "unschedule": f"took the schedule of {hosts} in pool '{self.pool}' away",
+            "unschedule": f"took the schedule{' ' + after['when'] if after.get('when') else ''} "
+            f"of {hosts} in pool '{self.pool}' away",
             "boundary": _boundary(self.pool, before, after),
         }.get(self.op, f"{self.op} on pool '{self.pool}'")
 

@@ -60,7 +60,7 @@ class Schedule:
     window: Window | None = None
 
     def text(self) -> str:
-        return self.window.text() if self.window is not None else "while the user is away"
+        return self.window.text() if self.window is not None else AWAY_TEXT
 
 
 def parse_clock(text: str, *, end: bool = False) -> int:
@@ -126,6 +126,21 @@ def window(start: str, end: str, days: str = "all") -> Window:
             "times (00:00 to 24:00 is the whole day)."
         )
     return Window(parse_days(days), first, last if last != MINUTES_A_DAY else 0)
+
+
+AWAY_TEXT = "while the user is away"
+
+
+def schedule_window(text: str) -> Window | None:
+    """A schedule's window from its text ("20:00-07:00 mon-fri"); None for "while the user
+    is away" (an edit carries its schedule as this text)."""
+    if text.strip() in (AWAY_TEXT, "away"):
+        return None
+    times, _, days = text.strip().partition(" ")
+    start, dash, end = times.partition("-")
+    if not dash:
+        raise ScheduleError(f"'{text}' is not a schedule such as '20:00-07:00 mon-fri'.")
+    return window(start, end, days or "all")
 
 
 # -- when is a host in ---------------------------------------------------------------------

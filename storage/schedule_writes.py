@@ -75,23 +75,34 @@ class SchedulesMixin:
         return pool_from_doc(after), changed[-1]
 
     @translate_errors
-    def remove_schedule(self, name: str, hosts: Iterable[str]) -> tuple[Pool, tuple[str, ...]]:
-        """Take every schedule of these members away: they are in the pool at all times."""
+    def remove_schedule(
+        self, name: str, hosts: Iterable[str], *, when: str | None = None
+    ) -> tuple[Pool, tuple[str, ...]]:
+        """Take the schedules of these members away (only the one whose text is ``when``,
+        when given): without any left, a member is in the pool at all times."""
         wanted = tuple(dict.fromkeys(h.strip() for h in hosts if h.strip()))
         changed: list[tuple[str, ...]] = []
 
         def attempt(doc: Document) -> Document | None:
             readable, unreadable = schedules_of(doc)
-            gone = tuple(dict.fromkeys(s.host for s in readable if s.host in wanted))
+            dropped = [
+                s for s in readable if s.host in wanted and (when is None or s.text() == when)
+            ]
+            gone = tuple(dict.fromkeys(s.host for s in dropped))
             if not gone:
+                which = "no schedule" if when is None else f"no schedule {when}"
                 raise NothingChangedError(
-                    f"{', '.join(wanted)} {'has' if len(wanted) == 1 else 'have'} no schedule "
+                    f"{', '.join(wanted)} {'has' if len(wanted) == 1 else 'have'} {which} "
                     f"in pool '{doc['name']}'; nothing changed."
                 )
-            kept = [schedule_entry(s) for s in readable if s.host not in gone]
-            out = [h for h in pool_from_doc(doc).schedule_out if h not in gone]
+            left = [s for s in readable if s not in dropped]
+            kept = [schedule_entry(s) for s in left]
+            still = {s.host for s in left}
+            out = [h for h in pool_from_doc(doc).schedule_out if h not in gone or h in still]
             fields = {"schedules": [*kept, *unreadable], "schedule_out": out}
-            marker = self._journal.marker("unschedule", str(doc["name"]), gone)
+            marker = self._journal.marker(
+                "unschedule", str(doc["name"]), gone, None, {"when": when} if when else None
+            )
             written = self._journal.update(doc, {**fields, **self._journal.stamp()}, marker)
             if written is not None:
                 changed.append(gone)

@@ -9,7 +9,6 @@ what they cannot read, and follow the pool by ``_id``, never by name.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -42,6 +41,7 @@ from storage.documents import (
 from storage.journal import PENDING, SEEN, Journal
 from storage.known_hosts import KnownHostsMixin
 from storage.leases import Leases
+from storage.loans import LoansMixin
 from storage.mongo_errors import translate_errors
 from storage.schedule_writes import SchedulesMixin
 from storage.usage import UsageReader, UsageWriter
@@ -70,7 +70,7 @@ def _deleted(doc: Document) -> bool:
     return isinstance(marker, dict) and marker.get("op") == "delete"
 
 
-class PoolStore(KnownHostsMixin, SchedulesMixin):
+class PoolStore(KnownHostsMixin, SchedulesMixin, LoansMixin):
     """Pools, known hosts, history and job bindings of one MongoDB database."""
 
     def __init__(
@@ -359,22 +359,6 @@ class PoolStore(KnownHostsMixin, SchedulesMixin):
         if not wanted:
             raise InvalidNameError("A host name cannot be empty.")
         return self._change_members(name, "remove", remove=wanted)
-
-    @translate_errors
-    def lend_hosts(
-        self, lender: str, borrower: str, hostnames: Iterable[str], *, op: str = "lend"
-    ) -> tuple[str, ...]:
-        """Move hosts from ``lender`` to ``borrower`` as a loan (``op`` "return" gives them
-        back); each pool's history says so. The hosts are added first, so a failure between
-        the two writes leaves them in both pools, never in neither. Returns the hosts moved.
-        """
-        wanted = unique_hostnames(hostnames)
-        loan = {"from": lender, "to": borrower}
-        _, added = self._change_members(borrower, op, add=wanted, record=loan)
-        # Hosts that left the lender meanwhile: the loan stands all the same.
-        with contextlib.suppress(NothingChangedError):
-            self._change_members(lender, op, remove=added, record=loan)
-        return added
 
     def _change_members(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pools.alerts import plan_loan
-from pools.edits import apply_step
+from pools.edits import Edit, apply_step
 from pools.errors import NothingChangedError
 from pools.model import Host, HostState, RenderFlags
 from pools.schedules import ScheduleError, window
@@ -126,3 +126,24 @@ def test_a_schedule_entry_another_tool_wrote_is_kept_through_our_writes(farm: Po
     doc = farm._db.pools.find_one({"name": "gpu"})
     assert doc is not None
     assert doc["schedules"] == [odd]
+
+
+def test_a_schedule_set_on_the_board_is_one_undoable_edit(farm: PoolStore) -> None:
+    farm.add_schedule("gpu", ["gpu-01"], window("00:00", "24:00", "sat,sun"))
+    night = "20:00-07:00 mon-fri"
+
+    step = apply_step(farm, "Schedule", [Edit("schedule", "gpu", ("gpu-01", "gpu-02"), night)])
+    assert step is not None
+    both = {s.text() for s in farm.pool("gpu").schedules if s.host == "gpu-01"}
+    undone = apply_step(farm, "Undo", step.inverse)
+    kept = [(s.host, s.text()) for s in farm.pool("gpu").schedules]
+    removed = apply_step(farm, "Unschedule", [Edit("unschedule", "gpu", ("gpu-01",), kept[0][1])])
+
+    assert both == {night, "00:00-24:00 sat,sun"}
+    assert undone is not None
+    assert kept == [("gpu-01", "00:00-24:00 sat,sun")]
+    assert removed is not None and farm.pool("gpu").schedules == ()
+    assert apply_step(farm, "Undo", removed.inverse) is not None
+    assert [(s.host, s.text()) for s in farm.pool("gpu").schedules] == kept
+    with pytest.raises(ScheduleError, match="is not a schedule such as"):
+        apply_step(farm, "Schedule", [Edit("schedule", "gpu", ("gpu-01",), "tonight")])
