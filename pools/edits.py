@@ -16,7 +16,19 @@ from pools.errors import AfpoolsError, NothingChangedError
 from pools.model import Pool
 from pools.schedules import Window, schedule_window
 
-Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor", "lend", "return"]
+Op = Literal[
+    "add",
+    "remove",
+    "create",
+    "delete",
+    "rename",
+    "describe",
+    "recolor",
+    "lend",
+    "return",
+    "schedule",
+    "unschedule",
+]
 
 
 class PoolStore(Protocol):
