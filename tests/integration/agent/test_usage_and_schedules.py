@@ -130,19 +130,27 @@ def test_usage_is_recorded_once_a_minute_by_the_lease_holder_alone(
     def recorded() -> dict[int, object]:
         return pools.usage.minutes([lighting], first - 3600, first + 3600).get(lighting, {})
 
+    def renders_read() -> int:
+        return sum(r.get("get", {}).get("type") == "renders" for r in afserver.requests)
+
     with clocked_agent(berlin, clock) as one, clocked_agent(berlin, clock) as two:
         threads = [AgentThread(one).start(), AgentThread(two).start()]
         try:
             wait_until(lambda: len(recorded()) == 1, "the first minute")
+            wait_until(lambda: one.status.pass_at and two.status.pass_at, "both to pass")
+            before, changed_at = renders_read(), time.time()
             clock.set(clock() + 60)
             wait_until(lambda: len(recorded()) == 2, "the second minute")
+            wait_until(
+                lambda: min(one.status.pass_at, two.status.pass_at) > changed_at,
+                "both to pass in the new minute",
+            )
         finally:
             for thread in threads:
                 thread.stop()
 
-    renders_read = [r for r in afserver.requests if r.get("get", {}).get("type") == "renders"]
+    assert renders_read() - before == 1  # one agent, once a minute
     points = recorded()
-    assert len(renders_read) == 2  # one agent, once a minute
     assert sorted(points) == [first, first + 60]
     latest = points[first + 60]
     # lighting: rnd-a01 idle, rnd-a02 paused (online, not idle); the job waits with 2 tasks
