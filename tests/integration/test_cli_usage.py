@@ -142,3 +142,14 @@ def test_show_and_mask_tell_the_members_in_the_pool_now(cli: Run, store: PoolSto
 
     assert shown[-2:] == ["  ws-01  (scheduled 20:00-07:00 every day: out now)", "  rnd-01"]
     assert mask == "rnd-01\n"
+
+
+def test_the_agent_does_not_start_in_a_time_zone_that_does_not_exist(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AFPOOLS_FARM_TIMEZONE", "Europe/Berln")
+
+    code, out, err = cli("agent", "--once")
+
+    assert (code, out) == (1, "")
+    assert err.startswith("farm_timezone 'Europe/Berln' is not a time zone this machine knows;")
