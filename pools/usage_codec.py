@@ -5,8 +5,9 @@ string (``"12,10,3,7,5,2,40;=;,,4,6,,,38;;="``): minutes separated by ``;`` (an 
 minute was not recorded, trailing ones are left out), a point's seven values by ``,``. A
 value equal to the previous recorded point's is left empty (trailing empties dropped) and a
 point equal to it in every value is ``=``, so a quiet farm costs two bytes a minute. The
-ten-minute means (``n,busy,idle,online,total,waiting_tasks``, one decimal) serve the long
-charts and the sparklines without reading any minute.
+ten-minute means (``n,busy,idle,online,total,waiting_tasks``, one decimal; ``=`` for the
+same as the bucket before) serve the long charts and the sparklines without reading any
+minute.
 """
 
 from __future__ import annotations
@@ -87,8 +88,10 @@ def decode_hour(text: str) -> list[Point | None]:
 
 
 def encode_buckets(slots: Sequence[Point | None]) -> str:
-    """The ten-minute means of an hour's slots."""
-    parts = []
+    """The ten-minute means of an hour's slots, each value left out (or the whole bucket
+    ``=``) when it is the same as in the bucket before, as in an hour of minutes."""
+    parts: list[str] = []
+    previous: list[str] | None = None
     for start in range(0, MINUTES, BUCKET_MINUTES):
         points = [p for p in slots[start : start + BUCKET_MINUTES] if p is not None]
         if not points:
@@ -102,7 +105,15 @@ def encode_buckets(slots: Sequence[Point | None]) -> str:
             sum(p.total for p in points) / n,
             sum(p.waiting_tasks for p in points) / n,
         )
-        parts.append(",".join([str(n), *(_short(value) for value in means)]))
+        values = [str(n), *(_short(value) for value in means)]
+        if previous is None:
+            parts.append(",".join(values))
+        elif values == previous:
+            parts.append(_SAME)
+        else:
+            changed = ["" if a == b else a for a, b in zip(values, previous, strict=True)]
+            parts.append(",".join(changed).rstrip(","))
+        previous = values
     return ";".join(parts).rstrip(";")
 
 
@@ -114,16 +125,25 @@ def decode_buckets(text: str) -> list[Bucket | None]:
     if len(parts) > BUCKETS:
         raise ValueError("more than six buckets")
     buckets: list[Bucket | None] = [None] * BUCKETS
+    previous: list[str] | None = None
     for index, part in enumerate(parts):
         if not part:
             continue
-        values = part.split(",")
-        if len(values) != len(Bucket._fields) or not values[0].isdigit():
+        values = previous if part == _SAME else part.split(",")
+        if values is None or len(values) > len(Bucket._fields):
+            raise ValueError(f"not a bucket: {part!r}")
+        values = values + [""] * (len(Bucket._fields) - len(values))
+        if "" in values:
+            if previous is None:
+                raise ValueError("a value left out with no bucket before it")
+            values = [v or p for v, p in zip(values, previous, strict=True)]
+        if not values[0].isdigit():
             raise ValueError(f"not a bucket: {part!r}")
         means = [float(value) for value in values[1:]]
         if any(not 0 <= mean < float("inf") for mean in means):
             raise ValueError(f"not a bucket: {part!r}")
         buckets[index] = Bucket(int(values[0]), *means)
+        previous = values
     return buckets
 
 
