@@ -2,9 +2,10 @@
 
 A farm's list of 5,000 jobs is megabytes of JSON (every block carries a progress bar); the
 agent reads it every few seconds. msgspec decodes only the declared fields (ids, names,
-state and the masks of the job and its blocks) in C, several times faster than building every
-field with ``json``. A reply of an unexpected shape (a block that is no object, say) falls
-back to the plain decoder, so one odd job is reported by the reader and the others go on.
+state, ready tasks and the masks of the job and its blocks) in C, several times faster than
+building every field with ``json``. A reply of an unexpected shape (a block that is no
+object, say) falls back to the plain decoder, so one odd job is reported by the reader and
+the others go on.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class _Job(TypedDict, total=False):
     user_name: Any
     st: Any
     running_tasks_num: Any
+    tasks_ready: Any
     hosts_mask: Any
     hosts_mask_exclude: Any
     hosts_mask_type: Any

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from config.settings import Settings
+from config.timezone import farm_zone
 from pools.errors import SettingsError
 
 LOGGER_NAME = "afpools.agent"
@@ -17,6 +19,7 @@ class AgentConfig:
     watch_interval: float  # seconds between two checks of the pools' change token
     lease_seconds: float  # how long the lease lasts without a renewal
     description: str  # who holds the lease, for people: "host pid 1234"
+    zone: dt.tzinfo = field(default=dt.UTC)  # the farm's, for member schedules
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AgentConfig:
@@ -32,6 +35,7 @@ class AgentConfig:
             watch_interval=min(settings.agent_watch_interval, settings.agent_jobs_interval),
             lease_seconds=settings.agent_lease_seconds,
             description=f"{settings.host_name} pid {os.getpid()}",
+            zone=farm_zone(settings),
         )
 
     @property

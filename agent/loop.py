@@ -13,11 +13,14 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from afserver.client import AfserverClient
 from agent.config import LOGGER_NAME, AgentConfig
 from agent.passes import BindingsMovedError, PassEngine, PassResult
+from agent.recorder import UsageRecorder
+from agent.schedule_keeper import ScheduleKeeper
 from agent.stores import StoreSource
 from pools.errors import AfpoolsError
 from pools.jobs import BOUND, WAITING, Decision
@@ -68,10 +71,16 @@ class Agent:
         stores: StoreSource,
         *,
         writes: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
         self.holder = uuid.uuid4().hex
-        self.engine = PassEngine(client, stores)
+        self._clock = clock
+        self.engine = PassEngine(client, stores, clock=clock)
+        self.recorder = UsageRecorder(client, stores, clock)
+        self.schedules = ScheduleKeeper(
+            client, stores, config.zone, clock=clock, renders_every=config.jobs_interval
+        )
         self._stores = stores
         self._writes = writes
         self._lease: Lease | None = None  # ours, while we hold it
@@ -100,6 +109,7 @@ class Agent:
         if lease.holder == self.holder:
             if not was_active:
                 self.engine.memory.forget()  # another agent may have written meanwhile
+                self.recorder.forget()
                 log.info("This agent (%s) holds the lease and writes.", self.config.description)
             self._lease, self._renewed_at = lease, time.monotonic()
         else:
@@ -152,20 +162,40 @@ class Agent:
             while not stop.is_set():
                 try:
                     self._lease_step()
+                    if self.active:
+                        self.schedules.step(self.engine.memory.index, self.fence)
                     due = time.monotonic() >= next_jobs
                     if due or self.engine.pools_changed():
                         self.run_pass(write=self.active)
                         next_jobs = time.monotonic() + self.config.jobs_interval
                     else:
                         self.status = _with_lease(self.status, self._role(), self._seen)
+                    self.record_usage()
                     self._recovered()
                 except BindingsMovedError:
                     next_jobs = 0.0  # another writer's bindings: read them and pass again
                 except AfpoolsError as error:
                     self._failed(error)
-                stop.wait(self.config.watch_interval)
+                stop.wait(self._pause())
         finally:
             self.release_lease()
+
+    def _pause(self) -> float:
+        """The watch interval, or less when a schedule boundary comes sooner: a member joins
+        or leaves on time, not up to an interval late."""
+        pause = self.config.watch_interval
+        if self.active:
+            boundary = self.schedules.next_boundary(self.engine.memory.index)
+            if boundary is not None:
+                pause = min(pause, max(0.0, boundary - self._clock()))
+        return pause
+
+    def record_usage(self) -> None:
+        """Once a minute, while this agent holds the lease: the pools' usage point."""
+        index = self.engine.memory.index
+        if self.active and index is not None and self.recorder.due():
+            self.fence()
+            self.recorder.record(index, self.status.decisions)
 
     def _lease_step(self) -> None:
         """Renew the lease, or try to take it, or (an observer) look who holds it: a third

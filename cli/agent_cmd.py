@@ -113,6 +113,9 @@ def _once(args: argparse.Namespace, agent: Any) -> int:
         return EXIT_USER_ERROR
     try:
         result = agent.run_pass(write=True)
+        if agent.schedules.step(agent.engine.memory.index, agent.fence):
+            result = agent.run_pass(write=True)  # a boundary was crossed: the new masks
+        agent.record_usage()
     finally:
         agent.release_lease()
     written = sorted({w.job_id for w in result.writes} - set(result.not_taken))

@@ -11,6 +11,7 @@ from typing import Any
 from cli import (
     afstarter_cmd,
     agent_cmd,
+    alerts_cmd,
     apply_cmd,
     blender_cmd,
     jobs_cmd,
@@ -54,6 +55,7 @@ def build_parser() -> Parser:
         apply_cmd,
         jobs_cmd,
         agent_cmd,
+        alerts_cmd,
         scan_cmd,
         serve_cmd,
         settings_cmd,

@@ -53,6 +53,11 @@ def _apply(args: argparse.Namespace, settings: Settings) -> int:
     pool, decisions = applied.pool, list(applied.decisions)
     if not pool.hostnames:
         notice(f"Pool '{pool.name}' has no hosts: these jobs will not run until hosts are added.")
+    elif not pool.effective_hostnames:
+        notice(
+            f"Pool '{pool.name}' has no host in it now (its members follow schedules): these "
+            "jobs run once one is in."
+        )
     else:
         _warn_runs_nowhere(pool, decisions)
     if args.json:
@@ -95,7 +100,9 @@ def _jobs(decisions: list[Decision]) -> str:
 def _warn_runs_nowhere(pool: Pool, decisions: list[Decision]) -> None:
     """The masks are written all the same (the admin asked for them), but such a job waits
     for ever and afserver never says why."""
-    stranded = [d for d in decisions if not admits_any(JobMasks(**_masks(d)), pool.hostnames)]
+    stranded = [
+        d for d in decisions if not admits_any(JobMasks(**_masks(d)), pool.effective_hostnames)
+    ]
     if stranded:
         their = "its" if len(stranded) == 1 else "their"
         notice(

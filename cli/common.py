@@ -14,6 +14,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_BUG = 2
+EXIT_ALERTS = 3  # main.py alerts: a pool is starved (for cron)
 EXIT_INTERRUPTED = 130
 
 

@@ -79,7 +79,7 @@ def _mask(args: argparse.Namespace, settings: Settings) -> int:
         raise AfpoolsError("--all-file is only used with --exclude.")
     if args.pool is not None:
         with open_store(settings) as store:
-            members = list(store.pool(args.pool).hostnames)
+            members = list(store.pool(args.pool).effective_hostnames)  # in the pool now
     else:
         members = read_hostnames(args.hosts_file)
     if args.exclude:

@@ -6,11 +6,13 @@ import argparse
 import time
 from typing import Any
 
+from cli import schedule_cmd
 from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
+from pools.schedules import by_host
 from pools.tokens import untypeable_reason
 from pools.wording import plural
 from storage.connection import open_store
@@ -62,6 +64,7 @@ def register(commands: Any) -> None:
     history = add("history", _history, "Show who changed what, newest first.")
     history.add_argument("name", metavar="NAME", nargs="?")
     history.add_argument("--limit", type=int, default=50, help="how many changes (default 50)")
+    schedule_cmd.register(sub)
 
 
 def _warn_unreadable(pools: list[Pool]) -> None:
@@ -115,8 +118,14 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         f"Revision:    {pool.revision} ({_when(pool.updated_at)} by {pool.updated_by or '-'})"
     )
     print_line(f"Hosts ({len(pool.hostnames)}):")
+    scheduled = by_host(pool.schedules)
     for host in pool.hostnames:
-        print_line(f"  {host}")
+        if host in scheduled:
+            state = "out now" if host not in pool.effective_hostnames else "in now"
+            when = "; ".join(s.text() for s in scheduled[host])
+            print_line(f"  {host}  (scheduled {when}: {state})")
+        else:
+            print_line(f"  {host}")
     return EXIT_OK
 
 

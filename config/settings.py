@@ -203,6 +203,18 @@ class Settings:
         help="Seconds an agent's lease lasts unrenewed; a standby takes over within two.",
         env=("AFPOOLS_AGENT_LEASE_SECONDS",),
     )
+    farm_timezone: str = _option(
+        "",
+        help="Time zone of member schedules (an IANA name such as Europe/Berlin); empty is "
+        "the local time zone of the machine that runs the agent.",
+        env=("AFPOOLS_FARM_TIMEZONE",),
+    )
+    alert_minutes: int = _option(
+        10,
+        help="Minutes a pool must have waited with no idle host (or idled with nothing "
+        "waiting) before it is reported as starved (or idle).",
+        env=("AFPOOLS_ALERT_MINUTES",),
+    )
     service_access_log: bool = _option(
         True,
         help="Log one line per request of the pool service.",

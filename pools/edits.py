@@ -14,8 +14,21 @@ from typing import Literal, Protocol
 
 from pools.errors import AfpoolsError, NothingChangedError
 from pools.model import Pool
+from pools.schedules import Window, schedule_window
 
-Op = Literal["add", "remove", "create", "delete", "rename", "describe", "recolor"]
+Op = Literal[
+    "add",
+    "remove",
+    "create",
+    "delete",
+    "rename",
+    "describe",
+    "recolor",
+    "lend",
+    "return",
+    "schedule",
+    "unschedule",
+]
 
 
 class PoolStore(Protocol):
@@ -32,6 +45,15 @@ class PoolStore(Protocol):
     def set_color(self, name: str, color: str) -> Pool: ...
     def add_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
     def remove_hosts(self, name: str, hostnames: Iterable[str]) -> tuple[Pool, tuple[str, ...]]: ...
+    def lend_hosts(
+        self, lender: str, borrower: str, hostnames: Iterable[str], *, op: str = "lend"
+    ) -> tuple[str, ...]: ...
+    def add_schedule(
+        self, name: str, hosts: Iterable[str], window: Window | None
+    ) -> tuple[Pool, tuple[str, ...]]: ...
+    def remove_schedule(
+        self, name: str, hosts: Iterable[str], *, when: str | None = None
+    ) -> tuple[Pool, tuple[str, ...]]: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +61,8 @@ class Edit:
     op: Op
     pool: str
     hosts: tuple[str, ...] = ()
-    value: str = ""  # the new name, description or colour
+    value: str = ""  # the new name, description or colour; the lender of a loan (and of its
+    # return); the schedule's text ("20:00-07:00 mon-fri", "while the user is away")
     description: str = ""  # for create: a whole pool comes back with its looks
     color: str = ""
 
@@ -92,6 +115,32 @@ def _recolor(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
     return edit, Edit("recolor", edit.pool, value=before)
 
 
+def _lend(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    """A loan moves hosts from ``value`` to ``pool``; taking it back is a return."""
+    moved = store.lend_hosts(edit.value, edit.pool, edit.hosts, op=edit.op)
+    if not moved:
+        raise NothingChangedError("No host was moved.")
+    back: Op = "return" if edit.op == "lend" else "lend"
+    return Edit(edit.op, edit.pool, moved, edit.value), Edit(back, edit.value, moved, edit.pool)
+
+
+def _schedule(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    """Give members one more schedule; taking back removes exactly that one."""
+    _, hosts = store.add_schedule(edit.pool, edit.hosts, schedule_window(edit.value))
+    return Edit("schedule", edit.pool, hosts, edit.value), Edit(
+        "unschedule", edit.pool, hosts, edit.value
+    )
+
+
+def _unschedule(store: PoolStore, edit: Edit) -> tuple[Edit, Edit]:
+    """Take one schedule (``value``) of members away; taking back gives it again."""
+    schedule_window(edit.value)  # a bad text is refused before anything is written
+    _, hosts = store.remove_schedule(edit.pool, edit.hosts, when=edit.value)
+    return Edit("unschedule", edit.pool, hosts, edit.value), Edit(
+        "schedule", edit.pool, hosts, edit.value
+    )
+
+
 _APPLY: dict[str, Callable[[PoolStore, Edit], tuple[Edit, Edit]]] = {
     "add": _add,
     "remove": _remove,
@@ -100,6 +149,10 @@ _APPLY: dict[str, Callable[[PoolStore, Edit], tuple[Edit, Edit]]] = {
     "rename": _rename,
     "describe": _describe,
     "recolor": _recolor,
+    "lend": _lend,
+    "return": _lend,
+    "schedule": _schedule,
+    "unschedule": _unschedule,
 }
 
 

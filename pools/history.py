@@ -36,6 +36,14 @@ class Change:
             "remove": f"removed {hosts} from pool '{self.pool}'",
             "rename-host": f"renamed host {' to '.join(self.hosts)} in pool '{self.pool}'",
             "outside": f"pool '{self.pool}' changed outside afpools{_difference(before, after)}",
+            "lend": f"lent {hosts} of pool '{after.get('from', '?')}' to pool "
+            f"'{after.get('to', '?')}' (a loan)",
+            "return": f"returned {hosts}, lent to pool '{after.get('from', '?')}', to pool "
+            f"'{after.get('to', '?')}'",
+            "schedule": f"scheduled {hosts} in pool '{self.pool}': {after.get('when', '?')}",
+            "unschedule": f"took the schedule{' ' + after['when'] if after.get('when') else ''} "
+            f"of {hosts} in pool '{self.pool}' away",
+            "boundary": _boundary(self.pool, before, after),
         }.get(self.op, f"{self.op} on pool '{self.pool}'")
 
 
@@ -52,3 +60,12 @@ def _difference(before: dict[str, Any], after: dict[str, Any]) -> str:
         removed
     )
     return ": " + "; ".join(parts) if parts else ""
+
+
+def _boundary(pool: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """'ws-a joined pool 'night' on its schedule; ws-b left it'."""
+    joined, left = _names(before.get("joined")), _names(after.get("left"))
+    parts = [f"{', '.join(joined)} joined"] * bool(joined) + [f"{', '.join(left)} left"] * bool(
+        left
+    )
+    return f"{' and '.join(parts) or 'no member moved'}: pool '{pool}' follows its schedules"

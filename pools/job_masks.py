@@ -97,6 +97,7 @@ class JobView:
     running: int
     blocks: tuple[int, ...]
     masks: Masks
+    ready: int = 0  # tasks ready to start (afserver's tasks_ready), for the usage charts
 
     @functools.cached_property
     def key(self) -> str:
@@ -166,6 +167,7 @@ def read_job(obj: Mapping[str, Any]) -> JobView:
         running=_int_or_zero(obj.get("running_tasks_num")),
         blocks=tuple(blocks),
         masks=Masks.of(kind, fields),
+        ready=_int_or_zero(obj.get("tasks_ready")),
     )
 
 

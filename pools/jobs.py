@@ -101,7 +101,7 @@ class PoolIndex:
         for pool_id in sorted(ids):
             pool = self.by_id.get(pool_id)
             if pool is not None:
-                found.update(dict.fromkeys(pool.hostnames))
+                found.update(dict.fromkeys(pool.effective_hostnames))
         return list(found)
 
     def find_regex(self, parsed: ParsedMask, ids: frozenset[str]) -> str | None:
@@ -207,7 +207,7 @@ def decide(
         + tuple(
             pools.by_id[ref.id].name
             for ref in followed
-            if ref.id in pools.by_id and not pools.by_id[ref.id].hostnames
+            if ref.id in pools.by_id and not pools.by_id[ref.id].effective_hostnames
         ),
         retry=retry,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pools.errors import InvalidNameError
+from pools.schedules import Schedule
 
 POOL_NAME_MAX = 64
 HOSTNAME_MAX = 253
@@ -138,9 +139,21 @@ class Pool:
     # Sorts pools in the order they were created (storage's key, kept through renames);
     # "" when unknown. Not part of what a pool is: two pools alike compare equal.
     created: str = field(default="", compare=False)
+    schedules: tuple[Schedule, ...] = ()  # when scheduled members are in (pools.schedules)
+    schedule_out: tuple[str, ...] = ()  # scheduled members out now, as the agent applied it
 
     def __contains__(self, hostname: object) -> bool:
         return hostname in self.hostnames
+
+    @property
+    def effective_hostnames(self) -> tuple[str, ...]:
+        """The members that are in the pool now: what masks are built from. A scheduled
+        member outside its schedule (as the agent last applied it) is not."""
+        if not self.schedule_out:
+            return self.hostnames
+        scheduled = {s.host for s in self.schedules}
+        out = {h for h in self.schedule_out if h in scheduled}
+        return tuple(h for h in self.hostnames if h not in out)
 
 
 def in_creation_order(pools: Iterable[Pool]) -> list[Pool]:

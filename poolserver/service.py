@@ -28,6 +28,7 @@ from config.settings import Settings
 from pools.errors import SettingsError
 from poolserver.config import ServiceConfig
 from poolserver.connections import ConnectionRegistry
+from poolserver.http_alerts import AlertsSource, add_alerts_route
 from poolserver.http_app import Limits, build_app
 from poolserver.http_bind import add_bind_route
 from poolserver.http_protocol import AccessLogger, ServiceRequestHandler, access_logger
@@ -149,6 +150,7 @@ class PoolService:
         )
         add_write_routes(app, gate)
         add_bind_route(app, self._binding_agent)
+        add_alerts_route(app, AlertsSource(self.link, executor, self.settings.alert_minutes))
         handler_args: dict[str, Any] = {
             "access_log_class": AccessLogger,
             "access_log": access_logger() if config.access_log else None,

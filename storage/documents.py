@@ -15,6 +15,9 @@ from bson import ObjectId
 
 from pools.history import Change
 from pools.model import KnownHost, Pool
+from pools.schedules import MINUTES_A_DAY, Schedule, ScheduleError, clock_text, days_text, window
+
+AWAY = "away"
 
 
 def client_entry(hostname: str) -> dict[str, str]:
@@ -156,7 +159,45 @@ def pool_from_doc(doc: dict[str, Any]) -> Pool:
         updated_at=_number(doc.get("updated_at")),
         updated_by=str(doc.get("updated_by") or ""),
         created=creation_key(doc),
+        schedules=schedules_of(doc)[0],
+        schedule_out=_strings(doc.get("schedule_out")),
     )
+
+
+def schedule_entry(schedule: Schedule) -> dict[str, str]:
+    """A schedule as stored in its pool's ``schedules`` (a field the 2019 tool never reads)."""
+    if schedule.window is None:
+        return {"host": schedule.host, "when": AWAY}
+    found = schedule.window
+    return {
+        "host": schedule.host,
+        "from": clock_text(found.start),
+        "to": clock_text(found.end or MINUTES_A_DAY),
+        "days": days_text(found.days),
+    }
+
+
+def schedules_of(doc: dict[str, Any]) -> tuple[tuple[Schedule, ...], tuple[Any, ...]]:
+    """The schedules a pool document holds, and the entries that cannot be read (kept)."""
+    raw = doc.get("schedules")
+    entries = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    found: list[Schedule] = []
+    unreadable: list[Any] = []
+    for entry in entries:
+        try:
+            found.append(_schedule(entry))
+        except (ScheduleError, KeyError, TypeError, AttributeError):
+            unreadable.append(entry)
+    return tuple(found), tuple(unreadable)
+
+
+def _schedule(entry: Any) -> Schedule:
+    host = entry["host"]
+    if not isinstance(host, str) or not host.strip():
+        raise TypeError(host)
+    if entry.get("when") == AWAY:
+        return Schedule(host)
+    return Schedule(host, window(str(entry["from"]), str(entry["to"]), str(entry["days"])))
 
 
 def pool_snapshot(pool: Pool) -> dict[str, Any]:

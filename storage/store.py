@@ -41,7 +41,10 @@ from storage.documents import (
 from storage.journal import PENDING, SEEN, Journal
 from storage.known_hosts import KnownHostsMixin
 from storage.leases import Leases
+from storage.loans import LoansMixin
 from storage.mongo_errors import translate_errors
+from storage.schedule_writes import SchedulesMixin
+from storage.usage import UsageReader, UsageWriter
 
 Document = dict[str, Any]
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
@@ -67,7 +70,7 @@ def _deleted(doc: Document) -> bool:
     return isinstance(marker, dict) and marker.get("op") == "delete"
 
 
-class PoolStore(KnownHostsMixin):
+class PoolStore(KnownHostsMixin, SchedulesMixin, LoansMixin):
     """Pools, known hosts, history and job bindings of one MongoDB database."""
 
     def __init__(
@@ -106,6 +109,19 @@ class PoolStore(KnownHostsMixin):
         leases = Leases(self._db.leases)
         leases.address = self.address
         return leases
+
+    @property
+    def usage(self) -> UsageReader:
+        """Reads the usage charts, sparklines and recent minutes (``stats``)."""
+        reader = UsageReader(self._db)
+        reader.address = self.address
+        return reader
+
+    def usage_writer(self) -> UsageWriter:
+        """Records usage minutes: the agent's, while it holds the lease."""
+        writer = UsageWriter(self._db)
+        writer.address = self.address
+        return writer
 
     # -- schema -------------------------------------------------------------------------
 
@@ -345,7 +361,13 @@ class PoolStore(KnownHostsMixin):
         return self._change_members(name, "remove", remove=wanted)
 
     def _change_members(
-        self, name: str, op: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()
+        self,
+        name: str,
+        op: str,
+        *,
+        add: tuple[str, ...] = (),
+        remove: tuple[str, ...] = (),
+        record: dict[str, str] | None = None,
     ) -> tuple[Pool, tuple[str, ...]]:
         changed: list[tuple[str, ...]] = []
 
@@ -369,7 +391,7 @@ class PoolStore(KnownHostsMixin):
                 **self._journal.stamp(),
             }
             hosts = removing + adding
-            marker = self._journal.marker(op, str(doc["name"]), hosts)
+            marker = self._journal.marker(op, str(doc["name"]), hosts, after=record)
             written = self._journal.update(doc, fields, marker)
             if written is not None:
                 self._keep_legacy_addresses(doc)

@@ -1,4 +1,4 @@
-"""Exactly the MongoDB operations PoolStore (and the agent's bindings and lease) rely on,
+"""Exactly the MongoDB operations PoolStore (and the agent's bindings, lease and stats) rely on,
 checked on the server in use.
 
 nx-27017 0.8.1 gets several operators wrong (``$ne``/``$nin`` on array sub-fields, ``$not``,
@@ -313,3 +313,55 @@ def test_a_lease_is_renewed_taken_when_expired_and_released_by_its_holder(
     assert (not_mine.deleted_count, mine.deleted_count) == (0, 1)
     assert leases.find_one({"_id": "agent"}) is None
     mongo.drop_database(database_name)
+
+
+def test_usage_minutes_set_by_dotted_path_found_by_ids_and_deleted_by_day(
+    mongo: MongoClient[Doc], database_name: str
+) -> None:
+    """The stats collection: one document per pool and day, an hour's texts set by dotted
+    paths with upsert (the other hours stay), read by an ``$in`` of ids, old days deleted by
+    ``kind`` and ``$lt``, counted by ``count_documents``."""
+    stats = mongo[database_name].stats
+    for hour, text in (("7", "1,1,0,1,0,0,0"), ("8", "2,2,1,1,1,0,0"), ("8", "2,2,1,1,1,0,0;=")):
+        fields = {"kind": "usage", "pool": "p1", "day": 86400, f"h.{hour}": text, f"b.{hour}": "x"}
+        stats.bulk_write(
+            [UpdateOne({"_id": "p1:86400"}, {"$set": fields}, upsert=True)], ordered=False
+        )
+    stats.insert_one({"_id": "p1:0", "kind": "usage", "pool": "p1", "day": 0, "h": {}})
+    stats.insert_one({"_id": "p1:172800", "kind": "usage", "pool": "p1", "day": 172800})
+    stats.insert_one({"_id": "foreign", "day": 0})
+
+    found = list(stats.find({"_id": {"$in": ["p1:86400", "p1:0", "p9:0"]}}))
+    deleted = stats.delete_many({"kind": "usage", "day": {"$lt": 86400}}).deleted_count
+
+    assert sorted(d["_id"] for d in found) == ["p1:0", "p1:86400"]
+    one = next(d for d in found if d["_id"] == "p1:86400")
+    assert one["h"] == {"7": "1,1,0,1,0,0,0", "8": "2,2,1,1,1,0,0;="}
+    assert one["b"] == {"7": "x", "8": "x"}
+    assert deleted == 1
+    assert (stats.count_documents({}), stats.count_documents({"kind": "usage"})) == (3, 2)
+    mongo.drop_database(database_name)
+
+
+def test_schedules_and_the_members_out_are_set_as_arrays(pools: Collection[Doc]) -> None:
+    """Schedules beside ``clients``, and ``schedule_out``, each set whole with the change."""
+    schedules = [
+        {"host": "a", "from": "20:00", "to": "07:00", "days": "mon-fri"},
+        {"host": "a", "when": "away"},
+    ]
+    guard = {"name": "p", "revision": 1, "clients": {"$size": 1}}
+    after = pools.find_one_and_update(
+        guard,
+        {"$set": {"schedules": schedules, "schedule_out": ["a"], "revision": 2}},
+        return_document=ReturnDocument.AFTER,
+    )
+    emptied = pools.find_one_and_update(
+        {**guard, "revision": 2},
+        {"$set": {"schedule_out": [], "revision": 3}},
+        return_document=ReturnDocument.AFTER,
+    )
+
+    assert after is not None and after["schedules"] == schedules
+    assert after["schedule_out"] == ["a"]
+    assert emptied is not None and emptied["schedule_out"] == []
+    assert hostnames(pools) == ["a"]

@@ -3,11 +3,18 @@ stand-in, and what a job admits according to the masks afserver holds."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
+from afserver.connect import client_for
+from agent.config import AgentConfig
+from agent.loop import Agent
+from agent.stores import StoreSource
 from config.settings import Settings, load_settings
 from pools.job_masks import EXCLUDE, INCLUDE, JOB_LEVEL, read_job
 from pools.masks import matches
+from storage.connection import StoreConnection
 from tests.support.fake_afserver import FakeAfserver
 
 RENDERS = ["rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04", "rnd-b01", "rnd-b02", "gpu-01", "ws-anna"]
@@ -71,3 +78,28 @@ def admits(job: dict[str, Any], expected: list[str], names: list[str] = RENDERS)
 def actions(afserver: FakeAfserver, since: int = 0) -> list[dict[str, Any]]:
     """The actions afserver received (after the first ``since`` requests)."""
     return [r["action"] for r in afserver.requests[since:] if "action" in r]
+
+
+class FakeClock:
+    """The wall clock an agent reads for schedules and usage minutes, set by the test."""
+
+    def __init__(self, moment: float) -> None:
+        self.moment = moment
+
+    def __call__(self) -> float:
+        return self.moment
+
+    def set(self, moment: float) -> None:
+        self.moment = moment
+
+
+@contextlib.contextmanager
+def clocked_agent(settings: Settings, clock: FakeClock) -> Iterator[Agent]:
+    """An agent as ``main.py agent`` makes one, reading ``clock`` instead of the time."""
+    connection = StoreConnection(settings)
+    try:
+        stores = StoreSource(connection.database, settings.user_name)
+        stores.store().ensure_schema()
+        yield Agent(AgentConfig.from_settings(settings), client_for(settings), stores, clock=clock)
+    finally:
+        connection.close()

@@ -13,7 +13,7 @@ from tests.support.afserver_fixtures import recorded_response
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.fake_farm import FakeFarm
 
-READ = {"id", "serial", "name", "user_name", "st", "running_tasks_num", "hosts_mask"}
+READ = {"id", "serial", "name", "user_name", "st", "running_tasks_num", "tasks_ready", "hosts_mask"}
 READ |= {"hosts_mask_exclude", "hosts_mask_type", "blocks"}
 
 
