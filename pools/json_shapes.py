@@ -93,6 +93,7 @@ def legacy_pools_json(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[
     """The 2019 tool's document shape: ``{name, clients: [{hostname, engine, ip, port}]}``.
 
     Its plugins read nothing else, so this shape never grows; addresses come from the farm.
+    They build masks from these members, so a scheduled member out of its window is left out.
     """
     return [
         {
@@ -104,7 +105,7 @@ def legacy_pools_json(pools: Iterable[Pool], hosts: Mapping[str, Host]) -> list[
                     "ip": hosts[name].ip if name in hosts else "",
                     "port": "",
                 }
-                for name in pool.hostnames
+                for name in pool.effective_hostnames
             ],
         }
         for pool in pools

@@ -40,7 +40,8 @@ Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 KEEPER: web.AppKey[SnapshotKeeper] = web.AppKey("keeper", SnapshotKeeper)
 LIMITS: web.AppKey[Limits] = web.AppKey("limits")
 ROUTES_HINT = (
-    "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts, /v1/jobs, /v1/native"
+    "/v1/health, /v1/pools, /v1/pools/NAME, /v1/pools/NAME/mask, /v1/hosts, /v1/jobs, /v1/native, "
+    "/v1/alerts"
 )
 _YES, _NO = ("1", "true", "yes"), ("", "0", "false", "no")
 

@@ -90,7 +90,7 @@ class MaskBook:
             "pool": pool.name,
             "kind": query.kind,
             "hosts_mask_type": REGEX,
-            "hosts": len(pool.hostnames),
+            "hosts": len(pool.effective_hostnames),
             "revision": snapshot.revision,
         }
         if query.kind == INCLUDE:
@@ -105,7 +105,7 @@ class MaskBook:
         else:
             outside = self._excludes.get(pool.name)
             if outside is None:
-                outside = exclude_mask(pool.hostnames, snapshot.exclude_names())
+                outside = exclude_mask(pool.effective_hostnames, snapshot.exclude_names())
                 self._excludes[pool.name] = outside
             answer["mask"] = exclude_job_mask(outside, query.user_mask or None, query.user_type)
             answer["afserver"] = snapshot.afserver == AFSERVER_OK

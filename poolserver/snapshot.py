@@ -71,7 +71,11 @@ class Snapshot:
         self.hosts = merge_hosts(render_list, data.known, data.pools)
         member_of = memberships(data.pools)
         self.host_names = frozenset(self.hosts)
-        self.include_masks = {pool.name: include_mask(pool.hostnames) for pool in data.pools}
+        # Masks follow the members in the pool now: a scheduled member outside its window
+        # takes no new task (the agent builds its masks the same way).
+        self.include_masks = {
+            pool.name: include_mask(pool.effective_hostnames) for pool in data.pools
+        }
         self.pool_list = resource(
             {"revision": self.revision, "pools": [pool_json(p) for p in data.pools]}
         )

@@ -15,6 +15,7 @@ from pools import masks as pools_masks
 from pools.errors import PoolNotFoundError
 from pools.masks import MaskError, exclude_job_mask, exclude_mask, matches, pool_job_masks
 from pools.model import Pool
+from pools.schedules import Schedule, window
 from poolserver.mask_answers import MaskBook, MaskQuery, parse_query
 from poolserver.snapshot import AFSERVER_OK, Snapshot, StoreData
 
@@ -131,3 +132,24 @@ def test_a_new_question_does_not_rebuild_the_pools_regex(monkeypatch: pytest.Mon
         assert matches(mask, f"{user_mask}42")
         assert not matches(mask, "rnd-4242" if user_mask != "rnd-49" else "rnd-0042")
     assert max(factored) < len(big.hostnames)  # only the user's own masks were factored
+
+
+def test_a_scheduled_member_out_of_its_window_is_in_no_mask_the_service_gives() -> None:
+    """Plugins build their jobs' masks from the service: the same members as the agent's."""
+    night = Pool(
+        "night",
+        ("rnd-a01", "ws-anna"),
+        schedules=(Schedule("ws-anna", window("20:00", "07:00", "mon-fri")),),
+        schedule_out=("ws-anna",),
+    )
+    masks = MaskBook(Snapshot(StoreData(7, (night,), ()), [], AFSERVER_OK))
+
+    include = answer(MaskQuery("night"), masks)
+    exclude = answer(MaskQuery("night", kind="exclude"), masks)
+    (legacy,) = json.loads(Snapshot(StoreData(7, (night,), ()), [], AFSERVER_OK).legacy_body)
+
+    assert include["hosts"] == 1
+    assert matches(str(include["mask"]), "rnd-a01")
+    assert not matches(str(include["mask"]), "ws-anna")
+    assert matches(str(exclude["mask"]), "ws-anna")
+    assert [c["hostname"] for c in legacy["clients"]] == ["rnd-a01"]
