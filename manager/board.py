@@ -1,11 +1,16 @@
-"""The board: the Farm column pinned on the left, pool columns side by side, scrolling."""
+"""The board: the Farm column pinned on the left, pool columns side by side, scrolling.
+
+Once the board shows, only the columns on screen follow the farm: the board tells each
+column whether it is in sight whenever it scrolls, resizes or lays its columns out again,
+so a farm of 200 pools costs a keystroke or a poll what the few visible columns cost.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PyQt5.QtCore import Qt, pyqtSignal
-from PyQt5.QtGui import QColor
+from PyQt5.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt5.QtGui import QColor, QShowEvent
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from manager import theme
@@ -14,6 +19,11 @@ from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 from pools.farm import FarmChange
+
+# A column's place or size changed, or it appeared or went: whether it is in sight may too.
+_SIGHT_EVENTS = frozenset(
+    {QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide}
+)
 
 
 class Board(QWidget):
@@ -36,7 +46,9 @@ class Board(QWidget):
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
         self._current: str | None = None
+        self._tracking = False  # whether columns follow the farm only in sight (once shown)
         self._follow_focus(self.farm_column)
+        self.farm_column.installEventFilter(self)
 
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
@@ -70,6 +82,8 @@ class Board(QWidget):
         layout.addWidget(farm_holder)
         layout.addWidget(self.scroll_area, 1)
         source.changed.connect(self._on_farm_changed)
+        self.scroll_area.horizontalScrollBar().valueChanged.connect(self._update_sight)
+        self.scroll_area.viewport().installEventFilter(self)
 
     @property
     def current_pool(self) -> str | None:
@@ -83,6 +97,37 @@ class Board(QWidget):
 
     def _follow_focus(self, column: PoolColumn) -> None:
         column.view.focused.connect(lambda: self.set_current_pool(column.model.pool))
+
+    # -- what is in sight ---------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._tracking:  # until now every column followed the farm: it had no screen
+            self._tracking = True
+            self._update_sight()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._tracking and event.type() in _SIGHT_EVENTS:
+            if isinstance(watched, PoolColumn):
+                self._update_column_sight(watched)
+            elif event.type() == QEvent.Type.Resize:  # the scroll area's viewport
+                self._update_sight()
+        return super().eventFilter(watched, event)
+
+    def _update_sight(self) -> None:
+        if self._tracking:
+            for column in self.all_columns():
+                self._update_column_sight(column)
+
+    def _update_column_sight(self, column: PoolColumn) -> None:
+        """In sight: shown, and (for a pool) overlapping the scrolled part of the row."""
+        in_sight = column.isVisible()
+        if in_sight and column is not self.farm_column:
+            left = self.scroll_area.horizontalScrollBar().value()
+            right = left + self.scroll_area.viewport().width()
+            geometry = column.geometry()
+            in_sight = geometry.right() >= left and geometry.left() < right
+        column.set_in_sight(in_sight)
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
@@ -117,9 +162,11 @@ class Board(QWidget):
         return [self.farm_column, *(self.columns[n] for n in self._order)]
 
     def add_pool(self, name: str) -> PoolColumn:
-        model = HostListModel(self.source, name, self)
+        # On a board that shows, a new column waits out of sight until it is laid out.
+        model = HostListModel(self.source, name, self, in_sight=not self._tracking)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
         column = PoolColumn(model, delegate)
+        column.installEventFilter(self)
         model.drop_requested.connect(self.drop_requested)
         self._follow_focus(column)
         self.columns[name] = column

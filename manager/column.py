@@ -186,6 +186,7 @@ class PoolColumn(QFrame):
         self.color = QColor("#607d8b")
         self.description = ""
         self.collapsed = False
+        self.in_sight = model.in_sight  # the board says; its list follows the farm only then
         self.setObjectName("PoolColumn")
         self.setProperty("farm", model.pool is None)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
@@ -193,8 +194,8 @@ class PoolColumn(QFrame):
         self.view = HostListView(model, delegate)
         self.strip = CollapsedStrip(self)
         self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
-        self.strip.hide()
         self._build_header(is_pool=model.pool is not None)
+        self._parts_shown = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
@@ -202,6 +203,7 @@ class PoolColumn(QFrame):
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.strip, 1)
+        self._show_parts()
         self._apply_width()
         self._counts_due = False
         for signal in (
@@ -217,7 +219,8 @@ class PoolColumn(QFrame):
         """Colour, name and buttons; counts below; the description below them."""
         self.swatch = QLabel()
         self.swatch.setFixedSize(QSize(10, 22))
-        self.swatch.setVisible(is_pool)
+        if not is_pool:  # (showing a widget that has no parent yet would open a window)
+            self.swatch.hide()
         self.title_label = QLabel(self.title)
         self.title_label.setObjectName("ColumnTitle")
         self.counts_label = QLabel()
@@ -234,7 +237,8 @@ class PoolColumn(QFrame):
                 self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
             )
         )
-        self.menu_button.setVisible(is_pool)
+        if not is_pool:
+            self.menu_button.hide()
 
         self.header = header = QWidget()
         header.setObjectName("ColumnHeader")
@@ -292,12 +296,29 @@ class PoolColumn(QFrame):
         if collapsed == self.collapsed:
             return
         self.collapsed = collapsed
-        self.view.setVisible(not collapsed)
-        self.header.setVisible(not collapsed)
-        self.strip.setVisible(collapsed)
+        self.model.set_in_sight(self.in_sight and not collapsed)
+        self._show_parts()
         self.description_label.setVisible(bool(self.description) and not collapsed)
         self._apply_width()
         self.collapsed_changed.emit(collapsed)
+
+    def set_in_sight(self, in_sight: bool) -> None:
+        """Whether the column is on screen; out of sight (or collapsed) its list waits."""
+        if in_sight == self.in_sight:
+            return
+        self.in_sight = in_sight
+        self.model.set_in_sight(in_sight and not self.collapsed)
+        if in_sight:  # polls changed states unseen: the header catches up with the list
+            self.refresh_counts()
+            self._show_parts()
+
+    def _show_parts(self) -> None:
+        """The header and the list, or the strip when collapsed. A column that was never in
+        sight shows neither: it is polished, laid out and painted once it comes into view."""
+        self._parts_shown = shown = self._parts_shown or self.in_sight
+        self.header.setVisible(shown and not self.collapsed)
+        self.view.setVisible(shown and not self.collapsed)
+        self.strip.setVisible(shown and self.collapsed)
 
     def schedule_counts(self, *_: object) -> None:
         """Many row signals in one update cost one recount, when the event loop is free."""
