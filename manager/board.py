@@ -47,6 +47,7 @@ class Board(QWidget):
         self._order: list[str] = []
         self._current: str | None = None
         self._tracking = False  # whether columns follow the farm only in sight (once shown)
+        self._adding = False  # columns are being added: their places are not known yet
         self._follow_focus(self.farm_column)
         self.farm_column.installEventFilter(self)
 
@@ -115,12 +116,14 @@ class Board(QWidget):
         return super().eventFilter(watched, event)
 
     def _update_sight(self) -> None:
-        if self._tracking:
+        if self._tracking and not self._adding:
             for column in self.all_columns():
                 self._update_column_sight(column)
 
     def _update_column_sight(self, column: PoolColumn) -> None:
         """In sight: shown, and (for a pool) overlapping the scrolled part of the row."""
+        if self._adding:
+            return
         in_sight = column.isVisible()
         if in_sight and column is not self.farm_column:
             left = self.scroll_area.horizontalScrollBar().value()
@@ -146,8 +149,7 @@ class Board(QWidget):
                 self.set_current_pool(new)
         for name in sorted(change.pools_removed):
             self.remove_pool(name)
-        for name in sorted(change.pools_added, key=str.casefold):
-            self.add_pool(name)
+        self._add_pools(sorted(change.pools_added, key=str.casefold))
         for name in change.pools_added | change.pools_changed:
             pool = self.farm.pools[name]
             self.columns[name].set_pool_looks(self.pool_color(name), pool.description)
@@ -160,6 +162,22 @@ class Board(QWidget):
 
     def all_columns(self) -> list[PoolColumn]:
         return [self.farm_column, *(self.columns[n] for n in self._order)]
+
+    def _add_pools(self, names: list[str]) -> None:
+        """New columns, laid out once rather than once per column as each shows (200 pools
+        cost 200 layouts of the whole row otherwise); then it is known which are in sight."""
+        if not names:
+            return
+        self._adding = True
+        self.row.setEnabled(False)
+        try:
+            for name in names:
+                self.add_pool(name).show()
+        finally:
+            self.row.setEnabled(True)
+            self.row.activate()
+            self._adding = False
+        self._update_sight()
 
     def add_pool(self, name: str) -> PoolColumn:
         # On a board that shows, a new column waits out of sight until it is laid out.

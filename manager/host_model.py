@@ -212,8 +212,10 @@ class HostListModel(QAbstractListModel):
         """The hosts this column holds; rows appear and vanish one range at a time."""
         members = set(names)
         if members != self._members:
+            # The order so far is one sorted run: the sort merges the newcomers into it.
+            kept = [n for n in self._ordered if n in members]
+            self._ordered = self.farm.sorted_names([*kept, *(members - self._members)])
             self._members = members
-            self._ordered = self.farm.sorted_names(members)
         self._sync()
 
     def refilter(self) -> None:

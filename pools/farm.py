@@ -20,13 +20,15 @@ from pools.model import Host, HostState, KnownHost, Pool, memberships
 _DIGITS = re.compile(r"(\d+)")
 
 
-NaturalKey = tuple[tuple[int, int | str], ...]
+NaturalKey = tuple[bool | int | str, ...]
 
 
 def natural_key(name: str) -> NaturalKey:
-    """Sort rnd-2 before rnd-10, the way an admin counts machines."""
-    parts = _DIGITS.split(name.casefold())
-    return tuple((1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p)
+    """Sort rnd-2 before rnd-10, the way an admin counts machines (and names that start with
+    a digit, such as a machine known only by its IP, after the others)."""
+    parts: list[int | str] = list(_DIGITS.split(name.casefold()))  # text, number, text, ...
+    parts[1::2] = map(int, parts[1::2])
+    return (parts[0] == "", *parts)
 
 
 STATE_FILTERS: dict[str, frozenset[HostState] | None] = {
@@ -242,34 +244,36 @@ class Farm:
         return change
 
     def _merge_names(self, names: set[str]) -> FarmChange:
-        """Merge these names again; a pool whose members changed is counted by the caller."""
+        """Merge these names again; a pool whose members changed is counted by the caller.
+        Runs once per host on the first poll of a big farm: keep it lean."""
         change = FarmChange()
+        hosts, haystack, by_state, tally = self.hosts, self._haystack, self._by_state, self._tally
+        merged_host, member_of = self._sources.merged, self._member_of
         for name in names:
-            merged = self._sources.merged(name)
-            before = self.hosts.get(name)
+            merged = merged_host(name)
+            before = hosts.get(name)
+            pools = member_of.get(name, ())
             if before is not None and (merged is None or merged.state is not before.state):
-                self._by_state[before.state].discard(name)
-                self._tally.add((None, *self.pools_of(name)), before.state, -1)
+                by_state[before.state].discard(name)
+                tally.add((None, *pools), before.state, -1)
             if merged is None:
                 if before is not None:
-                    del self.hosts[name]
-                    self._haystack.pop(name, None)
+                    del hosts[name]
+                    haystack.pop(name, None)
                     change.hosts_removed.add(name)
                 continue
-            self.hosts[name] = merged
-            self._haystack[name] = self._search_text(merged)
+            hosts[name] = merged
+            haystack[name] = " ".join(
+                (name, merged.ip, merged.state_label, merged.native_pool, *pools)
+            ).casefold()
             if before is None or merged.state is not before.state:
-                self._by_state[merged.state].add(name)
-                self._tally.add((None, *self.pools_of(name)), merged.state, 1)
+                by_state[merged.state].add(name)
+                tally.add((None, *pools), merged.state, 1)
             if before is None:
                 change.hosts_added.add(name)
             else:
                 change.hosts_changed.add(name)  # pools may have changed even if the host did not
         return change
-
-    def _search_text(self, host: Host) -> str:
-        parts = [host.name, host.ip, host.state_label, host.native_pool, *self.pools_of(host.name)]
-        return " ".join(parts).casefold()
 
 
 def _renames(before: dict[str, Pool], after: dict[str, Pool], change: FarmChange) -> dict[str, str]:

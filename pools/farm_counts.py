@@ -44,9 +44,9 @@ class StateTally:
 
     def add(self, columns: Iterable[str | None], state: HostState, sign: int) -> None:
         """One host in ``state`` comes to (``sign`` 1) or leaves (-1) these columns."""
-        if not is_online(state):
-            return
         busy = state is HostState.BUSY
+        if not busy and state is not HostState.ONLINE:
+            return
         for column in columns:
             self._online[column] = self._online.get(column, 0) + sign
             if busy:
