@@ -25,7 +25,7 @@ class PollResult:
 
 
 class AfserverPoller(Worker):
-    """Every ``interval`` seconds: renders (and now and then their resources)."""
+    """Renders (and now and then their resources), ``interval`` seconds after the last poll."""
 
     polled = pyqtSignal(object)  # PollResult
     poll_started = pyqtSignal()
@@ -40,7 +40,7 @@ class AfserverPoller(Worker):
 
     def on_started(self) -> None:
         self.poll()
-        self.every(self.interval, self.poll)
+        self.every(self.interval, self.poll, apart=True)
 
     def poll(self) -> None:
         if self.stopping:

@@ -297,6 +297,8 @@ class PoolColumn(QFrame):
             return
         self.collapsed = collapsed
         self.model.set_in_sight(self.in_sight and not collapsed)
+        if not collapsed:  # states changed unseen while it was folded
+            self.refresh_counts()
         self._show_parts()
         self.description_label.setVisible(bool(self.description) and not collapsed)
         self._apply_width()

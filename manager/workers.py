@@ -58,12 +58,25 @@ class Worker(QObject):
             self.failed.emit(f"Unexpected error ({type(error).__name__}: {error}).")
         return None
 
-    def every(self, seconds: float, job: Callable[[], None]) -> None:
-        """Repeat ``job`` in this worker's thread; call from that thread (e.g. on start)."""
-        self._timer = QTimer(self)
-        self._timer.setInterval(max(50, int(seconds * 1000)))
-        self._timer.timeout.connect(job)
-        self._timer.start()
+    def every(self, seconds: float, job: Callable[[], None], *, apart: bool = False) -> None:
+        """Repeat ``job`` in this worker's thread; call from that thread (e.g. on start).
+
+        ``apart``: the seconds count from the end of one run to the start of the next, so a
+        job that takes long (a poll of a big farm) is never run back to back.
+        """
+        self._timer = timer = QTimer(self)
+        timer.setInterval(max(50, int(seconds * 1000)))
+        if apart:
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda: self._run_then_wait(job, timer))
+        else:
+            timer.timeout.connect(job)
+        timer.start()
+
+    def _run_then_wait(self, job: Callable[[], None], timer: QTimer) -> None:
+        job()
+        if not self.stopping:
+            timer.start()
 
     def on_started(self) -> None:
         """Runs in the worker's thread when it starts; override."""
