@@ -9,7 +9,7 @@ from PyQt5.QtCore import pyqtSignal
 
 from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
-from manager.workers import Worker
+from manager.workers import Worker, collector_waiting
 from pools.farm import diff_hosts
 from pools.model import Host
 
@@ -51,12 +51,17 @@ class AfserverPoller(Worker):
             self.polled.emit(result)
 
     def _poll(self) -> PollResult:
-        renders = self.client.renders()
-        new_names = {str(r.get("name")) for r in renders} - set(self._previous)
-        if self._resources is None or new_names or self._polls % RESOURCES_EVERY == 0:
-            self._resources = self.client.render_resources()
-        self._polls += 1
-        hosts = hosts_from_renders(renders, self._resources)
-        changed, removed = diff_hosts(self._previous, hosts)
-        self._previous = {h.name: h for h in hosts}
-        return PollResult(changed, removed, len(hosts))
+        with collector_waiting():
+            renders = self.client.renders()
+            new_names = {str(r.get("name")) for r in renders} - set(self._previous)
+            if self._resources is None or new_names or self._polls % RESOURCES_EVERY == 0:
+                self._resources = self.client.render_resources()
+            self._polls += 1
+            hosts = hosts_from_renders(renders, self._resources)
+            changed, removed = diff_hosts(self._previous, hosts)
+            # Keep the hosts of the last poll that did not change: the new copies go at once
+            # instead of aging into the collector's oldest generation, poll after poll.
+            for name in removed:
+                del self._previous[name]
+            self._previous.update((host.name, host) for host in changed)
+            return PollResult(changed, removed, len(hosts))
