@@ -24,7 +24,8 @@ DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024
 _PREVIEW_BYTES = 40
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
-_SPACE_CHARACTERS = frozenset(" \t\n\r")
+_BETWEEN_OBJECTS = re.compile(r"\}[ \t\n\r]*,[ \t\n\r]*\{")
+STEP_CHARACTERS = 200_000  # about 400 renders: some milliseconds of decoding a step
 
 JsonObject = dict[str, Any]
 
@@ -93,7 +94,7 @@ def loads_in_steps(text: str) -> Any:
 
     One ``json.loads`` of 20,000 renders is a single call of 150 ms that holds the interpreter
     all along: a board polling afserver would freeze that long, whatever its window was doing.
-    Item by item, other threads get their turn every few milliseconds. Anything this does not
+    In steps, other threads get their turn every few milliseconds. Anything this does not
     expect goes to ``json.loads`` whole, which decodes it or says what is wrong the usual way.
     """
     space, decode = _SPACE.match, _DECODER.raw_decode
@@ -131,27 +132,38 @@ def loads_in_steps(text: str) -> Any:
 
 
 def _list_in_steps(text: str, at: int) -> tuple[list[Any], int]:
-    """The list that starts at ``at`` (a ``[``), decoded item by item; where it ends."""
+    """The list that starts at ``at`` (a ``[``), decoded some items at a time; where it ends.
+
+    A step takes the items up to a ``},{`` some way on. Only a cut between two items of this
+    list reads as a list: a cut inside a string leaves it unterminated, and a cut inside a
+    nested value leaves brackets open, so a step that does not read is read item by item.
+    """
     space, scan = _SPACE.match, _DECODER.scan_once
     items: list[Any] = []
     at = space(text, at + 1).end()
     if text.startswith("]", at):
         return items, at + 1
+    careful_until = 0  # past a seam that was no cut, item by item: no step is tried twice
     while True:
+        if at >= careful_until and text.startswith("{", at):
+            cut = _BETWEEN_OBJECTS.search(text, at + STEP_CHARACTERS)
+            if cut is not None:
+                try:
+                    items += json.loads("[" + text[at : cut.start() + 1] + "]")
+                except ValueError:
+                    careful_until = cut.end()
+                else:
+                    at = cut.end() - 1
+                    continue
         try:
             item, at = scan(text, at)
         except StopIteration as error:
             raise json.JSONDecodeError("Expecting value", text, error.value) from None
         items.append(item)
-        mark = text[at : at + 1]
-        if mark not in {",", "]"}:  # spaces before the comma: the slower way
-            at = space(text, at).end()
-            mark = text[at : at + 1]
-        if mark == ",":
-            at += 1
-            if text[at : at + 1] in _SPACE_CHARACTERS:
-                at = space(text, at).end()
-        elif mark == "]":
+        at = space(text, at).end()
+        if text.startswith(",", at):
+            at = space(text, at + 1).end()
+        elif text.startswith("]", at):
             return items, at + 1
         else:
             raise json.JSONDecodeError("Expecting ',' delimiter", text, at)

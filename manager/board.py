@@ -2,7 +2,9 @@
 
 Once the board shows, only the columns on screen follow the farm: the board tells each
 column whether it is in sight whenever it scrolls, resizes or lays its columns out again,
-so a farm of 200 pools costs a keystroke or a poll what the few visible columns cost.
+so a farm of 200 pools costs a keystroke or a poll what the few visible columns cost. A
+column that was never in sight is not even shown: it keeps its place in the row, empty,
+until it is scrolled to.
 """
 
 from __future__ import annotations
@@ -19,11 +21,6 @@ from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 from pools.farm import FarmChange
-
-# A column's place or size changed, or it appeared or went: whether it is in sight may too.
-_SIGHT_EVENTS = frozenset(
-    {QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide}
-)
 
 
 class Board(QWidget):
@@ -49,7 +46,6 @@ class Board(QWidget):
         self._tracking = False  # whether columns follow the farm only in sight (once shown)
         self._adding = False  # columns are being added: their places are not known yet
         self._follow_focus(self.farm_column)
-        self.farm_column.installEventFilter(self)
 
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
@@ -85,6 +81,7 @@ class Board(QWidget):
         source.changed.connect(self._on_farm_changed)
         self.scroll_area.horizontalScrollBar().valueChanged.connect(self._update_sight)
         self.scroll_area.viewport().installEventFilter(self)
+        self.container.installEventFilter(self)
 
     @property
     def current_pool(self) -> str | None:
@@ -108,29 +105,30 @@ class Board(QWidget):
             self._update_sight()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._tracking and event.type() in _SIGHT_EVENTS:
-            if isinstance(watched, PoolColumn):
-                self._update_column_sight(watched)
-            elif event.type() == QEvent.Type.Resize:  # the scroll area's viewport
-                self._update_sight()
+        # The row was laid out again (a column came, went, moved, folded or unfolded: a
+        # container's filter sees this after its layout placed the columns), or the
+        # scrolled part of the row changed size.
+        kind = event.type()
+        if (watched is self.container and kind == QEvent.Type.LayoutRequest) or (
+            watched is self.scroll_area.viewport() and kind == QEvent.Type.Resize
+        ):
+            self._update_sight()
         return super().eventFilter(watched, event)
 
     def _update_sight(self) -> None:
-        if self._tracking and not self._adding:
-            for column in self.all_columns():
-                self._update_column_sight(column)
-
-    def _update_column_sight(self, column: PoolColumn) -> None:
-        """In sight: shown, and (for a pool) overlapping the scrolled part of the row."""
-        if self._adding:
+        """Which pool columns overlap the scrolled part of the row; the Farm column is
+        pinned and always in sight. A column coming into sight catches up before it paints."""
+        if not self._tracking or self._adding:
             return
-        in_sight = column.isVisible()
-        if in_sight and column is not self.farm_column:
-            left = self.scroll_area.horizontalScrollBar().value()
-            right = left + self.scroll_area.viewport().width()
+        left = self.scroll_area.horizontalScrollBar().value()
+        right = left + self.scroll_area.viewport().width()
+        self.farm_column.set_in_sight(True)
+        for column in self.columns.values():
             geometry = column.geometry()
             in_sight = geometry.right() >= left and geometry.left() < right
-        column.set_in_sight(in_sight)
+            column.set_in_sight(in_sight)
+            if in_sight and column.isHidden():
+                column.show()
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
@@ -164,27 +162,30 @@ class Board(QWidget):
         return [self.farm_column, *(self.columns[n] for n in self._order)]
 
     def _add_pools(self, names: list[str]) -> None:
-        """New columns, laid out once rather than once per column as each shows (200 pools
-        cost 200 layouts of the whole row otherwise); then it is known which are in sight."""
+        """New columns, laid out at once; then it is known which are in sight."""
         if not names:
             return
         self._adding = True
-        self.row.setEnabled(False)
         try:
             for name in names:
-                self.add_pool(name).show()
+                self.add_pool(name)
         finally:
-            self.row.setEnabled(True)
-            self.row.activate()
             self._adding = False
+        self.row.activate()
         self._update_sight()
 
     def add_pool(self, name: str) -> PoolColumn:
-        # On a board that shows, a new column waits out of sight until it is laid out.
+        # On a board that shows, a new column waits hidden, its place kept in the row, until
+        # it is known to be in sight: 200 columns are not polished, shown and laid out one by
+        # one at the start, only the few on screen.
         model = HostListModel(self.source, name, self, in_sight=not self._tracking)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
         column = PoolColumn(model, delegate)
-        column.installEventFilter(self)
+        policy = column.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        column.setSizePolicy(policy)
+        if self._tracking:
+            column.hide()
         model.drop_requested.connect(self.drop_requested)
         self._follow_focus(column)
         self.columns[name] = column

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from afserver import framing
 from afserver.framing import (
     MAX_HTTP_HEADER_BYTES,
     FrameError,
@@ -229,6 +231,22 @@ def test_a_reply_read_in_steps_is_what_json_reads(
 ) -> None:
     text = json.dumps(reply, indent=indent, separators=separators)
     assert parse_json_object(text.encode()) == json.loads(text)
+    with patch.object(framing, "STEP_CHARACTERS", 3):  # steps of a few items, cut anywhere
+        assert parse_json_object(text.encode()) == json.loads(text)
+
+
+def test_a_list_cut_where_a_string_or_a_nested_list_holds_a_seam_reads_whole() -> None:
+    tricky = [
+        {"name": "a},{b", "note": "}, {"},
+        {"name": "rnd-01", "st": 1},
+        {"nested": [{"x": 1}, {"y": [{"z": "},{"}]}]},
+        {"name": "rnd-02", "st": 9},
+        {"quote": 'say \\"},{\\" twice'},
+    ]
+    text = json.dumps({"renders": tricky * 50, "total": 250}, separators=(",", ":"))
+    for step in (1, 5, 17, 100):
+        with patch.object(framing, "STEP_CHARACTERS", step):
+            assert parse_json_object(text.encode()) == json.loads(text)
 
 
 @pytest.mark.parametrize(
