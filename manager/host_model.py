@@ -99,7 +99,7 @@ class HostListModel(QAbstractListModel):
         self._members: set[str] = set()
         self._ordered: list[str] = []  # the members, sorted once per membership change
         self._rows: list[str] = []
-        self._row_of: dict[str, int] = {}
+        self._row_of_cache: dict[str, int] | None = {}
         if in_sight:
             self.set_members(self._farm_members())
         source.changed.connect(self._on_farm_changed)
@@ -157,6 +157,14 @@ class HostListModel(QAbstractListModel):
 
     def row_of(self, name: str) -> int | None:
         return self._row_of.get(name)
+
+    @property
+    def _row_of(self) -> dict[str, int]:
+        """Row by name, made when first asked after the rows changed: a keystroke that
+        changes 20,000 rows does not also index them before anyone asks."""
+        if self._row_of_cache is None:
+            self._row_of_cache = {n: i for i, n in enumerate(self._rows)}
+        return self._row_of_cache
 
     def member_count(self) -> int:
         """The column's hosts, shown or not; right even while the column is out of sight."""
@@ -257,7 +265,8 @@ class HostListModel(QAbstractListModel):
         wanted = self._wanted()
         wanted_set = set(wanted)
         gone = [i for i, n in enumerate(self._rows) if n not in wanted_set]
-        new = [n for n in wanted if n not in self._row_of]
+        present = set(self._rows)
+        new = [n for n in wanted if n not in present]
         self._change_rows(gone, new, lambda: wanted)
 
     def _show_and_hide(self, names: list[str]) -> None:
@@ -308,7 +317,7 @@ class HostListModel(QAbstractListModel):
             self.endInsertRows()
 
     def _reindex(self) -> None:
-        self._row_of = {n: i for i, n in enumerate(self._rows)}
+        self._row_of_cache = None
 
     # -- drag and drop ------------------------------------------------------------------
 
