@@ -180,7 +180,7 @@ class Board(QWidget):
         # one at the start, only the few on screen.
         model = HostListModel(self.source, name, self, in_sight=not self._tracking)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
-        column = PoolColumn(model, delegate)
+        column = PoolColumn(model, delegate, self.container)
         policy = column.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         column.setSizePolicy(policy)

@@ -64,14 +64,16 @@ class HostListView(QTableView):
     One column of rows of one height, so that the view finds the cards in sight by
     arithmetic: a list view lays out every row again after each change (and asks the model
     about each), which took 35 ms for the 20,000 of the Farm column, or left it blank while
-    it did so in batches.
+    it did so in batches. It takes its model when its column first shows (``attach``).
     """
 
     focused = pyqtSignal()
 
-    def __init__(self, model: HostListModel, delegate: HostCardDelegate) -> None:
-        super().__init__()
-        self.setModel(model)
+    def __init__(
+        self, model: HostListModel, delegate: HostCardDelegate, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._host_model = model
         self._delegate = delegate  # the view does not own it
         self.setItemDelegate(delegate)
         self.setShowGrid(False)
@@ -105,17 +107,22 @@ class HostListView(QTableView):
 
     def changeEvent(self, event: QEvent | None) -> None:
         super().changeEvent(event)
-        if event is not None and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        fonts = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+        if event is not None and event.type() in fonts and self.model() is not None:
+            self._fit_rows()
+
+    def attach(self) -> None:
+        """Follow the model from now on; a column far off screen never needs to."""
+        if self.model() is None:
+            self.setModel(self._host_model)
             self._fit_rows()
 
     def host_model(self) -> HostListModel:
-        model = self.model()
-        assert isinstance(model, HostListModel)
-        return model
+        return self._host_model
 
     def selected_names(self) -> list[str]:
-        model = self.host_model()
-        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
+        model, selection = self.host_model(), self.selectionModel()
+        rows = sorted(i.row() for i in selection.selectedIndexes()) if selection else []
         return [model.name_at(r) for r in rows]
 
     def empty_hint(self) -> str:
@@ -206,8 +213,10 @@ class PoolColumn(QFrame):
     collapsed_changed = pyqtSignal(bool)
     menu_requested = pyqtSignal(QPoint)
 
-    def __init__(self, model: HostListModel, delegate: HostCardDelegate) -> None:
-        super().__init__()
+    def __init__(
+        self, model: HostListModel, delegate: HostCardDelegate, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)  # made where it goes: no moving a whole tree of widgets
         self.model = model
         self.title = model.pool or "Farm"
         self.color = QColor("#607d8b")
@@ -218,7 +227,7 @@ class PoolColumn(QFrame):
         self.setProperty("farm", model.pool is None)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
 
-        self.view = HostListView(model, delegate)
+        self.view = HostListView(model, delegate, self)
         self.strip = CollapsedStrip(self)
         self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
         self._build_header(is_pool=model.pool is not None)
@@ -345,6 +354,8 @@ class PoolColumn(QFrame):
         """The header and the list, or the strip when collapsed. A column that was never in
         sight shows neither: it is polished, laid out and painted once it comes into view."""
         self._parts_shown = shown = self._parts_shown or self.in_sight
+        if shown:
+            self.view.attach()
         self.header.setVisible(shown and not self.collapsed)
         self.view.setVisible(shown and not self.collapsed)
         self.strip.setVisible(shown and self.collapsed)
