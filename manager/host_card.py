@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PyQt5.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PyQt5.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
 from PyQt5.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -102,16 +102,15 @@ class HostCardDelegate(QStyledItemDelegate):
         name, detail = self._card_texts(
             fonts, host, waking=waking, stale=stale, widths=(name_rect.width(), detail_rect.width())
         )
+        # Texts already fit their room: drawn at their baseline, without the layout pass of
+        # a rectangle and alignment flags (half a card's paint time otherwise).
         painter.setFont(fonts.name)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT)
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
-        )
+        painter.drawText(_baseline(name_rect, fonts.name_metrics), name)
+        detail_metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
         painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
-        painter.drawText(
-            detail_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail
-        )
+        painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
 
     def _card_texts(
@@ -220,6 +219,13 @@ class _Fonts:
         self.badge = QFont(base)
         self.badge.setPointSizeF(base.pointSizeF() * 0.78)
         self.badge_metrics = QFontMetrics(self.badge)
+
+
+def _baseline(rect: QRect, metrics: QFontMetrics) -> QPointF:
+    """Where text starts so that it sits vertically centred in ``rect``, as AlignVCenter."""
+    return QPointF(
+        rect.left(), rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent()
+    )
 
 
 def _pixel_ratio(painter: QPainter) -> float:
