@@ -90,19 +90,19 @@ def parse_json_object(body: bytes) -> JsonObject:
 
 
 def loads_in_steps(text: str) -> Any:
-    """``json.loads``, reading the lists of a top-level object one item at a time.
+    """``json.loads``, reading the lists of a top-level object some items at a time.
 
     One ``json.loads`` of 20,000 renders is a single call of 150 ms that holds the interpreter
     all along: a board polling afserver would freeze that long, whatever its window was doing.
     In steps, other threads get their turn every few milliseconds. Anything this does not
     expect goes to ``json.loads`` whole, which decodes it or says what is wrong the usual way.
     """
-    space, decode = _SPACE.match, _DECODER.raw_decode
-    at = space(text).end()
+    decode = _DECODER.raw_decode
+    at = _skip(text, 0)
     if not text.startswith("{", at):
         return json.loads(text)
     value: dict[str, Any] = {}
-    at = space(text, at + 1).end()
+    at = _skip(text, at + 1)
     if text.startswith("}", at):
         at += 1
     else:
@@ -110,23 +110,23 @@ def loads_in_steps(text: str) -> Any:
             if not text.startswith('"', at):
                 return json.loads(text)
             key, at = decode(text, at)
-            at = space(text, at).end()
+            at = _skip(text, at)
             if not text.startswith(":", at):
                 return json.loads(text)
-            at = space(text, at + 1).end()
+            at = _skip(text, at + 1)
             if text.startswith("[", at):
                 value[key], at = _list_in_steps(text, at)
             else:
                 value[key], at = decode(text, at)
-            at = space(text, at).end()
+            at = _skip(text, at)
             if text.startswith(",", at):
-                at = space(text, at + 1).end()
+                at = _skip(text, at + 1)
                 continue
             if not text.startswith("}", at):
                 return json.loads(text)
             at += 1
             break
-    if space(text, at).end() != len(text):
+    if _skip(text, at) != len(text):
         return json.loads(text)
     return value
 
@@ -138,9 +138,9 @@ def _list_in_steps(text: str, at: int) -> tuple[list[Any], int]:
     list reads as a list: a cut inside a string leaves it unterminated, and a cut inside a
     nested value leaves brackets open, so a step that does not read is read item by item.
     """
-    space, scan = _SPACE.match, _DECODER.scan_once
+    decode = _DECODER.raw_decode
     items: list[Any] = []
-    at = space(text, at + 1).end()
+    at = _skip(text, at + 1)
     if text.startswith("]", at):
         return items, at + 1
     careful_until = 0  # past a seam that was no cut, item by item: no step is tried twice
@@ -155,18 +155,21 @@ def _list_in_steps(text: str, at: int) -> tuple[list[Any], int]:
                 else:
                     at = cut.end() - 1
                     continue
-        try:
-            item, at = scan(text, at)
-        except StopIteration as error:
-            raise json.JSONDecodeError("Expecting value", text, error.value) from None
+        item, at = decode(text, at)
         items.append(item)
-        at = space(text, at).end()
+        at = _skip(text, at)
         if text.startswith(",", at):
-            at = space(text, at + 1).end()
+            at = _skip(text, at + 1)
         elif text.startswith("]", at):
             return items, at + 1
         else:
             raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+
+
+def _skip(text: str, at: int) -> int:
+    """Past the JSON white space that starts at ``at``."""
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
 
 
 class ReplyDecoder:
