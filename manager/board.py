@@ -227,6 +227,8 @@ class Board(QWidget):
         for index, name in enumerate(wanted):
             self.row.removeWidget(self.columns[name])
             self.row.insertWidget(index, self.columns[name])
+        self.row.activate()  # the columns in their new places: which are in sight now
+        self._update_sight()
         self.order_changed.emit(list(self._order))
 
     def move_column(self, name: str, delta: int) -> None:

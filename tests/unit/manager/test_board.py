@@ -129,3 +129,12 @@ def test_columns_scrolled_away_stop_following_the_farm(qtbot: QtBot, evented: Ev
 
     assert signals.seen == []
     assert "pool-06" in in_sight(board)
+
+
+def test_a_column_moved_into_view_is_filled_at_once(qtbot: QtBot, evented: EventedFarm) -> None:
+    board = shown_board(qtbot, evented, pools=6)
+
+    board.set_order(["pool-06", "pool-01"])  # as a remembered order is put back
+
+    assert in_sight(board)[0] == "pool-06"
+    assert rows(board.columns["pool-06"].model) == ["rnd-06", "rnd-07"]
