@@ -9,6 +9,7 @@ one odd render must not blank the whole board.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from pools.model import Host, HostState, RenderFlags
@@ -49,19 +50,19 @@ def host_from_render(
     render: Mapping[str, Any], sizes: Mapping[int, Mapping[str, Any]] | None = None
 ) -> Host | None:
     """Decode one render object; None when it has no usable name."""
-    if not isinstance(render, Mapping):
+    if type(render) is not dict and not isinstance(render, Mapping):  # dict: the usual, fast
         return None
     name = _text(render.get("name")).strip()
     if not name:
         return None
     render_id = _integer(render.get("id"))
-    flags = render_flags(render)
+    flags, state = _flags_and_state(render)
     machine = (sizes or {}).get(render_id) if render_id is not None else None
     tasks = render.get("tasks")
     address = render.get("address")
     return Host(
         name=name,
-        state=HostState.from_flags(flags),
+        state=state,
         flags=flags,
         ip=_text(address.get("ip")) if isinstance(address, Mapping) else "",
         render_id=render_id,
@@ -75,6 +76,22 @@ def host_from_render(
         time_update=_integer(render.get("time_update")) or 0,
         sources=_SOURCES,
     )
+
+
+def _flags_and_state(render: Mapping[str, Any]) -> tuple[RenderFlags, HostState]:
+    st = _integer(render.get("st"))
+    if st is not None and st >= 0:
+        return _decode_st(st)
+    flags = render_flags(render)
+    return flags, HostState.from_flags(flags)
+
+
+@lru_cache(maxsize=1024)
+def _decode_st(st: int) -> tuple[RenderFlags, HostState]:
+    """A farm has a handful of distinct ``st`` values: decode each once, not once per render
+    and poll (enum arithmetic is slow Python, and a poll of 20,000 renders felt it)."""
+    flags = RenderFlags(st)
+    return flags, HostState.from_flags(flags)
 
 
 def render_flags(render: Mapping[str, Any]) -> RenderFlags:

@@ -1,14 +1,19 @@
-"""Board benchmark: 5,000 hosts and 50 pools through the afserver stand-in and nx-27017.
+"""Board benchmark: 5,000 hosts in 50 pools, then 20,000 in 200, through the afserver
+stand-in and nx-27017.
 
-    .venv/bin/python bench/board.py [--json] [--hosts 5000] [--pools 50]
+    .venv/bin/python bench/board.py [--json]                      # both farms
+    .venv/bin/python bench/board.py [--json] --hosts N --pools P  # one farm
 
-The stand-in runs in a process of its own (as afserver does). Measures, offscreen:
+The stand-in runs in a process of its own (as afserver does), and each farm is measured in a
+fresh process. Measures, offscreen, in a 1600x1000 window:
   build_ms        window created -> pools and first poll shown -> painted (wall time)
   poll_update_ms  UI-thread time to apply a poll in which 50 renders changed, header
-                  counts included (median of runs; the repaint is reported apart)
-  filter_ms       one filter keystroke: refilter every column and repaint (median)
+                  counts included (median of runs, and the max; the repaint is apart)
+  filter_ms       one filter keystroke: refilter the columns and repaint (median, and max)
   rss_mb          resident memory of the whole process after all of it
-Targets: build <= 500 ms, poll <= 15 ms, filter <= 30 ms, rss <= 300 MB.
+With both farms, the keys of the big one end in ``_20000`` (``build_ms_20000``, ...).
+Targets, 5,000 x 50: build <= 500 ms, poll <= 15 ms, filter <= 30 ms (worst too), rss <= 300 MB;
+20,000 x 200: build <= 1,000 ms, poll <= 16 ms, filter <= 30 ms (worst <= 50), rss <= 400 MB.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FILTER_KEYSTROKES = ("r", "rn", "rnd", "rnd-", "rnd-0", "rnd-00", "rnd-001", "busy", "gpu", "")
+FARMS = ((5000, 50), (20000, 200))  # the default run: today's studio, and four times it
+# build, poll, filter median, filter worst, memory: the targets per farm size
+TARGETS = {5000: (500, 15, 30, 30, 300), 20000: (1000, 16, 30, 50, 400)}
 
 
 def rss_mb() -> float:
@@ -165,46 +174,40 @@ class Bench:
 
 
 def report(result: dict[str, Any]) -> None:
+    build, poll, filter_median, filter_worst, memory = TARGETS.get(
+        result["hosts"], TARGETS[min(TARGETS)]
+    )
     rows = [
-        ("board built and painted", f"{result['build_ms']} ms", "<= 500 ms"),
+        ("board built and painted", f"{result['build_ms']} ms", f"<= {build:,} ms"),
         (
             "poll of 50 changed renders (UI thread)",
             f"{result['poll_update_ms']} ms (max {result['poll_update_ms_max']})",
-            "<= 15 ms",
+            f"<= {poll} ms",
         ),
         ("  repaint after it (grab of the window)", f"{result['poll_repaint_ms']} ms", ""),
         (
             "filter keystroke",
             f"{result['filter_ms']} ms (max {result['filter_ms_max']})",
-            "<= 30 ms",
+            f"<= {filter_median} ms (worst <= {filter_worst})",
         ),
-        ("resident memory", f"{result['rss_mb']} MB", "<= 300 MB"),
+        ("resident memory", f"{result['rss_mb']} MB", f"<= {memory} MB"),
     ]
-    print(f"Board with {result['hosts']} hosts and {result['pools']} pools (offscreen)")
+    print(f"Board with {result['hosts']:,} hosts and {result['pools']} pools (offscreen)")
     for label, value, target in rows:
         print(f"  {label:<42} {value:<26} {target}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--hosts", type=int, default=5000)
-    parser.add_argument("--pools", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-
-    bench = Bench(args.hosts, args.pools)
+def measure(hosts: int, pools: int, runs: int) -> dict[str, Any]:
+    bench = Bench(hosts, pools)
     try:
         build_ms = bench.build()
-        poll_ms, paint_ms = bench.polls(args.runs)
+        poll_ms, paint_ms = bench.polls(runs)
         filter_ms = bench.filter_keystrokes()
     finally:
         bench.close()
-    result = {
-        "hosts": args.hosts,
-        "pools": args.pools,
+    return {
+        "hosts": hosts,
+        "pools": pools,
         "build_ms": round(build_ms, 1),
         "poll_update_ms": round(statistics.median(poll_ms), 2),
         "poll_update_ms_max": round(max(poll_ms), 2),
@@ -214,10 +217,44 @@ def main() -> int:
         "rss_mb": round(rss_mb(), 1),
         "load_average": os.getloadavg()[0],
     }
-    if args.json:
-        print(json.dumps(result))
+
+
+def measure_apart(hosts: int, pools: int, runs: int) -> dict[str, Any]:
+    """One farm in a process of its own: a clean heap, and memory that is its own."""
+    command = [sys.executable, __file__, "--json", "--hosts", str(hosts), "--pools", str(pools)]
+    done = subprocess.run(
+        [*command, "--runs", str(runs)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {hosts}-host board benchmark failed")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--hosts", type=int, help="one farm of this many hosts (with --pools)")
+    parser.add_argument("--pools", type=int)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    if args.hosts is not None or args.pools is not None:
+        results = [measure(args.hosts or FARMS[0][0], args.pools or FARMS[0][1], args.runs)]
     else:
-        report(result)
+        results = [measure_apart(hosts, pools, args.runs) for hosts, pools in FARMS]
+    if args.json:
+        combined = dict(results[0])
+        for result in results[1:]:
+            size = result["hosts"]
+            combined |= {f"{key}_{size}": value for key, value in result.items()}
+        print(json.dumps(combined))
+    else:
+        for result in results:
+            report(result)
     return 0
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from PyQt5.QtCore import pyqtSignal
 
 from afserver.client import AfserverClient
+from afserver.framing import JsonObject
 from afserver.renders import hosts_from_renders
-from manager.workers import Worker
+from manager.workers import Worker, collector_waiting, release_in_steps
 from pools.farm import diff_hosts
 from pools.model import Host
 
@@ -25,7 +26,7 @@ class PollResult:
 
 
 class AfserverPoller(Worker):
-    """Every ``interval`` seconds: renders (and now and then their resources)."""
+    """Renders (and now and then their resources), ``interval`` seconds after the last poll."""
 
     polled = pyqtSignal(object)  # PollResult
     poll_started = pyqtSignal()
@@ -40,7 +41,7 @@ class AfserverPoller(Worker):
 
     def on_started(self) -> None:
         self.poll()
-        self.every(self.interval, self.poll)
+        self.every(self.interval, self.poll, apart=True)
 
     def poll(self) -> None:
         if self.stopping:
@@ -51,12 +52,25 @@ class AfserverPoller(Worker):
             self.polled.emit(result)
 
     def _poll(self) -> PollResult:
-        renders = self.client.renders()
+        with collector_waiting():
+            renders = self.client.renders()
+            try:
+                return self._news(renders)
+            finally:
+                release_in_steps(renders)  # all of it before the collector looks again
+
+    def _news(self, renders: list[JsonObject]) -> PollResult:
         new_names = {str(r.get("name")) for r in renders} - set(self._previous)
         if self._resources is None or new_names or self._polls % RESOURCES_EVERY == 0:
             self._resources = self.client.render_resources()
         self._polls += 1
         hosts = hosts_from_renders(renders, self._resources)
         changed, removed = diff_hosts(self._previous, hosts)
-        self._previous = {h.name: h for h in hosts}
-        return PollResult(changed, removed, len(hosts))
+        # Keep the hosts of the last poll that did not change: the new copies go at once
+        # instead of aging into the collector's oldest generation, poll after poll.
+        for name in removed:
+            del self._previous[name]
+        self._previous.update((host.name, host) for host in changed)
+        total = len(hosts)
+        release_in_steps(hosts)
+        return PollResult(changed, removed, total)

@@ -1,11 +1,18 @@
-"""The board: the Farm column pinned on the left, pool columns side by side, scrolling."""
+"""The board: the Farm column pinned on the left, pool columns side by side, scrolling.
+
+Once the board shows, only the columns on screen follow the farm: the board tells each
+column whether it is in sight whenever it scrolls, resizes or lays its columns out again,
+so a farm of 200 pools costs a keystroke or a poll what the few visible columns cost. A
+column that was never in sight is not even shown: it keeps its place in the row, empty,
+until it is scrolled to.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PyQt5.QtCore import Qt, pyqtSignal
-from PyQt5.QtGui import QColor
+from PyQt5.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt5.QtGui import QColor, QShowEvent
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from manager import theme
@@ -37,6 +44,8 @@ class Board(QWidget):
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
         self._current: str | None = None
+        self._tracking = False  # whether columns follow the farm only in sight (once shown)
+        self._adding = False  # columns are being added: their places are not known yet
         self._follow_focus(self.farm_column)
 
         self.container = QWidget()
@@ -71,6 +80,9 @@ class Board(QWidget):
         layout.addWidget(farm_holder)
         layout.addWidget(self.scroll_area, 1)
         source.changed.connect(self._on_farm_changed)
+        self.scroll_area.horizontalScrollBar().valueChanged.connect(self._update_sight)
+        self.scroll_area.viewport().installEventFilter(self)
+        self.container.installEventFilter(self)
 
     @property
     def current_pool(self) -> str | None:
@@ -78,12 +90,50 @@ class Board(QWidget):
         return self._current
 
     def set_current_pool(self, pool: str | None) -> None:
+        """The pool the Pool menu acts on; its column scrolls into view (a new pool's column
+        joins the end of the row, often past the edge of the window)."""
         if pool != self._current:
             self._current = pool
             self.current_changed.emit(pool)
+        if pool is not None:
+            self.scroll_to(pool)
 
     def _follow_focus(self, column: PoolColumn) -> None:
         column.view.focused.connect(lambda: self.set_current_pool(column.model.pool))
+
+    # -- what is in sight ---------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._tracking:  # until now every column followed the farm: it had no screen
+            self._tracking = True
+            self._update_sight()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The row was laid out again (a column came, went, moved, folded or unfolded: a
+        # container's filter sees this after its layout placed the columns), or the
+        # scrolled part of the row changed size.
+        kind = event.type()
+        if (watched is self.container and kind == QEvent.Type.LayoutRequest) or (
+            watched is self.scroll_area.viewport() and kind == QEvent.Type.Resize
+        ):
+            self._update_sight()
+        return super().eventFilter(watched, event)
+
+    def _update_sight(self) -> None:
+        """Which pool columns overlap the scrolled part of the row; the Farm column is
+        pinned and always in sight. A column coming into sight catches up before it paints."""
+        if not self._tracking or self._adding:
+            return
+        left = self.scroll_area.horizontalScrollBar().value()
+        right = left + self.scroll_area.viewport().width()
+        self.farm_column.set_in_sight(True)
+        for column in self.columns.values():
+            geometry = column.geometry()
+            in_sight = geometry.right() >= left and geometry.left() < right
+            column.set_in_sight(in_sight)
+            if in_sight and column.isHidden():
+                column.show()
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
@@ -103,8 +153,8 @@ class Board(QWidget):
                 self.set_current_pool(new)
         for name in sorted(change.pools_removed):
             self.remove_pool(name)
-        for pool in in_creation_order(self.farm.pools[n] for n in change.pools_added):
-            self.add_pool(pool.name)
+        added = in_creation_order(self.farm.pools[n] for n in change.pools_added)
+        self._add_pools([pool.name for pool in added])
         for name in change.pools_added | change.pools_changed:
             pool = self.farm.pools[name]
             self.columns[name].set_pool_looks(self.pool_color(name), pool.description)
@@ -118,10 +168,31 @@ class Board(QWidget):
     def all_columns(self) -> list[PoolColumn]:
         return [self.farm_column, *(self.columns[n] for n in self._order)]
 
+    def _add_pools(self, names: list[str]) -> None:
+        """New columns, laid out at once; then it is known which are in sight."""
+        if not names:
+            return
+        self._adding = True
+        try:
+            for name in names:
+                self.add_pool(name)
+        finally:
+            self._adding = False
+        self.row.activate()
+        self._update_sight()
+
     def add_pool(self, name: str) -> PoolColumn:
-        model = HostListModel(self.source, name, self)
+        # On a board that shows, a new column waits hidden, its place kept in the row, until
+        # it is known to be in sight: 200 columns are not polished, shown and laid out one by
+        # one at the start, only the few on screen.
+        model = HostListModel(self.source, name, self, in_sight=not self._tracking)
         delegate = HostCardDelegate(self.pool_color, own_pool=name)
-        column = PoolColumn(model, delegate)
+        column = PoolColumn(model, delegate, self.container)
+        policy = column.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        column.setSizePolicy(policy)
+        if self._tracking:
+            column.hide()
         model.drop_requested.connect(self.drop_requested)
         self._follow_focus(column)
         self.columns[name] = column
@@ -163,6 +234,8 @@ class Board(QWidget):
         for index, name in enumerate(wanted):
             self.row.removeWidget(self.columns[name])
             self.row.insertWidget(index, self.columns[name])
+        self.row.activate()  # the columns in their new places: which are in sight now
+        self._update_sight()
         self.order_changed.emit(list(self._order))
 
     def move_column(self, name: str, delta: int) -> None:
@@ -175,6 +248,7 @@ class Board(QWidget):
         self.set_order(order)
 
     def scroll_to(self, name: str) -> None:
+        """Scroll the pool's column into view; it catches up with the farm as it comes."""
         column = self.columns.get(name)
         if column is not None:
             self.scroll_area.ensureWidgetVisible(column, 20, 0)

@@ -15,6 +15,7 @@ from PyQt5.QtCore import QObject, pyqtSignal
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.evented_farm import EventedFarm
 from manager.store_worker import StoreSnapshot, StoreWorker
+from manager.workers import collector_waiting
 from pools.farm import HostFilter
 from pools.model import unreadable_warning
 
@@ -43,7 +44,8 @@ class FarmSession(QObject):
         store.loaded.connect(self._on_store_loaded)
 
     def _on_poller_polled(self, result: PollResult) -> None:
-        self.evented.apply_renders(result.changed, result.removed)
+        with collector_waiting():
+            self.evented.apply_renders(result.changed, result.removed)
         self.last_poll = result.at
         if self.afserver_ok is not True:
             self.afserver_ok = True
@@ -57,7 +59,8 @@ class FarmSession(QObject):
         self.afserver_state.emit(False, sentence)
 
     def _on_store_loaded(self, snapshot: StoreSnapshot) -> None:
-        self.evented.apply_store(snapshot.pools, snapshot.known)
+        with collector_waiting():
+            self.evented.apply_store(snapshot.pools, snapshot.known)
         warning = unreadable_warning(snapshot.pools)
         if warning != self._unreadable_warning:
             self._unreadable_warning = warning

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
-from PyQt5.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen
+from PyQt5.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PyQt5.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
 from PyQt5.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from manager import theme
@@ -14,6 +14,7 @@ from pools.model import Host, HostState
 from pools.wording import cores_text, memory_text, state_text
 
 MAX_BADGES = 3
+TEXTS_KEPT = 20_000  # fitted texts of this many cards are remembered
 
 
 def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
@@ -29,12 +30,20 @@ def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
 
 
 class HostCardDelegate(QStyledItemDelegate):
-    """Paints cards; sizes follow the font, so 200 % scaling stays readable."""
+    """Paints cards; sizes follow the font, so 200 % scaling stays readable.
+
+    A column repaints a screenful of cards on every keystroke of the filter, so what is the
+    same from card to card is made once: the fonts, the card's frame, each pool's badge and
+    the texts that fit a host into the column's width.
+    """
 
     def __init__(self, color_of: Callable[[str], QColor], *, own_pool: str | None = None) -> None:
         super().__init__()
         self.color_of = color_of
         self.own_pool = own_pool  # a pool column does not badge its own pool
+        self._fonts: dict[str, _Fonts] = {}
+        self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
+        self._texts: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         metrics = QFontMetrics(option.font)
@@ -44,111 +53,189 @@ class HostCardDelegate(QStyledItemDelegate):
     def _pad(metrics: QFontMetrics) -> int:
         return max(3, metrics.height() // 4)
 
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        key = font.key()
+        fonts = self._fonts.get(key)
+        if fonts is None:
+            fonts = self._fonts[key] = _Fonts(font)
+        return fonts
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         host: Host | None = index.data(HOST_ROLE)
         if host is None:
             return
         stale = bool(index.data(STALE_ROLE)) and "afserver" in host.sources
         pools = tuple(p for p in index.data(POOLS_ROLE) or () if p != self.own_pool)
-        metrics = QFontMetrics(option.font)
-        pad = self._pad(metrics)
-        card = QRectF(option.rect).adjusted(pad, 2, -pad, -2)
+        fonts = self._fonts_for(option.font)
+        pad = fonts.pad
+        rect = option.rect
+        card = QRectF(rect).adjusted(pad, 2, -pad, -2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
 
         painter.save()
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(theme.CARD_BORDER, 1))
-        painter.setBrush(theme.CARD_SELECTED if selected else theme.CARD_BACKGROUND)
-        if host.state is HostState.UNKNOWN:
-            painter.setPen(
-                QPen(
-                    QColor(theme.STATE_COLORS[HostState.UNKNOWN]).darker(140),
-                    1,
-                    Qt.PenStyle.DashLine,
-                )
-            )
-        painter.drawRoundedRect(card, 4, 4)
+        painter.drawPixmap(rect.topLeft(), self._frame(painter, rect.size(), pad, selected, host))
         state_color = QColor(theme.STATE_COLORS[host.state])
         if stale:
             state_color = state_color.darker(170)
         painter.fillRect(QRectF(card.left() + 1, card.top() + 3, 3, card.height() - 6), state_color)
 
-        icon_size = metrics.height()
+        icon_size = fonts.height
         icon_rect = QRect(int(card.left()) + pad + 4, int(card.top()) + pad, icon_size, icon_size)
         mode = QIcon.Mode.Disabled if stale else QIcon.Mode.Normal
         theme.state_icon(host.state).paint(painter, icon_rect, Qt.AlignmentFlag.AlignCenter, mode)
 
         text_left = icon_rect.right() + pad + 2
-        badge_room = self._paint_badges(painter, option.font, card, pools, pad)
-        name_font = QFont(option.font)
-        name_font.setBold(True)
-        painter.setFont(name_font)
-        painter.setPen(theme.TEXT_STALE if stale else theme.TEXT)
+        badge_room = self._paint_badges(painter, fonts, card, pools, pad)
         name_rect = QRect(
             text_left,
             int(card.top()) + pad,
             int(card.right()) - text_left - badge_room - pad,
-            metrics.height(),
+            fonts.height,
         )
-        name = QFontMetrics(name_font).elidedText(
-            host.name, Qt.TextElideMode.ElideMiddle, name_rect.width()
-        )
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
-        )
-
-        detail_font = QFont(option.font)
-        detail_font.setPointSizeF(option.font.pointSizeF() * 0.9)
-        detail_font.setItalic(stale)
-        painter.setFont(detail_font)
         detail_rect = QRect(
             text_left,
             name_rect.bottom() + pad // 2,
             int(card.right()) - text_left - pad,
-            metrics.height(),
+            fonts.height,
         )
-        detail_metrics = QFontMetrics(detail_font)
-        variants = detail_texts(host, waking=bool(index.data(WAKING_ROLE)))
-        if stale:
-            variants = [text + " · last known" for text in variants]
-        width = detail_rect.width()
-        fitting = next((t for t in variants if detail_metrics.horizontalAdvance(t) <= width), None)
+        waking = bool(index.data(WAKING_ROLE))
+        name, detail = self._card_texts(
+            fonts, host, waking=waking, stale=stale, widths=(name_rect.width(), detail_rect.width())
+        )
+        # Texts already fit their room: drawn at their baseline, without the layout pass of
+        # a rectangle and alignment flags (half a card's paint time otherwise).
+        painter.setFont(fonts.name)
+        painter.setPen(theme.TEXT_STALE if stale else theme.TEXT)
+        painter.drawText(_baseline(name_rect, fonts.name_metrics), name)
+        detail_metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
+        painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
-        painter.drawText(
-            detail_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fitting or detail_metrics.elidedText(variants[-1], Qt.TextElideMode.ElideRight, width),
-        )
+        painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
 
+    def _card_texts(
+        self, fonts: _Fonts, host: Host, *, waking: bool, stale: bool, widths: tuple[int, int]
+    ) -> tuple[str, str]:
+        """The name elided to its room, and the fullest second line that fits."""
+        key = (fonts.key, host, waking, stale, widths)
+        found = self._texts.get(key)
+        if found is not None:
+            return found
+        name_width, width = widths
+        name = fonts.name_metrics.elidedText(host.name, Qt.TextElideMode.ElideMiddle, name_width)
+        variants = detail_texts(host, waking=waking)
+        if stale:
+            variants = [text + " · last known" for text in variants]
+        metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
+        fitting = next((t for t in variants if metrics.horizontalAdvance(t) <= width), None)
+        detail = fitting or metrics.elidedText(variants[-1], Qt.TextElideMode.ElideRight, width)
+        if len(self._texts) > TEXTS_KEPT:  # hosts change: forget the old ones now and then
+            self._texts.clear()
+        self._texts[key] = (name, detail)
+        return name, detail
+
+    def _frame(
+        self, painter: QPainter, size: QSize, pad: int, selected: bool, host: Host
+    ) -> QPixmap:
+        """The card's rounded frame, drawn once per size and kind rather than per card."""
+        unknown = host.state is HostState.UNKNOWN
+        ratio = _pixel_ratio(painter)
+        key = ("frame", size.width(), size.height(), pad, selected, unknown, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = self._pixmaps[key] = _blank(size.width(), size.height(), ratio)
+            frame = QPainter(pixmap)
+            frame.setRenderHint(QPainter.Antialiasing)
+            frame.setPen(QPen(theme.CARD_BORDER, 1))
+            frame.setBrush(theme.CARD_SELECTED if selected else theme.CARD_BACKGROUND)
+            if unknown:
+                dashed = QColor(theme.STATE_COLORS[HostState.UNKNOWN]).darker(140)
+                frame.setPen(QPen(dashed, 1, Qt.PenStyle.DashLine))
+            card = QRectF(0, 0, size.width(), size.height()).adjusted(pad, 2, -pad, -2)
+            frame.drawRoundedRect(card, 4, 4)
+            frame.end()
+        return pixmap
+
     def _paint_badges(
-        self, painter: QPainter, base: QFont, card: QRectF, pools: tuple[str, ...], pad: int
+        self, painter: QPainter, fonts: _Fonts, card: QRectF, pools: tuple[str, ...], pad: int
     ) -> int:
         """Small pool badges at the top right; returns the width they took."""
         if not pools:
             return 0
-        font = QFont(base)
-        font.setPointSizeF(base.pointSizeF() * 0.78)
-        metrics = QFontMetrics(font)
-        painter.setFont(font)
         shown = list(pools[:MAX_BADGES])
         labels = [p if len(p) <= 10 else p[:9] + "…" for p in shown]
         if len(pools) > MAX_BADGES:
             labels.append(f"+{len(pools) - MAX_BADGES}")
         right = int(card.right()) - pad
         top = int(card.top()) + pad
-        height = metrics.height() + 2
         for index in range(len(labels) - 1, -1, -1):
-            label = labels[index]
-            width = metrics.horizontalAdvance(label) + 8
-            rect = QRectF(right - width, top, width, height)
             color = self.color_of(shown[index]) if index < len(shown) else QColor("#59636b")
-            painter.setPen(Qt.PenStyle.NoPen)
-            fill = QColor(color)
-            fill.setAlpha(70)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(rect, height / 2, height / 2)
-            painter.setPen(color.lighter(135))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            badge = self._badge(painter, fonts, labels[index], color)
+            width = round(badge.width() / badge.devicePixelRatio())
+            painter.drawPixmap(right - width, top, badge)
             right -= width + 3
         return int(card.right()) - pad - right
+
+    def _badge(self, painter: QPainter, fonts: _Fonts, label: str, color: QColor) -> QPixmap:
+        ratio = _pixel_ratio(painter)
+        key = ("badge", fonts.key, label, color.rgba(), ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            width = fonts.badge_metrics.horizontalAdvance(label) + 8
+            height = fonts.badge_metrics.height() + 2
+            pixmap = self._pixmaps[key] = _blank(width, height, ratio)
+            badge = QPainter(pixmap)
+            badge.setRenderHint(QPainter.Antialiasing)
+            badge.setFont(fonts.badge)
+            rect = QRectF(0, 0, width, height)
+            badge.setPen(Qt.PenStyle.NoPen)
+            fill = QColor(color)
+            fill.setAlpha(70)
+            badge.setBrush(fill)
+            badge.drawRoundedRect(rect, height / 2, height / 2)
+            badge.setPen(color.lighter(135))
+            badge.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            badge.end()
+        return pixmap
+
+
+class _Fonts:
+    """The fonts and metrics a card uses, derived once from the view's font."""
+
+    def __init__(self, base: QFont) -> None:
+        self.key = base.key()
+        metrics = QFontMetrics(base)
+        self.height = metrics.height()
+        self.pad = HostCardDelegate._pad(metrics)
+        self.name = QFont(base)
+        self.name.setBold(True)
+        self.name_metrics = QFontMetrics(self.name)
+        self.detail = QFont(base)
+        self.detail.setPointSizeF(base.pointSizeF() * 0.9)
+        self.detail_metrics = QFontMetrics(self.detail)
+        self.detail_stale = QFont(self.detail)
+        self.detail_stale.setItalic(True)
+        self.detail_stale_metrics = QFontMetrics(self.detail_stale)
+        self.badge = QFont(base)
+        self.badge.setPointSizeF(base.pointSizeF() * 0.78)
+        self.badge_metrics = QFontMetrics(self.badge)
+
+
+def _baseline(rect: QRect, metrics: QFontMetrics) -> QPointF:
+    """Where text starts so that it sits vertically centred in ``rect``, as AlignVCenter."""
+    return QPointF(
+        rect.left(), rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent()
+    )
+
+
+def _pixel_ratio(painter: QPainter) -> float:
+    device = painter.device()
+    return device.devicePixelRatioF() if device is not None else 1.0
+
+
+def _blank(width: int, height: int, ratio: float) -> QPixmap:
+    """A transparent pixmap of this size in device-independent pixels, sharp at any scale."""
+    pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap

@@ -3,15 +3,17 @@
 A thin adapter over ``pools.farm.Farm``: it keeps the sorted names this column shows (after
 the shared filter), follows the farm's announced changes (``EventedFarm``) and takes from
 each what concerns its column, with fine-grained row signals, so a poll keeps selection and
-scroll position. Drags carry hostnames under our own MIME type; a drop only asks for the
-edit (``drop_requested``) — the store writes on a worker.
+scroll position. A column out of sight (scrolled away or collapsed) only notes that it is
+behind, and catches up when it comes into sight: a farm of 200 pools costs what the few
+columns on screen cost. Drags carry hostnames under our own MIME type; a drop only asks for
+the edit (``drop_requested``) — the store writes on a worker.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PyQt5.QtCore import (
@@ -80,19 +82,26 @@ class HostListModel(QAbstractListModel):
     counts_changed = pyqtSignal()  # members came, went or changed state (shown or not)
 
     def __init__(
-        self, source: EventedFarm, pool: str | None, parent: QObject | None = None
+        self,
+        source: EventedFarm,
+        pool: str | None,
+        parent: QObject | None = None,
+        *,
+        in_sight: bool = True,
     ) -> None:
         super().__init__(parent)
         self._source = source
         self.farm = source.farm
         self.pool = pool
         self.stale = source.stale
+        self.in_sight = in_sight
+        self._behind = not in_sight  # the farm changed while out of sight: catch up
         self._members: set[str] = set()
         self._ordered: list[str] = []  # the members, sorted once per membership change
         self._rows: list[str] = []
-        self._keys: list[Any] = []
-        self._row_of: dict[str, int] = {}
-        self.set_members(self._farm_members())
+        self._row_of_cache: dict[str, int] | None = {}
+        if in_sight:
+            self.set_members(self._farm_members())
         source.changed.connect(self._on_farm_changed)
         source.filtered.connect(self.refilter)
         source.stale_changed.connect(self.set_stale)
@@ -149,8 +158,17 @@ class HostListModel(QAbstractListModel):
     def row_of(self, name: str) -> int | None:
         return self._row_of.get(name)
 
+    @property
+    def _row_of(self) -> dict[str, int]:
+        """Row by name, made when first asked after the rows changed: a keystroke that
+        changes 20,000 rows does not also index them before anyone asks."""
+        if self._row_of_cache is None:
+            self._row_of_cache = {n: i for i, n in enumerate(self._rows)}
+        return self._row_of_cache
+
     def member_count(self) -> int:
-        return len(self._members)
+        """The column's hosts, shown or not; right even while the column is out of sight."""
+        return len(self.farm.hosts) if self.pool is None else len(self.farm.members(self.pool))
 
     # -- updates (fine-grained) ---------------------------------------------------------
 
@@ -163,6 +181,19 @@ class HostListModel(QAbstractListModel):
     def _farm_members(self) -> Iterable[str]:
         return self.farm.hosts if self.pool is None else self.farm.members(self.pool)
 
+    def set_in_sight(self, in_sight: bool) -> None:
+        """Out of sight, the column only notes that the farm changed; back in sight, it
+        catches up with members, filter and states at once, before it is painted."""
+        if in_sight == self.in_sight:
+            return
+        self.in_sight = in_sight
+        if in_sight and self._behind:
+            self._behind = False
+            self.stale = self._source.stale
+            self.set_members(self._farm_members())
+            if self._rows:  # states may have changed meanwhile
+                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
     def _on_farm_changed(self, change: FarmChange) -> None:
         """What of a farm change concerns this column: its pool's name and members, and the
         hosts among them that changed. Work in proportion to the change, not to the farm."""
@@ -171,6 +202,11 @@ class HostListModel(QAbstractListModel):
             membership = bool(change.hosts_added or change.hosts_removed)
         else:
             membership = self.pool in change.pools_added or self.pool in change.pools_changed
+        if not self.in_sight:
+            self._behind = True
+            if membership:  # a collapsed column still shows how many hosts it has
+                self.counts_changed.emit()
+            return
         if membership:
             self.set_members(self._farm_members())
         mine = change.hosts_changed & self._members  # set & set walks the smaller one
@@ -184,12 +220,17 @@ class HostListModel(QAbstractListModel):
         """The hosts this column holds; rows appear and vanish one range at a time."""
         members = set(names)
         if members != self._members:
+            # The order so far is one sorted run: the sort merges the newcomers into it.
+            kept = [n for n in self._ordered if n in members]
+            self._ordered = self.farm.sorted_names([*kept, *(members - self._members)])
             self._members = members
-            self._ordered = self.farm.sorted_names(members)
         self._sync()
 
     def refilter(self) -> None:
-        self._sync()
+        if self.in_sight:
+            self._sync()
+        else:
+            self._behind = True
 
     def hosts_changed(self, names: Iterable[str]) -> None:
         """Hosts whose state, address or pools changed: repaint, or show/hide under a filter."""
@@ -197,49 +238,71 @@ class HostListModel(QAbstractListModel):
         if not names:
             return
         if self.farm.filter.active:
-            visible_now = {n for n in names if self.farm.visible(n)}
-            if visible_now != {n for n in names if n in self._row_of}:
-                self._sync()
-                names = [n for n in names if n in self._row_of]
+            self._show_and_hide(names)
         for first, last in _ranges(self._row_of[n] for n in names if n in self._row_of):
             self.dataChanged.emit(self.index(first), self.index(last))
 
     def set_stale(self, stale: bool) -> None:
-        if stale != self.stale:
-            self.stale = stale
-            if self._rows:
-                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [STALE_ROLE])
+        if stale == self.stale:
+            return
+        self.stale = stale
+        if not self.in_sight:
+            self._behind = True
+        elif self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [STALE_ROLE])
+
+    def _wanted(self) -> list[str]:
+        """The members the filter shows, in order: a walk down the column, or when the filter
+        shows few hosts, those few sorted."""
+        shown = self.farm.shown
+        if shown is None:
+            return list(self._ordered)
+        if 4 * len(shown) < len(self._ordered):
+            return self.farm.sorted_names(shown & self._members)
+        return [n for n in self._ordered if n in shown]
 
     def _sync(self) -> None:
-        visible = self.farm.visible
-        wanted = [n for n in self._ordered if visible(n)]
+        wanted = self._wanted()
         wanted_set = set(wanted)
         gone = [i for i, n in enumerate(self._rows) if n not in wanted_set]
-        new = [n for n in wanted if n not in self._row_of]
+        present = set(self._rows)
+        new = [n for n in wanted if n not in present]
+        self._change_rows(gone, new, lambda: wanted)
+
+    def _show_and_hide(self, names: list[str]) -> None:
+        """Members whose state changed under a filter: only they can come or go."""
+        visible = self.farm.visible
+        gone = sorted(self._row_of[n] for n in names if n in self._row_of and not visible(n))
+        new = self.farm.sorted_names(n for n in names if n not in self._row_of and visible(n))
+        self._change_rows(gone, new, self._wanted)
+
+    def _change_rows(
+        self, gone: list[int], new: list[str], wanted: Callable[[], list[str]]
+    ) -> None:
+        """Remove the rows ``gone`` (sorted) and insert the ``new`` names where they sort."""
         if not gone and not new:
             return
-        if not self._rows or not wanted:  # filling or emptying: one range, no reset
-            self._replace_all(wanted)
+        emptying = len(gone) == len(self._rows) and not new
+        if not self._rows or emptying:  # filling or emptying: one range, no reset
+            self._replace_all([] if emptying else wanted())
             return
         if len(_ranges(gone)) + len(new) > RESET_ABOVE:
             self.beginResetModel()
-            self._rows = wanted
+            self._rows = wanted()
             self._reindex()
             self.endResetModel()
             return
         for first, last in reversed(_ranges(gone)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first : last + 1]
-            del self._keys[first : last + 1]
             self.endRemoveRows()
+        sort_key = self.farm.sort_key
         for name in new:
-            key = self.farm.sort_key(name)
-            row = bisect.bisect_left(self._keys, key)
+            row = bisect.bisect_left(self._rows, sort_key(name), key=sort_key)
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, name)
-            self._keys.insert(row, key)
             self.endInsertRows()
-        self._reindex(keys=False)
+        self._reindex()
 
     def _replace_all(self, wanted: list[str]) -> None:
         if self._rows:
@@ -253,10 +316,8 @@ class HostListModel(QAbstractListModel):
             self._reindex()
             self.endInsertRows()
 
-    def _reindex(self, *, keys: bool = True) -> None:
-        if keys:
-            self._keys = [self.farm.sort_key(n) for n in self._rows]
-        self._row_of = {n: i for i, n in enumerate(self._rows)}
+    def _reindex(self) -> None:
+        self._row_of_cache = None
 
     # -- drag and drop ------------------------------------------------------------------
 

@@ -8,27 +8,28 @@ Plain Python: the board's Qt models only adapt this.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from pools.farm_counts import ONLINE_STATES, HostCounts, StateTally
 from pools.host_merge import HostSources
 from pools.model import Host, HostState, KnownHost, Pool, memberships
 
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort rnd-2 before rnd-10, the way an admin counts machines."""
-    parts = _DIGITS.split(name.casefold())
-    return tuple((1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p)
+NaturalKey = tuple[bool | int | str, ...]
 
 
-ONLINE_STATES = frozenset({HostState.ONLINE, HostState.BUSY})
-"""What the board calls online: afrender runs and afserver gives it work. A paused, sick or
-nimby machine runs afrender too, but its card says paused, sick or nimby, and the column
-counts and the "online" filter agree with the cards."""
+def natural_key(name: str) -> NaturalKey:
+    """Sort rnd-2 before rnd-10, the way an admin counts machines (and names that start with
+    a digit, such as a machine known only by its IP, after the others)."""
+    parts: list[int | str] = list(_DIGITS.split(name.casefold()))  # text, number, text, ...
+    parts[1::2] = map(int, parts[1::2])
+    return (parts[0] == "", *parts)
+
 
 STATE_FILTERS: dict[str, frozenset[HostState] | None] = {
     "all": None,
@@ -53,14 +54,12 @@ class HostFilter:
     def active(self) -> bool:
         return bool(self.words) or STATE_FILTERS.get(self.state) is not None
 
-
-@dataclass(frozen=True)
-class HostCounts:
-    """A column's numbers: its machines, how many are online (busy ones too), how many busy."""
-
-    total: int
-    online: int
-    busy: int
+    def narrows(self, before: HostFilter) -> bool:
+        """Whether every host this filter shows was shown under ``before`` too (a word typed
+        further, or one added): then only those need looking at again."""
+        return self.state == before.state and all(
+            any(word in new for new in self.words) for word in before.words
+        )
 
 
 @dataclass
@@ -76,7 +75,15 @@ class FarmChange:
     pools_renamed: dict[str, str] = field(default_factory=dict)  # old name -> new (in changed)
 
     def __bool__(self) -> bool:
-        return any(bool(v) for v in dataclasses.astuple(self))
+        return bool(
+            self.hosts_added
+            or self.hosts_removed
+            or self.hosts_changed
+            or self.pools_added
+            or self.pools_removed
+            or self.pools_changed
+            or self.pools_renamed
+        )
 
 
 class Farm:
@@ -88,7 +95,9 @@ class Farm:
         self.hosts: dict[str, Host] = {}
         self._member_of: dict[str, tuple[str, ...]] = {}
         self._haystack: dict[str, str] = {}
-        self._sort_key: dict[str, tuple[tuple[int, int | str], ...]] = {}
+        self._sort_key: dict[str, tuple[NaturalKey, str]] = {}
+        self._by_state: dict[HostState, set[str]] = {state: set() for state in HostState}
+        self._tally = StateTally()
         self.filter = HostFilter()
         self._shown: set[str] | None = None  # None: no filter, everything shows
         self.waking: set[str] = set()  # sent Wake-on-LAN, not up yet
@@ -98,10 +107,12 @@ class Farm:
     def pools_of(self, name: str) -> tuple[str, ...]:
         return self._member_of.get(name, ())
 
-    def sort_key(self, name: str) -> tuple[tuple[int, int | str], ...]:
+    def sort_key(self, name: str) -> tuple[NaturalKey, str]:
+        """The natural order, and the name itself where it ties (RND-3, rnd-3): every column
+        sorts the same names the same way, whichever way it got them."""
         key = self._sort_key.get(name)
         if key is None:
-            key = self._sort_key[name] = natural_key(name)
+            key = self._sort_key[name] = (natural_key(name), name)
         return key
 
     def sorted_names(self, names: Iterable[str]) -> list[str]:
@@ -112,18 +123,18 @@ class Farm:
         return found.hostnames if found else ()
 
     def counts(self, pool: str | None = None) -> HostCounts:
-        """The numbers of a pool's column, or of the whole farm's."""
-        names = self.members(pool) if pool is not None else tuple(self.hosts)
-        states = [self.hosts[n].state for n in names if n in self.hosts]
-        return HostCounts(
-            total=len(names),
-            online=sum(1 for s in states if s in ONLINE_STATES),
-            busy=sum(1 for s in states if s is HostState.BUSY),
-        )
+        """The numbers of a pool's column, or of the whole farm's, in constant time."""
+        total = len(self.hosts) if pool is None else len(self.members(pool))
+        return self._tally.counts(pool, total)
 
     def visible(self, name: str) -> bool:
         """Whether the current filter shows this host (in every column alike)."""
         return self._shown is None or name in self._shown
+
+    @property
+    def shown(self) -> AbstractSet[str] | None:
+        """The hosts the filter shows; None when there is no filter and every host shows."""
+        return self._shown
 
     def _matches(self, name: str) -> bool:
         spec = self.filter
@@ -134,30 +145,28 @@ class Farm:
         haystack = self._haystack.get(name, name.casefold())
         return all(word in haystack for word in spec.words)
 
-    def _all_matching(self) -> set[str]:
-        """The whole farm against the filter, as set operations: one pass per word."""
+    def _all_matching(self, among: AbstractSet[str] | None = None) -> set[str]:
+        """The farm (or the hosts ``among`` it) against the filter: one pass per word."""
         spec = self.filter
         states = STATE_FILTERS.get(spec.state)
-        candidates = (
-            self._haystack.items()
-            if states is None
-            else [(n, t) for n, t in self._haystack.items() if self.hosts[n].state in states]
-        )
-        if not spec.words:
-            return {name for name, _ in candidates}
-        first, *rest = spec.words
-        shown = {name for name, text in candidates if first in text}
-        for word in rest:
-            shown = {name for name in shown if word in self._haystack[name]}
+        candidates: AbstractSet[str] = self._haystack.keys() if among is None else among
+        if states is not None:
+            in_state = set().union(*(self._by_state[state] for state in states))
+            candidates = candidates & in_state
+        haystack = self._haystack
+        shown = set(candidates)
+        for word in spec.words:
+            shown = {name for name in shown if word in haystack[name]}
         return shown
 
-    def _refilter(self, names: Iterable[str] | None = None) -> None:
+    def _refilter(self, names: Iterable[str] | None = None, *, narrower: bool = False) -> None:
         """Decide visibility once per host, not once per column: a keystroke stays cheap."""
         if not self.filter.active:
             self._shown = None
             return
         if names is None or self._shown is None:
-            self._shown = self._all_matching()
+            among = self._shown if narrower else None
+            self._shown = self._all_matching(among)
             return
         for name in names:
             if name in self.hosts and self._matches(name):
@@ -169,9 +178,10 @@ class Farm:
 
     def set_filter(self, spec: HostFilter) -> bool:
         changed = spec != self.filter
+        narrower = spec.narrows(self.filter)
         self.filter = spec
         if changed:
-            self._refilter()
+            self._refilter(narrower=narrower)
         return changed
 
     def apply_renders(self, changed: Iterable[Host], removed: Iterable[str] = ()) -> FarmChange:
@@ -221,6 +231,10 @@ class Farm:
         merged = self._remerge(touched)
         change.hosts_added, change.hosts_removed = merged.hosts_added, merged.hosts_removed
         change.hosts_changed = merged.hosts_changed
+        self._tally.keep_only([None, *self.pools])
+        for name in change.pools_added | change.pools_changed:
+            hosts = (self.hosts.get(member) for member in self.members(name))
+            self._tally.recount(name, (host.state for host in hosts if host is not None))
         return change
 
     def _remerge(self, names: set[str]) -> FarmChange:
@@ -230,27 +244,36 @@ class Farm:
         return change
 
     def _merge_names(self, names: set[str]) -> FarmChange:
+        """Merge these names again; a pool whose members changed is counted by the caller.
+        Runs once per host on the first poll of a big farm: keep it lean."""
         change = FarmChange()
+        hosts, haystack, by_state, tally = self.hosts, self._haystack, self._by_state, self._tally
+        merged_host, member_of = self._sources.merged, self._member_of
         for name in names:
-            merged = self._sources.merged(name)
-            before = self.hosts.get(name)
+            merged = merged_host(name)
+            before = hosts.get(name)
+            pools = member_of.get(name, ())
+            if before is not None and (merged is None or merged.state is not before.state):
+                by_state[before.state].discard(name)
+                tally.add((None, *pools), before.state, -1)
             if merged is None:
                 if before is not None:
-                    del self.hosts[name]
-                    self._haystack.pop(name, None)
+                    del hosts[name]
+                    haystack.pop(name, None)
                     change.hosts_removed.add(name)
                 continue
-            self.hosts[name] = merged
-            self._haystack[name] = self._search_text(merged)
+            hosts[name] = merged
+            haystack[name] = " ".join(
+                (name, merged.ip, merged.state_label, merged.native_pool, *pools)
+            ).casefold()
+            if before is None or merged.state is not before.state:
+                by_state[merged.state].add(name)
+                tally.add((None, *pools), merged.state, 1)
             if before is None:
                 change.hosts_added.add(name)
             else:
                 change.hosts_changed.add(name)  # pools may have changed even if the host did not
         return change
-
-    def _search_text(self, host: Host) -> str:
-        parts = [host.name, host.ip, host.state_label, host.native_pool, *self.pools_of(host.name)]
-        return " ".join(parts).casefold()
 
 
 def _renames(before: dict[str, Pool], after: dict[str, Pool], change: FarmChange) -> dict[str, str]:

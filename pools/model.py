@@ -90,7 +90,7 @@ class Host:
         """The word an admin expects; NIMBY (nobody may render) is louder than nimby."""
         if self.state is HostState.NIMBY and self.flags & RenderFlags.NIMBY_ALL:
             return "NIMBY"
-        return self.state.value
+        return str(self.state._value_)  # ``.value`` runs Python code; this is asked per host
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,10 @@ def column(window: MainWindow, pool: str | None) -> PoolColumn:
 
 
 def shown(window: MainWindow, pool: str | None) -> list[str]:
-    """The hostnames a column shows, top to bottom."""
+    """The hostnames a column shows, top to bottom, once it is scrolled into view (a column out
+    of sight does not follow the farm until it is looked at)."""
+    if pool is not None and pool in window.board.columns:
+        window.board.scroll_to(pool)
     return column(window, pool).model.names()
 
 

@@ -46,6 +46,11 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--hosts", "500", "--pools", "12", "--filter", "busy"],
             (1440, 860),
         ),
+        (  # the last column was out of sight when the filter changed: it catches up
+            "board-filtered-scrolled-to-the-end.png",
+            ["--hosts", "500", "--pools", "12", "--filter", "busy", "--scroll-to", "last"],
+            (1440, 860),
+        ),
     ],
 )
 def test_screenshot(nx_server: str, name: str, options: list[str], size: tuple[int, int]) -> None:

@@ -51,6 +51,9 @@ def main() -> int:
     parser.add_argument("--scale", default="1")
     parser.add_argument("--size", default="1440x860")
     parser.add_argument("--filter", default="")
+    parser.add_argument(
+        "--scroll-to", default="", help="a pool, or 'last': its column scrolled into view"
+    )
     parser.add_argument("--then", nargs="*", default=[], choices=["edit", "undo", "redo"])
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -123,6 +126,12 @@ def main() -> int:
     window.filter_edit.setText(args.filter)
     for _ in range(5):  # queued layout work (scroll bars appear one event loop turn later)
         app.processEvents()
+    if args.scroll_to:  # a column out of sight until now: it must catch up as it comes
+        window.board.scroll_to(
+            window.board.order()[-1] if args.scroll_to == "last" else args.scroll_to
+        )
+        for _ in range(5):
+            app.processEvents()
     window.grab().save(str(args.out))
     columns = len(window.board.columns)
     window.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from afserver import framing
 from afserver.framing import (
     MAX_HTTP_HEADER_BYTES,
     FrameError,
@@ -209,4 +211,57 @@ def test_body_parses_to_an_object() -> None:
 )
 def test_body_that_is_not_a_json_object_is_a_frame_error(body: bytes, words: str) -> None:
     with pytest.raises(FrameError, match=words):
+        parse_json_object(body)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(
+    st.dictionaries(st.text(), json_values | st.lists(json_values, max_size=6), max_size=4),
+    st.sampled_from([None, 0, 2]),
+    st.sampled_from([(",", ":"), (", ", ": "), (" ,\n", " :\t")]),
+)
+def test_a_reply_read_in_steps_is_what_json_reads(
+    reply: dict[str, object], indent: int | None, separators: tuple[str, str]
+) -> None:
+    text = json.dumps(reply, indent=indent, separators=separators)
+    assert parse_json_object(text.encode()) == json.loads(text)
+    with patch.object(framing, "STEP_CHARACTERS", 3):  # steps of a few items, cut anywhere
+        assert parse_json_object(text.encode()) == json.loads(text)
+
+
+def test_a_list_cut_where_a_string_or_a_nested_list_holds_a_seam_reads_whole() -> None:
+    tricky = [
+        {"name": "a},{b", "note": "}, {"},
+        {"name": "rnd-01", "st": 1},
+        {"nested": [{"x": 1}, {"y": [{"z": "},{"}]}]},
+        {"name": "rnd-02", "st": 9},
+        {"quote": 'say \\"},{\\" twice'},
+    ]
+    text = json.dumps({"renders": tricky * 50, "total": 250}, separators=(",", ":"))
+    for step in (1, 5, 17, 100):
+        with patch.object(framing, "STEP_CHARACTERS", step):
+            assert parse_json_object(text.encode()) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"renders": [1, 2,]}',
+        b'{"renders": [1 2]}',
+        b'{"renders": [1, 2]',
+        b'{"renders": [1, 2]} and more',
+        b'{"renders" [1]}',
+        b'{"renders": [1], }',
+        b"{renders: [1]}",
+        b'{"renders": [{"name": "rnd-a01"]}',
+    ],
+)
+def test_a_broken_reply_is_a_frame_error_that_says_where(body: bytes) -> None:
+    with pytest.raises(FrameError, match=r"not JSON .* at byte"):
         parse_json_object(body)

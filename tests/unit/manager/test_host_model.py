@@ -201,3 +201,63 @@ def test_a_pool_column_recounts_when_its_members_change_and_only_then(
 
     evented.apply_renders([render("gpu-01", BUSY)])  # hidden by the filter, counted all the same
     assert len(recounts) == 1
+
+
+def test_a_column_out_of_sight_waits_and_catches_up_when_it_comes_into_sight(
+    evented: EventedFarm, watch: Watch
+) -> None:
+    evented.apply_renders([render(n) for n in names("rnd", 4)])
+    evented.apply_store([Pool("lighting", ("rnd-001", "rnd-002"))], [])
+    model = HostListModel(evented, "lighting")
+    watch(model)
+    model.set_in_sight(False)
+    signals = RowSignals().follow(model)
+
+    evented.apply_store([Pool("lighting", ("rnd-001", "rnd-002", "rnd-003", "rnd-004"))], [])
+    evented.apply_renders([render("rnd-003", BUSY), render("rnd-004", BUSY)])
+    evented.set_filter(HostFilter("", "busy"))
+    evented.set_stale(True)
+    assert signals.seen == []  # nothing on screen to keep up to date
+    assert rows(model) == ["rnd-001", "rnd-002"]
+    assert model.member_count() == 4  # what a collapsed column's strip shows
+
+    model.set_in_sight(True)
+
+    assert rows(model) == ["rnd-003", "rnd-004"]
+    assert model.data(model.index(0), HOST_ROLE).state is HostState.BUSY
+    assert model.data(model.index(0), STALE_ROLE) is True
+
+
+def test_a_column_out_of_sight_still_says_when_its_members_change(
+    evented: EventedFarm,
+) -> None:
+    evented.apply_store([Pool("gpu", ("gpu-01",))], [])
+    model = HostListModel(evented, "gpu", in_sight=False)
+    recounts: list[None] = []
+    model.counts_changed.connect(lambda: recounts.append(None))
+
+    evented.apply_renders([render("gpu-01", BUSY)])  # a state: counted when it shows again
+    assert recounts == []
+
+    evented.apply_store([Pool("gpu", ("gpu-01", "gpu-02"))], [])
+    assert len(recounts) == 1
+    assert rows(model) == []  # never in sight yet: it has not sorted a single host
+
+
+def test_a_state_change_under_a_filter_moves_only_the_rows_it_concerns(
+    evented: EventedFarm, watch: Watch
+) -> None:
+    hosts = names("rnd", 2 * RESET_ABOVE)
+    evented.apply_renders([render(n, BUSY) for n in hosts])
+    evented.set_filter(HostFilter("", "busy"))
+    model = HostListModel(evented, None)
+    watch(model)
+    signals = RowSignals().follow(model)
+
+    evented.apply_renders([render("rnd-002", ONLINE), render("rnd-009", ONLINE)])
+    assert signals.seen == [("removed", 8, 8), ("removed", 1, 1)]
+    signals.clear()
+
+    evented.apply_renders([render("rnd-009", BUSY)])
+    assert signals.seen == [("inserted", 7, 7), ("changed", 7, 7)]
+    assert rows(model) == [n for n in hosts if n != "rnd-002"]
