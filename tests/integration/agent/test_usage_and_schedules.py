@@ -214,3 +214,32 @@ def test_agent_once_applies_a_boundary_and_records_the_minute(
     assert runs_on(farm.job(job_id)) == ["rnd-a02"]
     assert pools.pool("lighting").schedule_out == ("rnd-a01",)
     assert pools.usage.minutes([pools.pool_id("lighting")], time.time() - 120, time.time() + 60)
+
+
+def test_a_scheduled_pool_renamed_as_its_boundary_comes_keeps_the_agent_working(
+    pools: PoolStore, farm: FakeFarm, berlin: Settings, clock: FakeClock
+) -> None:
+    """The agent still knows the pool by its old name when the boundary comes: it must not
+    keep failing on that name (and pass no more) but apply the boundary to the renamed pool."""
+    pools.create("night", hosts=["rnd-a03", "rnd-b01", "rnd-b02"])
+    pools.add_schedule("night", ["rnd-a03"], window("20:00", "07:00", "mon-fri"))
+    job_id = farm.submit_job(token_job("shot", "@night"))[0]
+    with clocked_agent(berlin, clock) as agent:
+        agent.take_lease()
+        agent.run_pass(write=True)
+        agent.schedules.step(agent.engine.memory.index, agent.fence)
+        agent.run_pass(write=True)
+        assert runs_on(farm.job(job_id)) == ["rnd-b01", "rnd-b02"]
+
+        pools.rename("night", "nights")
+        clock.set(at(7, 20, 0))
+        thread = AgentThread(agent).start()
+        try:
+            wait_until(
+                lambda: runs_on(farm.job(job_id)) == ["rnd-a03", "rnd-b01", "rnd-b02"],
+                "the night member to join the renamed pool",
+            )
+        finally:
+            thread.stop()
+
+    assert boundaries(pools, "nights")[-1] == "rnd-a03 joined: pool 'nights' follows its schedules"
