@@ -158,7 +158,9 @@ def decide(
     if job.finished:
         return Decision(job, FINISHED, _gone(binding, now), pools=_names(binding, pools))
     user, fresh, retry = _user_masks(job, binding)
-    applied = apply or ("" if binding is None or fresh else binding.applied)
+    # The pool ``apply`` gave lives in the job's include mask: an edit there replaces it.
+    edited = binding is None or (JOB_LEVEL, INCLUDE) in fresh
+    applied = apply or ("" if edited else binding.applied)
     try:
         parsed = {key: parse_mask(mask.text, where=_where(job, key)) for key, mask in user.items()}
         _check_regex_masks(job, user, parsed)
@@ -237,7 +239,10 @@ def _user_masks(
 
     A mask that still reads as the agent wrote it (or as it was before a write that afserver
     did not take, or the transitional mask of a block) stands for the artist's remembered
-    mask; any other was edited by hand and is read as it is now.
+    mask; any other was edited by hand and is read as it is now, each mask on its own: a
+    host excluded by hand in afwatch leaves the include mask, and its tokens, remembered.
+    The job's own masks count with the type they are read with, since one action sets the
+    three together: the agent's regex under a type switched back by hand is an edit too.
     """
     if binding is None:
         fields = tuple(job.fields())
@@ -246,20 +251,17 @@ def _user_masks(
     user: dict[Field, UserMask] = {}
     fresh: set[Field] = set()
     retry = False
-    level = current.job_level()
-    job_fields = [(JOB_LEVEL, INCLUDE), (JOB_LEVEL, EXCLUDE)]
-    if level in (written.job_level(), before.job_level()):
-        retry = level != written.job_level()
-        user.update({key: binding.user[key] for key in job_fields if key in binding.user})
-    else:
-        user.update(_as_user(job, job_fields))
-        fresh.update(job_fields)
     for key in job.fields():
-        if key[0] == JOB_LEVEL:
-            continue
         now = current.get(key)
-        if now == written.get(key) or now in (before.get(key), NEUTRAL_MASK):
-            retry = retry or now != written.get(key)
+        if key[0] == JOB_LEVEL:
+            held = (current.kind, now)
+            as_written = held == (written.kind, written.get(key))
+            remembered = as_written or held == (before.kind, before.get(key))
+        else:
+            as_written = now == written.get(key)
+            remembered = as_written or now in (before.get(key), NEUTRAL_MASK)
+        if remembered:
+            retry = retry or not as_written
             if key in binding.user:
                 user[key] = binding.user[key]
         else:

@@ -144,6 +144,35 @@ def test_a_mask_edited_by_hand_without_tokens_is_released_and_never_touched_agai
     assert pools.bindings.all().bindings == {}
 
 
+def test_a_host_excluded_by_hand_keeps_the_job_on_its_pool_as_the_pool_changes(
+    agent: Agent, farm: FakeFarm, pools: PoolStore
+) -> None:
+    """An admin excludes a failing host in afwatch: only the exclude mask was edited, so the
+    job still follows @lighting (it used to be released, frozen on the hosts of that day)."""
+    job_id = farm.submit_job(token_job("shot", "@lighting"))[0]
+    write_pass(agent)
+    farm.handle(
+        {
+            "action": {
+                "user_name": "admin",
+                "host_name": "ws",
+                "type": "jobs",
+                "ids": [job_id],
+                "params": {"hosts_mask_exclude": "rnd-a02"},
+            }
+        }
+    )
+    write_pass(agent)
+
+    pools.add_hosts("lighting", ["rnd-a03"])
+    pools.remove_hosts("lighting", ["rnd-a01"])
+    result = write_pass(agent)
+
+    assert runs_on(farm.job(job_id)) == ["rnd-a03"]
+    assert farm.job(job_id)["hosts_mask_exclude"] == "rnd-a02"
+    assert [d.pools for d in result.decisions] == [("lighting",)]
+
+
 def test_a_token_naming_no_pool_leaves_the_job_untouched_and_waiting_until_it_exists(
     agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
 ) -> None:

@@ -328,3 +328,22 @@ def test_a_block_mask_edited_by_hand_is_read_afresh_the_others_stay_remembered()
     assert again.target.get((0, INCLUDE)) == "gpu-01"  # the block: read as it is now
     assert again.binding is not None
     assert again.binding.user[(0, INCLUDE)].text == "@gpu"
+
+
+def test_a_block_mask_edited_by_hand_keeps_a_job_given_to_apply_on_its_pool() -> None:
+    pools = index(lighting=("rnd-a01",))
+    original = job("rnd-a", blocks=[{"block_num": 0}])
+    decision = decide(original, None, pools, 0.0, apply="id-lighting")
+    held = written(original, decision)
+    edited = dataclasses.replace(
+        held, masks=Masks.of("regex", {**held.masks.fields, (0, INCLUDE): "rnd-a0.*"})
+    )
+    grown = PoolIndex([("id-lighting", Pool("lighting", ("rnd-a03",), revision=2))])
+
+    again = decide(edited, decision.binding, grown, 10.0)
+
+    assert again.status == BOUND
+    assert again.target is not None
+    assert runs_on(again.target) == ["rnd-a03"]
+    assert again.target.get((0, INCLUDE)) == "rnd-a0.*"
+
