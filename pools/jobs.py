@@ -175,6 +175,8 @@ def decide(
         reason = f"{names} {'names' if len(unknown) == 1 else 'name'} no pool."
         return Decision(job, WAITING, binding, reason=reason, tokens=tokens, unknown=unknown)
     apply_ref = _apply_ref(applied, binding, pools) if applied else None
+    if apply_ref is not None:
+        applied = apply_ref.id
     try:
         target = _target(user, parsed, refs, apply_ref, pools)
     except MaskError as error:  # generated masks are valid by construction: never sent if not
@@ -308,6 +310,8 @@ def _resolve(
             if name in refs:
                 continue
             ref = binding.ref(name) if binding is not None and key not in fresh else None
+            if ref is not None and ref.id not in pools.by_id and name in pools.by_name:
+                ref = None  # its pool was deleted, and the name names one again (an undo)
             if ref is None and name in pools.by_name:
                 pool_id = pools.by_name[name]
                 ref = PoolRef(name, pool_id, pools.by_id[pool_id].revision)
@@ -319,10 +323,14 @@ def _resolve(
 
 
 def _apply_ref(pool_id: str, binding: Binding | None, pools: PoolIndex) -> PoolRef:
+    """The pool ``apply`` gave; once deleted, a pool of the name it had (an undo brings a
+    deleted pool back as a new one), else the deleted one (its jobs get no host)."""
+    known = binding.ref_by_id(pool_id) if binding is not None else None
+    if pool_id not in pools.by_id and known is not None and known.name in pools.by_name:
+        pool_id = pools.by_name[known.name]
     if pool_id in pools.by_id:
         pool = pools.by_id[pool_id]
         return PoolRef(pool.name, pool_id, pool.revision)
-    known = binding.ref_by_id(pool_id) if binding is not None else None
     return known or PoolRef("", pool_id, -1)
 
 

@@ -7,8 +7,10 @@ import logging
 
 import pytest
 
+from agent.apply import apply_pool
 from agent.loop import Agent, LeaseLostError
 from agent.passes import PassResult
+from pools.edits import Edit, apply_step
 from pools.masks import MATCH_NOTHING
 from storage.store import PoolStore
 from tests.support.agent_farm import actions, runs_on
@@ -207,6 +209,28 @@ def test_a_deleted_pool_leaves_its_jobs_no_host_and_the_log_says_why(
     assert [r.getMessage() for r in caplog.records] == [
         f"Job {job_id} (shot) gets no host from pool 'gpu': deleted, or without hosts."
     ]
+
+
+def test_a_deleted_pool_brought_back_with_undo_gets_its_jobs_back(
+    agent: Agent, farm: FakeFarm, pools: PoolStore
+) -> None:
+    """Undo brings a deleted pool back as a new document (a new ``_id``): the jobs whose
+    token names it, and those given to it with apply, run on it again instead of on nothing
+    for ever."""
+    typed = farm.submit_job(token_job("shot", "@gpu"))[0]
+    applied = farm.submit_job(token_job("plain"))[0]
+    apply_pool(agent, "gpu", [applied])
+    write_pass(agent)
+    step = apply_step(pools, "Delete gpu", [Edit("delete", "gpu")])
+    assert step is not None
+    write_pass(agent)
+    assert runs_on(farm.job(typed)) == runs_on(farm.job(applied)) == []
+
+    apply_step(pools, "Undo", step.inverse)
+    write_pass(agent)
+
+    assert runs_on(farm.job(typed)) == ["gpu-01"]
+    assert runs_on(farm.job(applied)) == ["gpu-01"]
 
 
 def test_an_invalid_artist_mask_leaves_the_job_alone_with_one_sentence_however_many_passes(
