@@ -84,19 +84,26 @@ class PassEngine:
         """Whether the pools moved since the last pass (one tiny read of the store)."""
         return self.stores.store().change_token() != self.memory.token
 
+    def pools_index(self, *, write: bool) -> PoolIndex:
+        """The pools as stored now, read again only when they changed; a writer first
+        finishes what a killed writer left half done."""
+        store = self.stores.store()
+        memory = self.memory
+        token = store.change_token()
+        if token != memory.token or memory.index is None:
+            if write:
+                store.reconcile()
+                token = store.change_token()
+            memory.index, memory.token = PoolIndex(store.pool_entries()), token
+            memory.cache.clear()
+        return memory.index
+
     def run(self, *, write: bool, fence: Callable[[], None] = lambda: None) -> PassResult:
         """One pass; ``write`` False decides only (a dry run, or an agent on standby)."""
         store = self.stores.store()
         memory = self.memory
         problems: list[tuple[str, str]] = []
-        token = store.change_token()
-        if token != memory.token or memory.index is None:
-            if write:
-                store.reconcile()  # finish what a killed writer left half done
-                token = store.change_token()
-            memory.index, memory.token = PoolIndex(store.pool_entries()), token
-            memory.cache.clear()
-        index = memory.index
+        index = self.pools_index(write=write)
         counter = store.bindings.counter()
         if counter != memory.counter:
             stored = store.bindings.all()
