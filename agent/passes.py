@@ -139,6 +139,8 @@ class PassEngine:
         cache: dict[tuple[Any, Any], tuple[dict[str, Any], Binding | None, Decision]] = {}
         for obj in self.client.job_masks():
             ident = (obj.get("id"), obj.get("serial"))
+            if not all(value is None or isinstance(value, int) for value in ident):
+                ident = (repr(ident[0]), repr(ident[1]))  # a list is no key: read_job says why
             cached = memory.cache.get(ident)
             if cached is not None and cached[0] == obj:
                 decision = cached[2]

@@ -286,6 +286,7 @@ def test_unexpected_jobs_in_afserver_s_answer_get_one_sentence_and_the_others_go
         }
     )
     good = farm.submit_job(token_job("good", "@gpu"))[0]
+    farm.add_job({"id": [92], "serial": {"n": 1}, "name": "listed", "hosts_mask_type": "find"})
 
     with caplog.at_level(logging.WARNING, logger="afpools.agent"):
         write_pass(agent)
@@ -295,6 +296,8 @@ def test_unexpected_jobs_in_afserver_s_answer_get_one_sentence_and_the_others_go
         "Job 90 came without a hosts_mask_type, so afpools cannot tell how afserver reads "
         "its masks; it is left alone.",
         "Job 91 has a hosts_mask that is not text (7).",
+        "afserver listed a job without a numeric id "
+        "({'id': [92], 'serial': {'n': 1}, 'name': 'listed', 'hosts...).",
     ]
     assert farm.job(90)["hosts_mask"] == "@gpu"
 
