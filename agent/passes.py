@@ -195,7 +195,10 @@ class PassEngine:
         if bindings.counter() != memory.counter:
             memory.counter = None
             raise BindingsMovedError("The bindings changed meanwhile; the next pass reads them.")
+        expected = (memory.counter or 0) + 1
         memory.counter = bindings.change(saved.values(), dropped)
+        if memory.counter != expected:
+            memory.counter = None  # another writer (apply) came in between: read its bindings
         for key in dropped:
             memory.bindings.pop(key, None)
         memory.bindings.update(saved)

@@ -9,9 +9,12 @@ import pytest
 
 from agent.apply import apply_pool
 from agent.loop import Agent, LeaseLostError
+from agent.standalone import standalone_agent
+from config.settings import Settings
 from agent.passes import PassResult
 from pools.edits import Edit, apply_step
 from pools.masks import MATCH_NOTHING
+from storage.bindings import Bindings
 from storage.store import PoolStore
 from tests.support.agent_farm import actions, runs_on
 from tests.support.fake_afserver import FakeAfserver
@@ -331,6 +334,33 @@ def test_bindings_of_deleted_and_finished_jobs_are_dropped_after_a_day(
     assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
     write_pass(agent)  # the finished job is still listed: its binding stays dropped
     assert [b.job_id for b in pools.bindings.all().bindings.values()] == [kept]
+
+
+def test_a_job_given_to_apply_while_the_agent_saves_bindings_is_written_by_the_next_pass(
+    agent: Agent,
+    farm: FakeFarm,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``main.py apply`` saves its binding and leaves the writing to the agent holding the
+    lease; when it comes in while that agent saves its own, the agent must still see it."""
+    farm.submit_job(token_job("shot", "@lighting"))
+    plain = farm.submit_job(token_job("plain"))[0]
+    real_bump = Bindings.bump
+    applied: list[bool] = []
+
+    def bump_after_an_apply(self: Bindings) -> int:
+        monkeypatch.setattr(Bindings, "bump", real_bump)
+        with standalone_agent(settings) as other:  # an admin's apply, at this very moment
+            applied.append(apply_pool(other, "gpu", [plain]).written_here)
+        return real_bump(self)
+
+    monkeypatch.setattr(Bindings, "bump", bump_after_an_apply)
+    write_pass(agent)
+    write_pass(agent)
+
+    assert applied == [False]
+    assert runs_on(farm.job(plain)) == ["gpu-01"]
 
 
 def test_an_agent_without_the_lease_writes_nothing(
