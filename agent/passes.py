@@ -188,9 +188,12 @@ class PassEngine:
             if key in seen and binding.gone_since and now - binding.gone_since > GONE_AFTER:
                 dropped.add(key)
                 saved.pop(key, None)
-        if not saved and not dropped:
-            return
-        fence()
+        if saved or dropped:
+            fence()
+            self._save(saved, dropped)
+
+    def _save(self, saved: dict[str, Binding], dropped: set[str]) -> None:
+        memory = self.memory
         bindings = self.stores.store().bindings
         if bindings.counter() != memory.counter:
             memory.counter = None

@@ -13,8 +13,8 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from pools.block_masks import block_safe
 from pools.job_masks import (
-    EXCLUDE,
     INCLUDE,
     JOB_LEVEL,
     Field,
@@ -95,6 +95,7 @@ class PoolIndex:
             self.by_name[pool.name] = pool_id
         self._find: dict[tuple[tuple[str, ...], frozenset[str] | None], str | None] = {}
         self._tokens: dict[frozenset[str], str] = {}
+        self._blocks: dict[str, str] = {}
 
     def hosts(self, ids: frozenset[str]) -> list[str]:
         found: dict[str, None] = {}
@@ -117,6 +118,12 @@ class PoolIndex:
         if ids not in self._tokens:
             self._tokens[ids] = _valid(token_regex(self.hosts(ids)))
         return self._tokens[ids]
+
+    def block(self, regex: str) -> str:
+        """A generated regex as a block's mask can hold it (``block_safe``), once each."""
+        if regex not in self._blocks:
+            self._blocks[regex] = _valid(block_safe(regex))
+        return self._blocks[regex]
 
 
 def _valid(regex: str) -> str:
@@ -353,12 +360,12 @@ def _target(
         found = parsed[key]
         ids = frozenset(refs[name].id for name in found.tokens)
         regex: str | None
-        if mask.kind == FIND:
-            regex = pools.find_regex(found, ids)
-        else:
-            regex = pools.token_regex(ids) if found.tokens else mask.text
+        if mask.kind == REGEX and not found.tokens:
+            fields[key] = mask.text  # the artist's own regex: afserver holds it already
+            continue
+        regex = pools.find_regex(found, ids) if mask.kind == FIND else pools.token_regex(ids)
         if regex is not None:
-            fields[key] = regex
+            fields[key] = regex if key[0] == JOB_LEVEL else pools.block(regex)
     if apply is not None:
         include = (JOB_LEVEL, INCLUDE)
         pool_regex = pools.token_regex(frozenset({apply.id}))

@@ -9,9 +9,9 @@ import pytest
 
 from agent.apply import apply_pool
 from agent.loop import Agent, LeaseLostError
+from agent.passes import PassResult
 from agent.standalone import standalone_agent
 from config.settings import Settings
-from agent.passes import PassResult
 from pools.edits import Edit, apply_step
 from pools.masks import MATCH_NOTHING
 from storage.bindings import Bindings
@@ -62,6 +62,24 @@ def test_block_masks_are_resolved_and_converted_through_block_ids(
     assert runs_on(farm.job(job_id), 0) == ["gpu-01"]
     assert runs_on(farm.job(job_id), 1) == ["rnd-b01", "rnd-b02"]
     assert any("block_ids" in a for a in actions(afserver))
+
+
+def test_block_masks_keep_afserver_s_job_list_readable(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, pools: PoolStore
+) -> None:
+    """afserver lists a block's masks unescaped: a pool of ten numbered hosts (``\\d``) or a
+    dotted prefix (``\\.``) written there as is would break every job list it answers (the
+    agent's next pass, the board, CGRU's web GUI) and the job's store file."""
+    pools.create("big", hosts=[f"rnd-a{n:02d}" for n in range(10)])
+    job_id = farm.submit_job(token_job("blocks", block_masks=("@big", "gpu ws-anna.farm")))[0]
+
+    write_pass(agent)
+    again = write_pass(agent)
+
+    assert runs_on(farm.job(job_id), 0) == ["rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04"]
+    assert runs_on(farm.job(job_id), 1) == ["gpu-01"]
+    assert again.writes == ()
+    assert all("\\" not in a["params"]["hosts_mask"] for a in actions(afserver) if "block_ids" in a)
 
 
 def test_a_pass_with_nothing_changed_sends_nothing_and_writes_no_binding(
