@@ -19,7 +19,7 @@ from storage.store import PoolStore
 from tests.support.agent_farm import actions, runs_on
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.fake_farm import FakeFarm
-from tests.support.fake_jobs import token_job
+from tests.support.fake_jobs import job_from_submission, token_job
 
 pytestmark = pytest.mark.integration
 
@@ -290,6 +290,34 @@ def test_a_mask_afserver_did_not_take_is_reported_and_sent_again_next_pass(
     ]
     assert second.not_taken == ()
     assert runs_on(farm.job(job_id)) == ["gpu-01"]
+
+
+def test_a_job_that_takes_the_id_of_one_being_written_is_kept_off_every_host(
+    agent: Agent, farm: FakeFarm, afserver: FakeAfserver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """afserver gives a new job the lowest free id and actions name jobs by id alone: an
+    artist deletes a job and resubmits it as the agent writes the first one's masks, and the
+    new one gets them. It must not run on the other job's pool: it is kept off every host,
+    gets no block masks meant for the other, and the log says why."""
+    job_id = farm.submit_job(token_job("shot", "@lighting", block_masks=("@gpu",)))[0]
+
+    def resubmit() -> None:
+        farm.delete_job(job_id)
+        farm.add_job(job_from_submission(token_job("shot_v2", "rnd-b"), job_id, 99))
+
+    farm.before_next_action(resubmit)
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        write_pass(agent)
+        write_pass(agent)
+
+    stranger = farm.job(job_id)
+    assert stranger["serial"] == 99
+    assert runs_on(stranger) == []
+    assert "hosts_mask" not in stranger["blocks"][0]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Job {job_id} (shot_v2) came in under the id of a job deleted as the agent wrote its "
+        "masks, and got them; it is kept off every host until its hosts mask is set again."
+    ]
 
 
 def test_unexpected_jobs_in_afserver_s_answer_get_one_sentence_and_the_others_go_on(
