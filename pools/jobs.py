@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from pools.block_masks import block_safe
 from pools.job_masks import (
+    EXCLUDE,
     INCLUDE,
     JOB_LEVEL,
     Field,
@@ -354,7 +355,8 @@ def _target(
     pools: PoolIndex,
 ) -> Masks:
     """Every mask as a regex: tokens become their pools' hosts, the rest keeps its meaning;
-    a pool given with ``apply`` is intersected with the job's own include mask."""
+    a pool given with ``apply`` is intersected with the job's own include mask, and a
+    deleted pool in an exclude mask leaves its level no host."""
     fields: dict[Field, str] = {}
     for key, mask in user.items():
         found = parsed[key]
@@ -372,6 +374,10 @@ def _target(
         fields[include] = combine(fields.get(include), pool_regex)
         if fields[include] != MATCH_NOTHING:
             validate_regex(fields[include])
+    for key, found in parsed.items():
+        if key[1] == EXCLUDE and any(refs[name].id not in pools.by_id for name in found.tokens):
+            # The hosts of a deleted pool are not known any more: none may come in.
+            fields[(key[0], INCLUDE)] = MATCH_NOTHING
     return Masks.of(REGEX, fields)
 
 

@@ -232,6 +232,26 @@ def test_a_deleted_pool_leaves_its_jobs_no_host_and_the_log_says_why(
     ]
 
 
+def test_a_deleted_pool_in_an_exclude_mask_does_not_let_its_hosts_in(
+    agent: Agent, farm: FakeFarm, pools: PoolStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The artist said "not on @desks": deleting that pool must not send the job to the
+    artists' desks (the log says the job gets no host, and so it must be)."""
+    pools.create("desks", hosts=["rnd-a03"])
+    job_id = farm.submit_job(token_job("shot", "rnd-a", exclude="@desks"))[0]
+    write_pass(agent)
+    assert runs_on(farm.job(job_id)) == ["rnd-a01", "rnd-a02", "rnd-a04"]
+
+    pools.delete("desks")
+    with caplog.at_level(logging.WARNING, logger="afpools.agent"):
+        write_pass(agent)
+
+    assert runs_on(farm.job(job_id)) == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Job {job_id} (shot) gets no host from pool 'desks': deleted, or without hosts."
+    ]
+
+
 def test_a_deleted_pool_brought_back_with_undo_gets_its_jobs_back(
     agent: Agent, farm: FakeFarm, pools: PoolStore
 ) -> None:
