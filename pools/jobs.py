@@ -167,8 +167,8 @@ def decide(
         return Decision(job, FINISHED, _gone(binding, now), pools=_names(binding, pools))
     user, fresh, retry = _user_masks(job, binding)
     # The pool ``apply`` gave lives in the job's include mask: an edit there replaces it.
-    edited = binding is None or (JOB_LEVEL, INCLUDE) in fresh
-    applied = apply or ("" if edited else binding.applied)
+    kept = "" if binding is None or (JOB_LEVEL, INCLUDE) in fresh else binding.applied
+    applied = apply or kept
     try:
         parsed = {key: parse_mask(mask.text, where=_where(job, key)) for key, mask in user.items()}
         _check_regex_masks(job, user, parsed)
