@@ -3,6 +3,7 @@ tokens get their exact masks, and nothing else is touched or sent twice."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -13,6 +14,7 @@ from agent.passes import PassResult
 from agent.standalone import standalone_agent
 from config.settings import Settings
 from pools.edits import Edit, apply_step
+from pools.job_masks import Masks
 from pools.masks import MATCH_NOTHING
 from storage.bindings import Bindings
 from storage.store import PoolStore
@@ -80,6 +82,42 @@ def test_block_masks_keep_afserver_s_job_list_readable(
     assert runs_on(farm.job(job_id), 1) == ["gpu-01"]
     assert again.writes == ()
     assert all("\\" not in a["params"]["hosts_mask"] for a in actions(afserver) if "block_ids" in a)
+
+
+def test_a_backslash_afserver_lists_unescaped_in_a_block_mask_stops_nothing(
+    agent: Agent, farm: FakeFarm, pools: PoolStore
+) -> None:
+    """One job whose block mask holds a backslash (an artist's own regex, or a mask an agent
+    before afpools wrote them without one) makes afserver's job list invalid JSON: the agent
+    still binds the other jobs, and rewrites its own such mask as it writes them now."""
+    pools.create("big", hosts=[f"rnd-a{n:02d}" for n in range(10)])
+    healed = farm.submit_job(token_job("healed", block_masks=("@big",)))[0]
+    write_pass(agent)
+    old = "rnd-a0\\d"  # what the agent wrote before
+    (binding,) = pools.bindings.all().bindings.values()
+    written = Masks.of("regex", {**binding.written.fields, (0, "hosts_mask"): old})
+    pools.bindings.save([dataclasses.replace(binding, written=written)])
+    farm.handle(
+        {
+            "action": {
+                "user_name": "admin",
+                "host_name": "ws",
+                "type": "jobs",
+                "ids": [healed],
+                "block_ids": [0],
+                "params": {"hosts_mask": old},
+            }
+        }
+    )
+    artists = token_job("own", block_masks=("rnd-b0\\d",), hosts_mask_type="regex")
+    own = farm.submit_job(artists)[0]
+    bound = farm.submit_job(token_job("bound", "@gpu"))[0]
+
+    write_pass(agent)
+
+    assert runs_on(farm.job(bound)) == ["gpu-01"]
+    assert farm.job(healed)["blocks"][0]["hosts_mask"] == "rnd-a0[0-9]"
+    assert farm.job(own)["blocks"][0]["hosts_mask"] == "rnd-b0\\d"
 
 
 def test_a_pass_with_nothing_changed_sends_nothing_and_writes_no_binding(
