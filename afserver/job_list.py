@@ -10,6 +10,7 @@ the others go on.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypedDict
 
 import msgspec
@@ -43,17 +44,33 @@ class _Reply(TypedDict, total=False):
 
 
 _DECODER = msgspec.json.Decoder(_Reply)
+_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+_JSON_ESCAPES = frozenset(b'"\\/bfnrtu')
 
 
 def decode_job_list(body: bytes) -> JsonObject:
-    """The reply object with each job cut down to what the agent reads."""
+    """The reply object with each job cut down to what the agent reads.
+
+    afserver 3.4.1 writes a block's masks into the list unescaped (CGRU
+    ``libafanasy/blockdata.cpp``): one block mask holding ``\\d`` makes the whole reply
+    invalid JSON. Such a backslash is read as the character it is, so one job cannot hide
+    the others (and the agent can rewrite a mask of its own without it)."""
     try:
         reply: JsonObject = dict(_DECODER.decode(body))
     except msgspec.ValidationError:
         return parse_json_object(body)
     except msgspec.DecodeError:
+        repaired = _ESCAPE.sub(_lone_backslash, body)
+        if repaired != body:
+            return decode_job_list(repaired)
         parse_json_object(body)  # says what is wrong with it
         raise FrameError("a reply that is not JSON") from None
     if "jobs" not in reply and "info" not in reply:
         return parse_json_object(body)  # some other object: let the caller say so
     return reply
+
+
+def _lone_backslash(escape: re.Match[bytes]) -> bytes:
+    """``\\d`` (no JSON escape) as an escaped backslash and the ``d``; real escapes stay."""
+    text = escape.group(0)
+    return text if escape.group(1)[0] in _JSON_ESCAPES else b"\\" + text

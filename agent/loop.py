@@ -163,7 +163,7 @@ class Agent:
                 try:
                     self._lease_step()
                     if self.active:
-                        self.schedules.step(self.engine.memory.index, self.fence)
+                        self.step_schedules()
                     due = time.monotonic() >= next_jobs
                     if due or self.engine.pools_changed():
                         self.run_pass(write=self.active)
@@ -179,6 +179,15 @@ class Agent:
                 stop.wait(self._pause())
         finally:
             self.release_lease()
+
+    def step_schedules(self) -> int:
+        """Apply the schedule boundaries crossed since the pools were last read, before a
+        pass writes: the pools as a new holder finds them may count in a member whose window
+        closed while no agent ran."""
+        index = self.engine.memory.index
+        if index is None:
+            index = self.engine.pools_index(write=True)
+        return self.schedules.step(index, self.fence)
 
     def _pause(self) -> float:
         """The watch interval, or less when a schedule boundary comes sooner: a member joins

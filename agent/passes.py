@@ -84,19 +84,26 @@ class PassEngine:
         """Whether the pools moved since the last pass (one tiny read of the store)."""
         return self.stores.store().change_token() != self.memory.token
 
+    def pools_index(self, *, write: bool) -> PoolIndex:
+        """The pools as stored now, read again only when they changed; a writer first
+        finishes what a killed writer left half done."""
+        store = self.stores.store()
+        memory = self.memory
+        token = store.change_token()
+        if token != memory.token or memory.index is None:
+            if write:
+                store.reconcile()
+                token = store.change_token()
+            memory.index, memory.token = PoolIndex(store.pool_entries()), token
+            memory.cache.clear()
+        return memory.index
+
     def run(self, *, write: bool, fence: Callable[[], None] = lambda: None) -> PassResult:
         """One pass; ``write`` False decides only (a dry run, or an agent on standby)."""
         store = self.stores.store()
         memory = self.memory
         problems: list[tuple[str, str]] = []
-        token = store.change_token()
-        if token != memory.token or memory.index is None:
-            if write:
-                store.reconcile()  # finish what a killed writer left half done
-                token = store.change_token()
-            memory.index, memory.token = PoolIndex(store.pool_entries()), token
-            memory.cache.clear()
-        index = memory.index
+        index = self.pools_index(write=write)
         counter = store.bindings.counter()
         if counter != memory.counter:
             stored = store.bindings.all()
@@ -132,6 +139,8 @@ class PassEngine:
         cache: dict[tuple[Any, Any], tuple[dict[str, Any], Binding | None, Decision]] = {}
         for obj in self.client.job_masks():
             ident = (obj.get("id"), obj.get("serial"))
+            if not all(value is None or isinstance(value, int) for value in ident):
+                ident = (repr(ident[0]), repr(ident[1]))  # a list is no key: read_job says why
             cached = memory.cache.get(ident)
             if cached is not None and cached[0] == obj:
                 decision = cached[2]
@@ -179,14 +188,20 @@ class PassEngine:
             if key in seen and binding.gone_since and now - binding.gone_since > GONE_AFTER:
                 dropped.add(key)
                 saved.pop(key, None)
-        if not saved and not dropped:
-            return
-        fence()
+        if saved or dropped:
+            fence()
+            self._save(saved, dropped)
+
+    def _save(self, saved: dict[str, Binding], dropped: set[str]) -> None:
+        memory = self.memory
         bindings = self.stores.store().bindings
         if bindings.counter() != memory.counter:
             memory.counter = None
             raise BindingsMovedError("The bindings changed meanwhile; the next pass reads them.")
+        expected = (memory.counter or 0) + 1
         memory.counter = bindings.change(saved.values(), dropped)
+        if memory.counter != expected:
+            memory.counter = None  # another writer (apply) came in between: read its bindings
         for key in dropped:
             memory.bindings.pop(key, None)
         memory.bindings.update(saved)

@@ -20,7 +20,7 @@ from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
 from agent.config import LOGGER_NAME
 from agent.stores import StoreSource
-from pools.errors import AfpoolsError
+from pools.errors import AfpoolsError, PoolNotFoundError
 from pools.jobs import PoolIndex
 from pools.model import Pool, RenderFlags
 from pools.schedules import by_host, members_out, next_change
@@ -94,7 +94,12 @@ class ScheduleKeeper:
             if out(pool) == frozenset(pool.schedule_out):
                 continue
             fence()
-            result = self._stores.store().apply_schedule_out(pool.name, out)
+            try:
+                result = self._stores.store().apply_schedule_out(pool.name, out)
+            except PoolNotFoundError:
+                # Renamed or deleted since the pass read the pools: that pass reads them
+                # again (the change token moved), and the next step finds it by its name now.
+                continue
             if result is None:
                 continue
             changed, joined, left = result

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from afserver.client import AfserverClient
 from afserver.errors import AfserverRejectedError
-from pools.job_actions import STAGES, JobAction, JobWrite, group
-from pools.job_masks import JobShapeError, Masks, read_job
+from pools.job_actions import STAGES, JobAction, JobWrite, group, kept_off
+from pools.job_masks import JobShapeError, JobView, read_job
 
 PARALLEL = 8  # actions in flight at once: they land in the same server cycle
 
@@ -28,6 +28,7 @@ class WriteReport:
 
     actions: list[JobAction] = field(default_factory=list)
     not_taken: set[int] = field(default_factory=set)
+    strangers: set[int] = field(default_factory=set)  # ids another job took meanwhile
     refusals: list[str] = field(default_factory=list)  # afserver's own error sentences
 
 
@@ -39,7 +40,8 @@ def send(
     report = WriteReport()
     pending = list(writes)
     for stage in STAGES:
-        todo = [w for w in pending if w.stage == stage and w.job_id not in report.not_taken]
+        stopped = report.not_taken | report.strangers
+        todo = [w for w in pending if w.stage == stage and w.job_id not in stopped]
         if not todo:
             continue
         actions = group(todo)
@@ -51,11 +53,38 @@ def send(
                     report.refusals.append(refusal)
                 report.actions.append(action)
         held = read_back(client, sorted({w.job_id for w in todo}))
+        strangers: dict[int, JobView] = {}
         for write in todo:
-            masks = held.get(write.job_id)
-            if masks is None or not write.landed(masks):
+            view = held.get(write.job_id)
+            if view is not None and view.serial != write.serial:
+                report.strangers.add(write.job_id)  # the job was deleted: nothing to retry
+                if write.landed(view.masks):
+                    strangers[view.id] = view
+            elif view is None or not write.landed(view.masks):
                 report.not_taken.add(write.job_id)
+        if strangers:
+            _keep_off(client, strangers, fence, report)
     return report
+
+
+def _keep_off(
+    client: AfserverClient,
+    strangers: dict[int, JobView],
+    fence: Callable[[], None],
+    report: WriteReport,
+) -> None:
+    """Jobs that came in under the id of a job being written, and got its masks."""
+    action = kept_off(strangers)
+    refusal = _send(client, action, fence)
+    report.actions.append(action)
+    if refusal:
+        report.refusals.append(refusal)
+    report.refusals.extend(
+        f"Job {view.id} ({view.name}) came in under the id of a job deleted as the agent "
+        "wrote its masks, and got them; it is kept off every host until its hosts mask is "
+        "set again."
+        for view in strangers.values()
+    )
 
 
 def _send(client: AfserverClient, action: JobAction, fence: Callable[[], None]) -> str:
@@ -73,13 +102,13 @@ def _send(client: AfserverClient, action: JobAction, fence: Callable[[], None]) 
     return ""
 
 
-def read_back(client: AfserverClient, ids: list[int]) -> dict[int, Masks]:
-    """The masks these jobs hold now (a job that is gone, or unreadable, is left out)."""
-    held: dict[int, Masks] = {}
+def read_back(client: AfserverClient, ids: list[int]) -> dict[int, JobView]:
+    """These jobs as they are now (a job that is gone, or unreadable, is left out)."""
+    held: dict[int, JobView] = {}
     for obj in client.job_masks(ids):
         try:
             view = read_job(obj)
         except JobShapeError:
             continue
-        held[view.id] = view.masks
+        held[view.id] = view
     return held

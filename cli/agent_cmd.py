@@ -112,9 +112,8 @@ def _once(args: argparse.Namespace, agent: Any) -> int:
         )
         return EXIT_USER_ERROR
     try:
+        agent.step_schedules()  # a boundary crossed since the last run: before any write
         result = agent.run_pass(write=True)
-        if agent.schedules.step(agent.engine.memory.index, agent.fence):
-            result = agent.run_pass(write=True)  # a boundary was crossed: the new masks
         agent.record_usage()
     finally:
         agent.release_lease()

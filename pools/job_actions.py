@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pools.job_masks import EXCLUDE, INCLUDE, JOB_LEVEL, MASK_NAMES, TYPE, JobView, Masks
+from pools.masks import REGEX
 from pools.tokens import NEUTRAL_MASK, regex_reading_within_find
 
 NEUTRAL, JOB, BLOCKS = 0, 1, 2
@@ -36,6 +37,7 @@ class JobWrite:
     stage: int
     blocks: tuple[int, ...]  # () for the job's own masks
     params: Params
+    serial: int = 0  # which job of that id (afserver gives a freed id to the next job)
 
     def landed(self, masks: Masks) -> bool:
         """Whether a job read back from afserver holds what this write set."""
@@ -82,13 +84,13 @@ def writes_for(job: JobView, target: Masks) -> list[JobWrite]:
         params = tuple((name, target.get((block, name))) for name in changed)
         final.setdefault(params, []).append(block)
     for params, blocks in neutral.items():
-        writes.append(JobWrite(job.id, NEUTRAL, tuple(blocks), params))
+        writes.append(JobWrite(job.id, NEUTRAL, tuple(blocks), params, job.serial))
     if current.job_level() != target.job_level():
         kind, include, exclude = target.job_level()
         params = ((INCLUDE, include), (EXCLUDE, exclude), (TYPE, kind))
-        writes.append(JobWrite(job.id, JOB, (), params))
+        writes.append(JobWrite(job.id, JOB, (), params, job.serial))
     for params, blocks in final.items():
-        writes.append(JobWrite(job.id, BLOCKS, tuple(blocks), params))
+        writes.append(JobWrite(job.id, BLOCKS, tuple(blocks), params, job.serial))
     return writes
 
 
@@ -101,6 +103,15 @@ def _widens(current: Masks, block: int, changed: list[str]) -> bool:
     if EXCLUDE in changed and exclude:
         return True
     return INCLUDE in changed and bool(include) and not regex_reading_within_find(include)
+
+
+def kept_off(job_ids: Iterable[int]) -> JobAction:
+    """The action for jobs that got masks written for another job that had their id: afserver
+    actions name jobs by id alone, and a deleted job's id goes to the next job submitted.
+    What they held before is unknown, so they wait on no host rather than run on another
+    job's pools, until someone sets their masks again."""
+    params = ((INCLUDE, NEUTRAL_MASK), (TYPE, REGEX))
+    return JobAction(JOB, (), params, tuple(sorted(set(job_ids))))
 
 
 def group(writes: Iterable[JobWrite]) -> list[JobAction]:

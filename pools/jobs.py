@@ -13,6 +13,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from pools.block_masks import block_safe
 from pools.job_masks import (
     EXCLUDE,
     INCLUDE,
@@ -95,6 +96,7 @@ class PoolIndex:
             self.by_name[pool.name] = pool_id
         self._find: dict[tuple[tuple[str, ...], frozenset[str] | None], str | None] = {}
         self._tokens: dict[frozenset[str], str] = {}
+        self._blocks: dict[str, str] = {}
 
     def hosts(self, ids: frozenset[str]) -> list[str]:
         found: dict[str, None] = {}
@@ -117,6 +119,12 @@ class PoolIndex:
         if ids not in self._tokens:
             self._tokens[ids] = _valid(token_regex(self.hosts(ids)))
         return self._tokens[ids]
+
+    def block(self, regex: str) -> str:
+        """A generated regex as a block's mask can hold it (``block_safe``), once each."""
+        if regex not in self._blocks:
+            self._blocks[regex] = _valid(block_safe(regex))
+        return self._blocks[regex]
 
 
 def _valid(regex: str) -> str:
@@ -158,7 +166,9 @@ def decide(
     if job.finished:
         return Decision(job, FINISHED, _gone(binding, now), pools=_names(binding, pools))
     user, fresh, retry = _user_masks(job, binding)
-    applied = apply or ("" if binding is None or fresh else binding.applied)
+    # The pool ``apply`` gave lives in the job's include mask: an edit there replaces it.
+    kept = "" if binding is None or (JOB_LEVEL, INCLUDE) in fresh else binding.applied
+    applied = apply or kept
     try:
         parsed = {key: parse_mask(mask.text, where=_where(job, key)) for key, mask in user.items()}
         _check_regex_masks(job, user, parsed)
@@ -173,6 +183,8 @@ def decide(
         reason = f"{names} {'names' if len(unknown) == 1 else 'name'} no pool."
         return Decision(job, WAITING, binding, reason=reason, tokens=tokens, unknown=unknown)
     apply_ref = _apply_ref(applied, binding, pools) if applied else None
+    if apply_ref is not None:
+        applied = apply_ref.id
     try:
         target = _target(user, parsed, refs, apply_ref, pools)
     except MaskError as error:  # generated masks are valid by construction: never sent if not
@@ -237,7 +249,10 @@ def _user_masks(
 
     A mask that still reads as the agent wrote it (or as it was before a write that afserver
     did not take, or the transitional mask of a block) stands for the artist's remembered
-    mask; any other was edited by hand and is read as it is now.
+    mask; any other was edited by hand and is read as it is now, each mask on its own: a
+    host excluded by hand in afwatch leaves the include mask, and its tokens, remembered.
+    The job's own masks count with the type they are read with, since one action sets the
+    three together: the agent's regex under a type switched back by hand is an edit too.
     """
     if binding is None:
         fields = tuple(job.fields())
@@ -246,20 +261,17 @@ def _user_masks(
     user: dict[Field, UserMask] = {}
     fresh: set[Field] = set()
     retry = False
-    level = current.job_level()
-    job_fields = [(JOB_LEVEL, INCLUDE), (JOB_LEVEL, EXCLUDE)]
-    if level in (written.job_level(), before.job_level()):
-        retry = level != written.job_level()
-        user.update({key: binding.user[key] for key in job_fields if key in binding.user})
-    else:
-        user.update(_as_user(job, job_fields))
-        fresh.update(job_fields)
     for key in job.fields():
-        if key[0] == JOB_LEVEL:
-            continue
         now = current.get(key)
-        if now == written.get(key) or now in (before.get(key), NEUTRAL_MASK):
-            retry = retry or now != written.get(key)
+        if key[0] == JOB_LEVEL:
+            held = (current.kind, now)
+            as_written = held == (written.kind, written.get(key))
+            remembered = as_written or held == (before.kind, before.get(key))
+        else:
+            as_written = now == written.get(key)
+            remembered = as_written or now in (before.get(key), NEUTRAL_MASK)
+        if remembered:
+            retry = retry or not as_written
             if key in binding.user:
                 user[key] = binding.user[key]
         else:
@@ -306,6 +318,8 @@ def _resolve(
             if name in refs:
                 continue
             ref = binding.ref(name) if binding is not None and key not in fresh else None
+            if ref is not None and ref.id not in pools.by_id and name in pools.by_name:
+                ref = None  # its pool was deleted, and the name names one again (an undo)
             if ref is None and name in pools.by_name:
                 pool_id = pools.by_name[name]
                 ref = PoolRef(name, pool_id, pools.by_id[pool_id].revision)
@@ -317,10 +331,14 @@ def _resolve(
 
 
 def _apply_ref(pool_id: str, binding: Binding | None, pools: PoolIndex) -> PoolRef:
+    """The pool ``apply`` gave; once deleted, a pool of the name it had (an undo brings a
+    deleted pool back as a new one), else the deleted one (its jobs get no host)."""
+    known = binding.ref_by_id(pool_id) if binding is not None else None
+    if pool_id not in pools.by_id and known is not None and known.name in pools.by_name:
+        pool_id = pools.by_name[known.name]
     if pool_id in pools.by_id:
         pool = pools.by_id[pool_id]
         return PoolRef(pool.name, pool_id, pool.revision)
-    known = binding.ref_by_id(pool_id) if binding is not None else None
     return known or PoolRef("", pool_id, -1)
 
 
@@ -337,24 +355,29 @@ def _target(
     pools: PoolIndex,
 ) -> Masks:
     """Every mask as a regex: tokens become their pools' hosts, the rest keeps its meaning;
-    a pool given with ``apply`` is intersected with the job's own include mask."""
+    a pool given with ``apply`` is intersected with the job's own include mask, and a
+    deleted pool in an exclude mask leaves its level no host."""
     fields: dict[Field, str] = {}
     for key, mask in user.items():
         found = parsed[key]
         ids = frozenset(refs[name].id for name in found.tokens)
         regex: str | None
-        if mask.kind == FIND:
-            regex = pools.find_regex(found, ids)
-        else:
-            regex = pools.token_regex(ids) if found.tokens else mask.text
+        if mask.kind == REGEX and not found.tokens:
+            fields[key] = mask.text  # the artist's own regex: afserver holds it already
+            continue
+        regex = pools.find_regex(found, ids) if mask.kind == FIND else pools.token_regex(ids)
         if regex is not None:
-            fields[key] = regex
+            fields[key] = regex if key[0] == JOB_LEVEL else pools.block(regex)
     if apply is not None:
         include = (JOB_LEVEL, INCLUDE)
         pool_regex = pools.token_regex(frozenset({apply.id}))
         fields[include] = combine(fields.get(include), pool_regex)
         if fields[include] != MATCH_NOTHING:
             validate_regex(fields[include])
+    for key, found in parsed.items():
+        if key[1] == EXCLUDE and any(refs[name].id not in pools.by_id for name in found.tokens):
+            # The hosts of a deleted pool are not known any more: none may come in.
+            fields[(key[0], INCLUDE)] = MATCH_NOTHING
     return Masks.of(REGEX, fields)
 
 

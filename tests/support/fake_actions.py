@@ -84,7 +84,7 @@ def _select(nodes: FarmNodes, type_: str, ids: list[int], mask: str) -> list[Nod
     """Nodes by id, or by a whole-name regex (Python's ``re`` standing in for ECMAScript)."""
     candidates = nodes.of_type(type_)
     if ids:
-        by_id = {node["id"]: node for node in candidates}
+        by_id = {node["id"]: node for node in candidates if isinstance(node["id"], int)}
         chosen: list[Node] = []
         for node_id in ids:
             if node_id not in by_id:

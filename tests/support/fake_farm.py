@@ -298,7 +298,7 @@ class FakeFarm:
 def _choose(nodes: list[Node], ids: list[int], mask: str) -> list[Node]:
     """afserver's list selection: ids in the asked order, else a find mask, else all."""
     if ids:
-        by_id = {node["id"]: node for node in nodes}
+        by_id = {node["id"]: node for node in nodes if isinstance(node["id"], int)}
         return [by_id[node_id] for node_id in ids if node_id in by_id]
     if mask:
         return [node for node in nodes if find_mask_matches(mask, node["name"])]

@@ -23,8 +23,34 @@ _RAPIDJSON_TEXTS = {
 }
 
 
+_RAW_BLOCK_MASKS = frozenset(
+    {"depend_mask", "tasks_depend_mask", "hosts_mask", "hosts_mask_exclude", "need_properties"}
+)
+
+
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _member(key: str, value: Any) -> str:
+    """One member of a node; a job's blocks carry their masks between quotes as they are,
+    unescaped, as afserver 3.4.1 writes them (CGRU blockdata.cpp): a backslash in one makes
+    the whole reply invalid JSON."""
+    if key == "blocks" and isinstance(value, list):
+        return f"{_compact(key)}:[{','.join(_block_text(block) for block in value)}]"
+    return f"{_compact(key)}:{_compact(value)}"
+
+
+def _block_text(block: Any) -> str:
+    if not isinstance(block, dict):
+        return _compact(block)
+    members = (
+        f'{_compact(key)}:"{value}"'
+        if key in _RAW_BLOCK_MASKS and isinstance(value, str)
+        else f"{_compact(key)}:{_compact(value)}"
+        for key, value in block.items()
+    )
+    return "{" + ",".join(members) + "}"
 
 
 def serialize_reply(reply: dict[str, Any]) -> bytes:
@@ -34,15 +60,19 @@ def serialize_reply(reply: dict[str, Any]) -> bytes:
         if isinstance(value, list) and all(isinstance(item, dict) for item in value):
             # Big synthetic farms (benchmarks) skip the line per member: same JSON, and the
             # stand-in must not be slower than the C++ server by orders of magnitude.
-            render = _node_text if len(value) <= LINE_PER_MEMBER_UP_TO else _compact
+            render = _node_text if len(value) <= LINE_PER_MEMBER_UP_TO else _node_compact
             nodes = ",\n".join(render(item) for item in value)
             return f"{{{_compact(key)}:[\n{nodes}\n]}}".encode()
     return _compact(reply).encode()
 
 
 def _node_text(node: dict[str, Any]) -> str:
-    members = ",\n".join(f"{_compact(key)}:{_compact(value)}" for key, value in node.items())
+    members = ",\n".join(_member(key, value) for key, value in node.items())
     return "{\n" + members + "\n}"
+
+
+def _node_compact(node: dict[str, Any]) -> str:
+    return "{" + ",".join(_member(key, value) for key, value in node.items()) + "}"
 
 
 def parse_error_text(text: str, error: json.JSONDecodeError) -> str:

@@ -15,6 +15,7 @@ from agent.loop import Agent
 from agent.thread import AgentThread
 from cli.app import main
 from config.settings import Settings
+from pools.masks import matches
 from pools.schedules import window
 from storage.store import PoolStore
 from tests.support.agent_farm import (
@@ -97,6 +98,32 @@ def test_a_night_member_joins_at_its_boundary_and_leaves_in_the_morning_finishin
     ]
     assert farm.render("rnd-a03")["tasks"] == task  # left to finish what it runs
     assert {a["type"] for a in actions(afserver)} == {"jobs"}
+
+
+def written_masks(afserver: FakeAfserver) -> list[str]:
+    """Every job include mask the agent sent."""
+    return [a["params"]["hosts_mask"] for a in actions(afserver) if "hosts_mask" in a["params"]]
+
+
+def test_a_member_out_of_its_window_is_in_no_mask_of_an_agent_that_starts(
+    pools: PoolStore, farm: FakeFarm, afserver: FakeAfserver, berlin: Settings, clock: FakeClock
+) -> None:
+    """The pool still counts rnd-a03 in: no agent ran when its window closed (a standby
+    taking over, a restart, cron). The new agent applies the schedule before it writes, so
+    the job never gets rnd-a03, not even for the server cycle before its next pass."""
+    pools.create("night", hosts=["rnd-a03", "rnd-b01"])
+    pools.add_schedule("night", ["rnd-a03"], window("20:00", "07:00", "mon-fri"))
+    job_id = farm.submit_job(token_job("shot", "@night"))[0]
+
+    with clocked_agent(berlin, clock) as agent:
+        thread = AgentThread(agent).start()
+        try:
+            wait_until(lambda: admits(farm.job(job_id), ["rnd-b01"]), "the day's mask")
+        finally:
+            thread.stop()
+
+    assert written_masks(afserver)
+    assert not any(matches(mask, "rnd-a03") for mask in written_masks(afserver))
 
 
 def test_a_member_while_the_user_is_away_follows_its_renders_nimby(
@@ -212,5 +239,35 @@ def test_agent_once_applies_a_boundary_and_records_the_minute(
 
     assert code == 0
     assert runs_on(farm.job(job_id)) == ["rnd-a02"]
+    assert not any(matches(mask, "rnd-a01") for mask in written_masks(afserver))
     assert pools.pool("lighting").schedule_out == ("rnd-a01",)
     assert pools.usage.minutes([pools.pool_id("lighting")], time.time() - 120, time.time() + 60)
+
+
+def test_a_scheduled_pool_renamed_as_its_boundary_comes_keeps_the_agent_working(
+    pools: PoolStore, farm: FakeFarm, berlin: Settings, clock: FakeClock
+) -> None:
+    """The agent still knows the pool by its old name when the boundary comes: it must not
+    keep failing on that name (and pass no more) but apply the boundary to the renamed pool."""
+    pools.create("night", hosts=["rnd-a03", "rnd-b01", "rnd-b02"])
+    pools.add_schedule("night", ["rnd-a03"], window("20:00", "07:00", "mon-fri"))
+    job_id = farm.submit_job(token_job("shot", "@night"))[0]
+    with clocked_agent(berlin, clock) as agent:
+        agent.take_lease()
+        agent.run_pass(write=True)
+        agent.schedules.step(agent.engine.memory.index, agent.fence)
+        agent.run_pass(write=True)
+        assert runs_on(farm.job(job_id)) == ["rnd-b01", "rnd-b02"]
+
+        pools.rename("night", "nights")
+        clock.set(at(7, 20, 0))
+        thread = AgentThread(agent).start()
+        try:
+            wait_until(
+                lambda: runs_on(farm.job(job_id)) == ["rnd-a03", "rnd-b01", "rnd-b02"],
+                "the night member to join the renamed pool",
+            )
+        finally:
+            thread.stop()
+
+    assert boundaries(pools, "nights")[-1] == "rnd-a03 joined: pool 'nights' follows its schedules"

@@ -61,3 +61,16 @@ def test_the_client_reads_jobs_cut_down_and_all_of_them() -> None:
     assert [job["id"] for job in cut] == [job["id"] for job in whole]
     assert all(set(job) <= READ for job in cut)
     assert any(set(job) - READ for job in whole)
+
+
+def test_a_block_mask_afserver_wrote_unescaped_is_read_as_it_is_and_real_escapes_stay() -> None:
+    raw = (
+        b'{"jobs":[{"id":2,"serial":1,"name":"a\\"b\\\\d","hosts_mask_type":"regex",'
+        b'"blocks":[{"block_num":0,"hosts_mask":"rnd-a0\\d","hosts_mask_exclude":"x\\.y"}]}]}'
+    )
+
+    (job,) = decode_job_list(raw)["jobs"]
+
+    assert job["name"] == 'a"b\\d'
+    assert job["blocks"][0]["hosts_mask"] == "rnd-a0\\d"
+    assert job["blocks"][0]["hosts_mask_exclude"] == "x\\.y"

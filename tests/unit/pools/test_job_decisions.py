@@ -328,3 +328,38 @@ def test_a_block_mask_edited_by_hand_is_read_afresh_the_others_stay_remembered()
     assert again.target.get((0, INCLUDE)) == "gpu-01"  # the block: read as it is now
     assert again.binding is not None
     assert again.binding.user[(0, INCLUDE)].text == "@gpu"
+
+
+def test_a_block_mask_edited_by_hand_keeps_a_job_given_to_apply_on_its_pool() -> None:
+    pools = index(lighting=("rnd-a01",))
+    original = job("rnd-a", blocks=[{"block_num": 0}])
+    decision = decide(original, None, pools, 0.0, apply="id-lighting")
+    held = written(original, decision)
+    edited = dataclasses.replace(
+        held, masks=Masks.of("regex", {**held.masks.fields, (0, INCLUDE): "rnd-a0.*"})
+    )
+    grown = PoolIndex([("id-lighting", Pool("lighting", ("rnd-a03",), revision=2))])
+
+    again = decide(edited, decision.binding, grown, 10.0)
+
+    assert again.status == BOUND
+    assert again.target is not None
+    assert runs_on(again.target) == ["rnd-a03"]
+    assert again.target.get((0, INCLUDE)) == "rnd-a0.*"
+
+
+def test_block_masks_are_written_without_backslashes_or_the_job_is_left_alone() -> None:
+    pools = index(lighting=tuple(f"rnd-a{n:02d}" for n in range(10)), odd=("rnd]1",))
+    blocks = [{"block_num": 0, "hosts_mask": "@lighting"}, {"block_num": 1}]
+
+    fine = decide(job("ws.anna", blocks=blocks), None, pools, 0.0)
+    odd = decide(job(blocks=[{"block_num": 0, "hosts_mask": "@odd"}]), None, pools, 0.0)
+
+    assert fine.target is not None
+    assert fine.target.get((0, INCLUDE)) == "rnd-a0[0-9]"
+    assert fine.target.get(JOB_INCLUDE) == "ws\\.anna.*"  # afserver escapes the job's own
+    assert odd.status == REFUSED
+    assert odd.reason == (
+        "Job 7 (shot): The block mask 'rnd\\]1' would need '\\]', which afserver cannot list "
+        "for a block, so the job is left as it is."
+    )
