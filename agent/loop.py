@@ -176,6 +176,8 @@ class Agent:
                     next_jobs = 0.0  # another writer's bindings: read them and pass again
                 except AfpoolsError as error:
                     self._failed(error)
+                except Exception as error:  # a bug or a reply nobody foresaw: never the end
+                    self._unexpected(error)
                 stop.wait(self._pause())
         finally:
             self.release_lease()
@@ -252,16 +254,31 @@ class Agent:
                 ids,
             )
 
-    def _failed(self, error: AfpoolsError) -> None:
+    def _failed(self, error: AfpoolsError, *, kind: str = "") -> None:
         """Say it once per outage: the same kind of trouble again (its details vary: a
         refused connection, then a timeout) is not news until it is over."""
         self.failures += 1
-        kind = type(error).__name__
-        if kind != self._trouble:
+        logged = bool(kind)  # an unexpected error was logged with its traceback already
+        kind = kind or type(error).__name__
+        if kind != self._trouble and not logged:
             log.error("%s", error)
         self._trouble = kind
         self.status = AgentStatus(
             self._role(), self.status.decisions, self.status.pass_at, str(error), self.status.lease
+        )
+
+    def _unexpected(self, error: Exception) -> None:
+        """Log where it happened (once per kind of trouble, like any other) and go on: the
+        loop is the farm's only agent, and the next step may well work."""
+        kind = f"{type(error).__name__} (unexpected)"
+        if kind != self._trouble:
+            log.exception("The agent met an unexpected error; it goes on.")
+        self._failed(
+            AfpoolsError(
+                f"The agent met an unexpected error ({type(error).__name__}: {error}); "
+                "it goes on, and its log says where it happened."
+            ),
+            kind=kind,
         )
 
     def _recovered(self) -> None:

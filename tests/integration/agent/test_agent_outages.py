@@ -10,6 +10,7 @@ import pytest
 
 from agent.standalone import standalone_agent
 from agent.thread import AgentThread
+from config.settings import Settings
 from storage.connection import mongo_client
 from storage.store import PoolStore
 from tests.support.agent_farm import admits, agent_settings, runs_on
@@ -71,3 +72,34 @@ def test_mongodb_vanishing_mid_pass_is_one_sentence_and_the_agent_goes_on(
     assert "cannot be reached" in errors[0]
     assert "The agent works again." in [r.getMessage() for r in caplog.records]
     assert runs_on(farm.job(second)) == ["gpu-01"]
+
+
+def test_an_unexpected_error_is_logged_once_and_the_agent_goes_on(
+    settings: Settings,
+    farm: FakeFarm,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug in one step must not end the farm's only agent: the next steps still bind."""
+    caplog.set_level(logging.INFO, logger="afpools.agent")
+    job = farm.submit_job(token_job("shot", "@gpu"))[0]
+    with standalone_agent(settings) as agent:
+        real = agent.run_pass
+        broken = {"left": 3}
+
+        def run_pass(*, write: bool) -> object:
+            if broken["left"]:
+                broken["left"] -= 1
+                raise KeyError("surprise")
+            return real(write=write)
+
+        monkeypatch.setattr(agent, "run_pass", run_pass)
+        thread = AgentThread(agent).start()
+        try:
+            wait_until(lambda: admits(farm.job(job), ["gpu-01"]), "the job bound all the same")
+        finally:
+            thread.stop()
+
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1
+    assert "unexpected error" in tracebacks[0].getMessage()
