@@ -61,6 +61,12 @@ class StoreWorker(Worker):
         self._revision: tuple[int, int] | None = None
         self.description = ""
 
+    @property
+    def connection(self) -> StoreConnection:
+        """The connection (thread-safe), for a reader of its own: it closes with this worker,
+        so a reader that uses it must stop first."""
+        return self._connection
+
     # -- lifecycle (worker thread) ------------------------------------------------------
 
     def on_started(self) -> None:

@@ -144,3 +144,27 @@ def deletion_notice(pool: str, jobs: Sequence[tuple[int, str]], *, shown: int = 
         f"{plural(len(jobs), 'job')} bound to pool '{pool}' {gets} none of its hosts from now "
         f"on (the agent rewrites them): {', '.join(named)}."
     )
+
+
+Runs = list[tuple[int, int]]
+
+
+def keyed_changes(old: Sequence[str], new: Sequence[str]) -> tuple[Runs, Runs]:
+    """How a list of unique keys became another sorted the same way: the runs of rows to
+    remove from ``old`` (first, last) and then the runs to insert, as they stand in ``new``.
+    A job list follows afserver this way without a reset, so its selection and scroll stay."""
+    kept_old, kept_new = set(new), set(old)
+    removed = [i for i, key in enumerate(old) if key not in kept_old]
+    inserted = [i for i, key in enumerate(new) if key not in kept_new]
+    return index_runs(removed), index_runs(inserted)
+
+
+def index_runs(indexes: Iterable[int]) -> Runs:
+    """Ascending indexes as (first, last) runs: one row signal per run."""
+    runs: Runs = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs

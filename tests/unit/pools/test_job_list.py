@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pools.job_list import (
     DecisionCache,
     bound_to,
     deletion_notice,
     job_sentence,
+    keyed_changes,
     status_text,
     unattended,
     unwritten,
@@ -137,3 +141,34 @@ def test_the_deletion_notice_names_the_jobs_and_may_stop_after_a_few() -> None:
         "rewrites them): 12 (shot)."
     )
     assert deletion_notice("lighting", jobs, shown=2).endswith(": 12 (shot), 13, and 1 more.")
+
+
+def test_keyed_changes_remove_then_insert_in_runs() -> None:
+    old = ["1", "2", "3", "5", "6", "9"]
+    new = ["0", "1", "3", "4", "6", "7", "8"]
+
+    removed, inserted = keyed_changes(old, new)
+
+    assert removed == [(1, 1), (3, 3), (5, 5)]
+    assert inserted == [(0, 0), (3, 3), (5, 6)]
+    rows = list(old)
+    for first, last in reversed(removed):
+        del rows[first : last + 1]
+    for first, last in inserted:
+        rows[first:first] = new[first : last + 1]
+    assert rows == new
+
+
+@given(st.sets(st.integers(0, 40)), st.sets(st.integers(0, 40)))
+def test_applying_the_keyed_changes_to_any_list_gives_the_new_one(
+    before: set[int], after: set[int]
+) -> None:
+    old, new = [str(k) for k in sorted(before)], [str(k) for k in sorted(after)]
+    removed, inserted = keyed_changes(old, new)
+    rows = list(old)
+    for first, last in reversed(removed):
+        del rows[first : last + 1]
+    for first, last in inserted:
+        rows[first:first] = new[first : last + 1]
+
+    assert rows == new
