@@ -30,8 +30,10 @@ class JobColumn:
 
     title: str
     text: Callable[[Decision], str]
-    sample: str = ""  # empty: the column takes the room left
+    sample: str  # as wide as this when there is room
     numeric: bool = False
+    least: str = ""  # as narrow as this when room is short ('': the sample)
+    rest: bool = False  # takes the room the other columns leave
 
 
 def _tokens(decision: Decision) -> str:
@@ -39,12 +41,14 @@ def _tokens(decision: Decision) -> str:
 
 
 JOB = JobColumn("Job", lambda d: str(d.job.id), "00000", numeric=True)
-NAME = JobColumn("Name", lambda d: d.job.name)
+NAME = JobColumn(
+    "Name", lambda d: d.job.name, "sq040_sh010_lighting_v012", least="sq040_sh010_l", rest=True
+)
 USER = JobColumn("User", lambda d: d.job.user or "-", "username")
 STATE = JobColumn("State", lambda d: d.job.state or "-", "RDY RUN")
 RUNNING = JobColumn("Running", lambda d: str(d.job.running), "Running", numeric=True)
-POOLS = JobColumn("Pools", lambda d: ", ".join(d.pools) or "-", "lighting, gpu")
-STATUS = JobColumn("Status", status_text, "bound, masks pending")
+POOLS = JobColumn("Pools", lambda d: ", ".join(d.pools) or "-", "lighting, gpu", least="lighting")
+STATUS = JobColumn("Status", status_text, "bound, masks pending", least="bound, mask")
 WAITS_FOR = JobColumn("Waits for", _tokens, "@lighting")
 
 BOUND_COLUMNS = (JOB, NAME, USER, STATE, RUNNING, POOLS, STATUS)

@@ -1,11 +1,11 @@
 """The jobs panel: the current pool's jobs beside the jobs waiting for a pool, under the board.
 
-It lives in a dock at the bottom of the window, because the board needs the width: at
-1,024 px the Farm column and two pool columns fill it, and a panel at the side would leave
-one. A strip of eight rows under the columns costs them a few cards, not a column; the two
-lists sit side by side in it so that both show at once without taking more height. The dock
-can be resized, moved to the top, floated or closed (View ▸ Jobs panel, Ctrl+J), and the
-board remembers whether it was open and how tall.
+It lives in a dock under the board, because the board needs the width: at 1,024 px the Farm
+column and two pool columns fill it, and a panel at the side would leave one. A strip of
+five rows under the columns costs them a few cards, not a column; the two lists sit side by
+side in it so that both show at once without taking more height. Its edge with the board
+resizes it, its button or Ctrl+J (View ▸ Jobs panel) hides and shows it, and the board
+remembers whether it was open and how tall.
 
 The list on the left follows the current pool (the column last clicked); with none it shows
 every job the agent looks after. Both follow afserver like the rest of the board.
@@ -16,88 +16,43 @@ from __future__ import annotations
 import time
 
 from PyQt5.QtCore import QSettings, Qt
-from PyQt5.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
+from PyQt5.QtGui import QResizeEvent
 from PyQt5.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSizePolicy,
     QSplitter,
-    QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from manager import theme
 from manager.banners import Banner
-from manager.job_model import BOUND_COLUMNS, WAITING_COLUMNS, JobTableModel
+from manager.job_model import BOUND_COLUMNS, POOLS, WAITING_COLUMNS, JobTableModel
+from manager.job_table import JobTableView
 from manager.jobs_session import JobsSession
 from pools.tokens import pool_token, untypeable_reason
 from pools.wording import plural
 
-ROWS_SHOWN = 6  # rows a new panel has room for, under its titles and column headers
+ROWS_SHOWN = 5  # rows a new panel has room for, under its titles and column headers
 HEIGHT_KEY, OPEN_KEY = "jobs/height", "jobs/open"
 
 
-class JobTableView(QTableView):
-    """A compact table of jobs that says in a sentence why it is empty."""
-
-    def __init__(self, model: JobTableModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModel(model)
-        self.empty_text = ""
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setAlternatingRowColors(True)
-        self.setCornerButtonEnabled(False)
-        self.setTabKeyNavigation(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        metrics = self.fontMetrics()
-        for section, column in enumerate(model.columns):
-            if column.sample:
-                header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
-                wide = max(column.sample, column.title, key=metrics.horizontalAdvance)
-                header.resizeSection(section, metrics.horizontalAdvance(wide) + 16)
-            else:
-                header.setSectionResizeMode(section, QHeaderView.ResizeMode.Stretch)
-
-    def set_empty_text(self, text: str) -> None:
-        if text != self.empty_text:
-            self.empty_text = text
-            self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent | None) -> None:
-        super().paintEvent(event)
-        if self.model().rowCount() == 0 and self.empty_text:
-            painter = QPainter(self.viewport())
-            painter.setPen(QColor("#7d878f"))
-            area = self.viewport().rect().adjusted(12, 8, -12, -8)
-            painter.drawText(
-                area,
-                Qt.AlignmentFlag.AlignHCenter
-                | Qt.AlignmentFlag.AlignTop
-                | Qt.TextFlag.TextWordWrap,
-                self.empty_text,
-            )
-
-
-def _titled(title: QLabel, view: JobTableView) -> QWidget:
+def _titled(title: QLabel, view: JobTableView, *extra: QWidget) -> QWidget:
+    """A list under its title; ``extra`` widgets end the title's row."""
     box = QWidget()
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(title, 1)
+    for widget in extra:
+        row.addWidget(widget)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(3)
-    layout.addWidget(title)
+    layout.setSpacing(2)
+    layout.addLayout(row)
     layout.addWidget(view, 1)
     return box
 
@@ -138,13 +93,21 @@ class JobsPanel(QWidget):
         self.state_label.setObjectName("JobsState")
         self.state_label.setWordWrap(True)
         self.state_label.hide()
+        self.hide_button = QToolButton()
+        self.hide_button.setIcon(theme.icon("drop-down"))
+        self.hide_button.setAutoRaise(True)
+        self.hide_button.setToolTip("Hide the jobs panel (Ctrl+J, or View ▸ Jobs panel)")
+        for title in (self.bound_title, self.waiting_title):  # both lists start level
+            title.setFixedHeight(self.hide_button.sizeHint().height())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(_titled(self.bound_title, self.bound_view))
-        self.splitter.addWidget(_titled(self.waiting_title, self.waiting_view))
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.addWidget(_titled(self.waiting_title, self.waiting_view, self.hide_button))
+        self.splitter.setStretchFactor(0, 2)  # the bound jobs have more to say
+        self.splitter.setStretchFactor(1, 1)
+        self._split_by_hand = False  # once the user drags the splitter, it stays theirs
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
@@ -163,6 +126,13 @@ class JobsPanel(QWidget):
         bound, waiting = jobs.jobs_of(self.pool), jobs.waiting()
         self.bound_model.set_jobs(bound)
         self.waiting_model.set_jobs(waiting)
+        # One pool's list needs no Pools column: its title names the pool, and a job's
+        # tooltip every pool it runs on. The room goes to the job's name.
+        pools_hidden = self.pool is not None
+        if self.bound_view.isColumnHidden(BOUND_COLUMNS.index(POOLS)) != pools_hidden:
+            self.bound_view.setColumnHidden(BOUND_COLUMNS.index(POOLS), pools_hidden)
+            self.balance()
+            self.bound_view.fit_columns()
         if self.pool is None:
             self.bound_title.setText(f"Jobs bound to pools ({len(bound)})")
             self.bound_title.setToolTip("Click a pool's column to list only its jobs.")
@@ -179,6 +149,25 @@ class JobsPanel(QWidget):
         self.bound_view.set_empty_text(empty_pool_text(self.pool) if known else reading)
         self.waiting_view.set_empty_text("No job waits for a pool." if known else "")
         self._show_state()
+
+    def balance(self) -> None:
+        """Each list its least room first (no sideways scrolling while the panel is wide
+        enough for both), then what is left two to one; a split the user made stays. The
+        panel sets no minimum width: a board tiled to half a screen scrolls its lists."""
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if self._split_by_hand or total <= 0:
+            return
+        bound, waiting = self.bound_view.least_width(), self.waiting_view.least_width()
+        extra = total - bound - waiting
+        split = bound + 2 * extra // 3 if extra >= 0 else total * bound // (bound + waiting)
+        self.splitter.setSizes([split, total - split])
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._split_by_hand = True
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self.balance()
 
     def _show_state(self) -> None:
         """A line over the lists only when something is wrong: a failed read, odd jobs."""
@@ -220,14 +209,13 @@ class JobsDock(QDockWidget):
         self.setObjectName("JobsDock")
         self.panel = JobsPanel(jobs)
         self.setWidget(self.panel)
-        self.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.setAllowedAreas(
-            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea
-        )
+        # No title bar: the lists' own titles say what they show, and a line of the board's
+        # height is a third of a card at 768 px. The panel's button and Ctrl+J hide it; the
+        # edge between it and the board resizes it.
+        self.setTitleBarWidget(QWidget())
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.panel.hide_button.clicked.connect(self.hide)
         toggle = self.toggleViewAction()
         toggle.setText("&Jobs panel")
         toggle.setShortcut("Ctrl+J")
@@ -236,12 +224,11 @@ class JobsDock(QDockWidget):
 
     def set_pool(self, pool: str | None) -> None:
         self.panel.set_pool(pool)
-        self.setWindowTitle(f"Jobs — {pool}" if pool is not None else "Jobs")
 
     def default_height(self) -> int:
         """Titles, column headers and ``ROWS_SHOWN`` rows, in the panel's font."""
         line = self.fontMetrics().height()
-        return (ROWS_SHOWN + 2) * (line + 6) + 2 * line + 16
+        return (ROWS_SHOWN + 1) * (line + 6) + 2 * line + 14
 
     def place(self, window: QMainWindow, prefs: QSettings) -> None:
         """Under the board, open or closed and as tall as the user left it."""
@@ -250,9 +237,11 @@ class JobsDock(QDockWidget):
         height = int(prefs.value(HEIGHT_KEY, 0) or 0) or self.default_height()
         window.resizeDocks([self], [height], Qt.Orientation.Vertical)
         self.setVisible(str(prefs.value(OPEN_KEY, "true")).lower() != "false")
-        self.toggleViewAction().toggled.connect(self._on_toggled)
+        # The user's own gestures only: the dock also hides while the window closes.
+        self.toggleViewAction().triggered.connect(self._remember_open)
+        self.panel.hide_button.clicked.connect(lambda: self._remember_open(False))
 
-    def _on_toggled(self, shown: bool) -> None:
+    def _remember_open(self, shown: bool) -> None:
         if self._prefs is not None:
             self._prefs.setValue(OPEN_KEY, "true" if shown else "false")
 

@@ -79,7 +79,6 @@ def test_the_panel_lists_the_current_pool_s_bound_jobs_and_follows_it(
         "Status": "bound",
     }
     assert panel.bound_title.text() == "Jobs bound to lighting (1)"
-    assert board.jobs_dock.windowTitle() == "Jobs — lighting"
     focus(board, "gpu")
     assert names(panel.bound_model) == ["render"]
 
@@ -195,3 +194,37 @@ def test_each_pool_header_shows_its_token_and_no_token_for_a_name_with_a_space(
         "No job is bound to night farm. Its name cannot be typed as a token (its name holds "
         "a space)"
     )
+
+
+def test_the_panel_hides_and_a_new_board_remembers_it_hidden(
+    qtbot: QtBot, make_board: BoardFactory, seeded: PoolStore
+) -> None:
+    board = open_board(qtbot, make_board)
+    assert board.jobs_dock.isVisible()
+
+    board.jobs_dock.panel.hide_button.click()
+    assert not board.jobs_dock.isVisible()
+    board.close()
+    again = open_board(qtbot, make_board)
+    assert not again.jobs_dock.isVisible()
+
+    again.jobs_dock.toggleViewAction().trigger()  # Ctrl+J, View ▸ Jobs panel
+    assert again.jobs_dock.isVisible()
+    again.close()
+    assert open_board(qtbot, make_board).jobs_dock.isVisible()
+
+
+def test_a_failed_read_keeps_the_last_lists_and_says_why(
+    qtbot: QtBot, make_board: BoardFactory, afserver: FakeAfserver, seeded: PoolStore
+) -> None:
+    afserver.farm.submit_job(token_job("shot", "@lighting"))
+    board = open_board(qtbot, make_board)
+    panel = board.jobs_dock.panel
+    qtbot.waitUntil(lambda: names(panel.bound_model) == ["shot"], timeout=WAIT_MS)
+
+    afserver.stop()
+
+    qtbot.waitUntil(panel.state_label.isVisible, timeout=WAIT_MS)
+    assert "refused the connection" in panel.state_label.text()
+    assert "The lists are as of" in panel.state_label.text()
+    assert names(panel.bound_model) == ["shot"]
