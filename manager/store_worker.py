@@ -40,7 +40,8 @@ class StepRequest:
 
 
 class StoreWorker(Worker):
-    """Owns the connection; every store call of the board happens here."""
+    """Owns the connection; every store call of the board happens here, but the jobs
+    worker's reads (through the same connection, see ``connection``)."""
 
     connected = pyqtSignal(str)  # where the database is
     loaded = pyqtSignal(object)  # StoreSnapshot
