@@ -99,6 +99,10 @@ class JobsPanel(QWidget):
         self.hide_button.setToolTip("Hide the jobs panel (Ctrl+J, or View ▸ Jobs panel)")
         for title in (self.bound_title, self.waiting_title):  # both lists start level
             title.setFixedHeight(self.hide_button.sizeHint().height())
+        self.waiting_title.setToolTip(
+            "Jobs whose hosts mask names a pool that does not exist: they run only where the "
+            "rest of their mask admits until a pool of that name is made or the mask is fixed."
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -140,10 +144,6 @@ class JobsPanel(QWidget):
             self.bound_title.setText(f"Jobs bound to {self.pool} ({len(bound)})")
             self.bound_title.setToolTip(f"The jobs that run on pool {self.pool}.")
         self.waiting_title.setText(f"Waiting for a pool ({len(waiting)})")
-        self.waiting_title.setToolTip(
-            "Jobs whose hosts mask names a pool that does not exist: they run only where the "
-            "rest of their mask admits until a pool of that name is made or the mask is fixed."
-        )
         known = jobs.last is not None
         reading = jobs.error or "Reading afserver's jobs…"
         self.bound_view.set_empty_text(empty_pool_text(self.pool) if known else reading)
@@ -202,7 +202,7 @@ class JobsBanner(Banner):
 
 
 class JobsDock(QDockWidget):
-    """The jobs panel in a dock under the board; its title names the current pool."""
+    """The jobs panel in a dock under the board, without a title bar of its own."""
 
     def __init__(self, jobs: JobsSession, parent: QWidget | None = None) -> None:
         super().__init__("Jobs", parent)

@@ -3,8 +3,8 @@
 The edit session sends edits to the store and keeps undo and redo; the farm session merges
 afserver's polls and the store's loads into the farm and announces the changes; the network
 session scans and wakes machines; the jobs session keeps afserver's jobs as the agent sees
-them. Each worker talks to them only through signals, and is
-started here and waited for on shutdown. The window lays all this out.
+them. Each worker talks to them only through signals, and is started here and waited for on
+shutdown. The window lays all this out.
 """
 
 from __future__ import annotations
