@@ -21,11 +21,12 @@ from agent.config import LOGGER_NAME, AgentConfig
 from agent.passes import BindingsMovedError, PassEngine, PassResult
 from agent.recorder import UsageRecorder
 from agent.schedule_keeper import ScheduleKeeper
-from agent.stores import StoreSource
 from pools.errors import AfpoolsError
-from pools.jobs import BOUND, WAITING, Decision
+from pools.job_list import job_sentence, unwritten, waiting
+from pools.jobs import Decision
 from pools.wording import noun_for
 from storage.leases import Lease
+from storage.store_source import StoreSource
 
 ACTIVE = "active"  # holds the lease and writes
 STANDBY = "standby"  # another agent holds the lease
@@ -50,12 +51,12 @@ class AgentStatus:
 
     @property
     def waiting(self) -> list[Decision]:
-        return [d for d in self.decisions if d.status == WAITING]
+        return waiting(self.decisions)
 
     @property
     def unwritten(self) -> list[Decision]:
         """Jobs with tokens whose masks are not yet what their pools say."""
-        return [d for d in self.decisions if d.status == BOUND and d.writes]
+        return unwritten(self.decisions)
 
     def lease_held(self, now: float) -> bool:
         return self.lease is not None and self.lease.alive(now)
@@ -233,7 +234,7 @@ class Agent:
                 log.warning("%s", sentence)
             said[key or sentence] = sentence
         for decision in result.decisions:
-            sentence = _about(decision)
+            sentence = job_sentence(decision)
             if sentence and self._said.get(decision.job.key) != sentence:
                 log.warning("%s", sentence)
             if sentence:
@@ -289,23 +290,6 @@ class Agent:
                 status.role, status.decisions, status.pass_at, "", status.lease
             )
         self._trouble = ""
-
-
-def _about(decision: Decision) -> str:
-    """The one sentence the log says about a job that does not simply run on its pools."""
-    job = decision.job
-    if decision.status == WAITING:
-        return f"Job {job.id} ({job.name}) waits: {decision.reason} It is left as it is."
-    if decision.reason:
-        return decision.reason
-    if decision.status == BOUND and decision.runs_nowhere:
-        names = ", ".join(f"'{name}'" for name in decision.runs_nowhere)
-        pools = noun_for(len(decision.runs_nowhere), "pool")
-        return (
-            f"Job {job.id} ({job.name}) gets no host from {pools} {names}: "
-            "deleted, or without hosts."
-        )
-    return ""
 
 
 def _with_lease(status: AgentStatus, role: str, lease: Lease | None) -> AgentStatus:

@@ -1,56 +1,27 @@
-"""One pass of the agent: read, decide, write, read back; and the memory between passes.
+"""One pass of the agent: read, decide, write, read back.
 
-The pools are read again only when the store's change token moved, the bindings only when
-their counter moved (another writer: ``apply``, a previous agent); a job whose masks, state
-and binding are as in the last pass keeps its decision. So a pass that finds nothing
-changed costs one read of afserver's job list (decoded for the fields needed) and a
-comparison per job, and sends nothing.
+What it keeps between passes is ``storage.job_memory.JobMemory``, which the board's jobs
+panel reads with too: a pass that finds nothing changed costs one read of afserver's job
+list (decoded for the fields needed) and a comparison per job, and sends nothing.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from afserver.client import AfserverClient
-from agent.stores import StoreSource
 from agent.writer import WriteReport, send
 from pools.errors import AfpoolsError
 from pools.job_actions import JobAction, JobWrite, writes_for
-from pools.job_masks import JobShapeError, read_job
-from pools.jobs import (
-    GONE_AFTER,
-    RELEASED,
-    UNTOUCHED,
-    Binding,
-    Decision,
-    PoolIndex,
-    decide,
-)
+from pools.jobs import GONE_AFTER, RELEASED, UNTOUCHED, Binding, Decision, PoolIndex
+from storage.job_memory import JobMemory
+from storage.store_source import StoreSource
 
 
 class BindingsMovedError(AfpoolsError):
     """Another writer changed the bindings during this pass; the next pass reads them."""
-
-
-@dataclass
-class Memory:
-    """What the agent knows between passes."""
-
-    bindings: dict[str, Binding] = field(default_factory=dict)
-    counter: int | None = None  # the bindings counter these bindings are as of
-    token: tuple[int, int] | None = None  # the pools' change token the index is as of
-    index: PoolIndex | None = None
-    cache: dict[tuple[Any, Any], tuple[dict[str, Any], Binding | None, Decision]] = field(
-        default_factory=dict
-    )
-
-    def forget(self) -> None:
-        """Read everything again next pass (after a gap in the lease, say)."""
-        self.bindings, self.counter, self.token, self.index = {}, None, None, None
-        self.cache.clear()
 
 
 @dataclass(frozen=True)
@@ -77,7 +48,7 @@ class PassEngine:
     ) -> None:
         self.client = client
         self.stores = stores
-        self.memory = Memory()
+        self.memory = JobMemory()
         self._clock = clock
 
     def pools_changed(self) -> bool:
@@ -87,31 +58,16 @@ class PassEngine:
     def pools_index(self, *, write: bool) -> PoolIndex:
         """The pools as stored now, read again only when they changed; a writer first
         finishes what a killed writer left half done."""
-        store = self.stores.store()
-        memory = self.memory
-        token = store.change_token()
-        if token != memory.token or memory.index is None:
-            if write:
-                store.reconcile()
-                token = store.change_token()
-            memory.index, memory.token = PoolIndex(store.pool_entries()), token
-            memory.cache.clear()
-        return memory.index
+        return self.memory.pools(self.stores.store(), reconcile=write)
 
     def run(self, *, write: bool, fence: Callable[[], None] = lambda: None) -> PassResult:
         """One pass; ``write`` False decides only (a dry run, or an agent on standby)."""
         store = self.stores.store()
-        memory = self.memory
-        problems: list[tuple[str, str]] = []
-        index = self.pools_index(write=write)
-        counter = store.bindings.counter()
-        if counter != memory.counter:
-            stored = store.bindings.all()
-            memory.bindings, memory.counter = stored.bindings, counter
-            problems += [("", sentence) for sentence in stored.unreadable]
-            memory.cache.clear()
+        index, problems = self.memory.refresh(store, reconcile=write)
         now = self._clock()
-        decisions, seen = self._decide(index, now, problems)
+        decided = self.memory.decide(self.client.job_masks(), now)
+        problems += decided.problems
+        decisions, seen = decided.decisions, decided.seen
         result_writes = tuple(
             w for d in decisions if d.writes and d.target for w in writes_for(d.job, d.target)
         )
@@ -129,38 +85,6 @@ class PassEngine:
             tuple(problems),
             index,
         )
-
-    def _decide(
-        self, index: PoolIndex, now: float, problems: list[tuple[str, str]]
-    ) -> tuple[list[Decision], set[str]]:
-        memory = self.memory
-        decisions: list[Decision] = []
-        seen: set[str] = set()
-        cache: dict[tuple[Any, Any], tuple[dict[str, Any], Binding | None, Decision]] = {}
-        for obj in self.client.job_masks():
-            ident = (obj.get("id"), obj.get("serial"))
-            if not all(value is None or isinstance(value, int) for value in ident):
-                ident = (repr(ident[0]), repr(ident[1]))  # a list is no key: read_job says why
-            cached = memory.cache.get(ident)
-            if cached is not None and cached[0] == obj:
-                decision = cached[2]
-                if memory.bindings.get(decision.job.key) is cached[1]:
-                    cache[ident] = cached
-                    decisions.append(decision)
-                    seen.add(decision.job.key)
-                    continue
-            try:
-                view = read_job(obj)
-            except JobShapeError as error:
-                problems.append((f"{ident[0]}:{ident[1]}", str(error)))
-                continue
-            binding = memory.bindings.get(view.key)
-            decision = decide(view, binding, index, now)
-            cache[ident] = (obj, binding, decision)
-            decisions.append(decision)
-            seen.add(view.key)
-        memory.cache = cache
-        return decisions, seen
 
     def _remember(
         self, decisions: list[Decision], seen: set[str], now: float, fence: Callable[[], None]

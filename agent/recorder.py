@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
 from agent.config import LOGGER_NAME
-from agent.stores import StoreSource
 from pools.jobs import BOUND, Decision, PoolIndex
 from pools.usage import FARM, Point, measure
+from storage.store_source import StoreSource
 from storage.usage import UsageWriter
 
 log = logging.getLogger(LOGGER_NAME)

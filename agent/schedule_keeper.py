@@ -19,11 +19,11 @@ from collections.abc import Callable
 from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
 from agent.config import LOGGER_NAME
-from agent.stores import StoreSource
 from pools.errors import AfpoolsError, PoolNotFoundError
 from pools.jobs import PoolIndex
 from pools.model import Pool, RenderFlags
 from pools.schedules import by_host, members_out, next_change
+from storage.store_source import StoreSource
 
 log = logging.getLogger(LOGGER_NAME)
 NIMBY = RenderFlags.NIMBY_OWNER | RenderFlags.NIMBY_ALL

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from afserver.connect import client_for
 from agent.config import AgentConfig
 from agent.loop import Agent
-from agent.stores import StoreSource
 from config.settings import Settings
 from pools.errors import SettingsError
 from storage.connection import StoreConnection
+from storage.store_source import StoreSource
 
 
 @contextlib.contextmanager

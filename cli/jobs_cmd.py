@@ -9,7 +9,8 @@ from cli.common import EXIT_OK, json_flag
 from cli.output import notice, print_json, print_table
 from config.settings import Settings
 from pools.errors import PoolNotFoundError
-from pools.jobs import WAITING, Decision, listed
+from pools.job_list import status_text
+from pools.jobs import Decision, listed
 from pools.json_shapes import job_json
 
 DESCRIPTION = """\
@@ -55,14 +56,9 @@ def _jobs(args: argparse.Namespace, settings: Settings) -> int:
 
 def _row(decision: Decision) -> tuple[object, ...]:
     job = decision.job
-    if decision.status == WAITING:
-        status = "waiting: " + ", ".join("@" + name for name in decision.unknown)
-    elif decision.writes:
-        status = f"{decision.status}, masks pending"
-    else:
-        status = decision.status
     pools = ", ".join(decision.pools) or "-"
-    return (job.id, job.name, job.user or "-", job.state or "-", job.running, pools, status)
+    row = (job.id, job.name, job.user or "-", job.state or "-", job.running, pools)
+    return (*row, status_text(decision))
 
 
 def _nothing(args: argparse.Namespace) -> str:

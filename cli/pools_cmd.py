@@ -10,6 +10,7 @@ from cli import schedule_cmd
 from cli.common import EXIT_OK, Parser, json_flag
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
+from pools.job_list import deletion_notice
 from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
 from pools.schedules import by_host
@@ -173,14 +174,7 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
         pool = store.delete(args.name)
     count = plural(len(pool.hostnames), "host")
     if bound:
-        jobs = ", ".join(
-            f"{b.job_id} ({b.job_name})" if b.job_name else str(b.job_id) for b in bound
-        )
-        gets = "gets" if len(bound) == 1 else "get"
-        notice(
-            f"{plural(len(bound), 'job')} bound to pool '{pool.name}' {gets} none of its "
-            f"hosts from now on (the agent rewrites them): {jobs}."
-        )
+        notice(deletion_notice(pool.name, [(b.job_id, b.job_name) for b in bound]))
     return _report(args, pool, f"Deleted pool '{pool.name}' ({count}).")
 
 

@@ -188,6 +188,11 @@ class Settings:
         help="Run the agent beside the pool service ('serve --no-agent' leaves it out).",
         env=("AFPOOLS_SERVICE_AGENT",),
     )
+    board_jobs_interval: float = _option(
+        3.0,
+        help="Seconds between the board's reads of afserver's jobs (its jobs panel).",
+        env=("AFPOOLS_BOARD_JOBS_INTERVAL",),
+    )
     agent_jobs_interval: float = _option(
         3.0,
         help="Seconds between the agent's reads of afserver's jobs.",

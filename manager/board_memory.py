@@ -27,6 +27,11 @@ class BoardMemory:
         board.columns_changed.connect(self._on_board_columns_changed)
         board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
 
+    @property
+    def prefs(self) -> QSettings:
+        """The board's own settings file, for a part that remembers something of its own."""
+        return self._prefs
+
     def _saved_order(self) -> list[str]:
         return list(self._prefs.value("columns/order", [], list) or [])
 

@@ -33,6 +33,7 @@ from PyQt5.QtWidgets import (
 from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
+from manager.token_label import TokenLabel
 from pools.farm import Farm
 from pools.masks import include_mask
 from pools.wording import counts_text, plural
@@ -314,8 +315,16 @@ class PoolColumn(QFrame):
         header_layout.setContentsMargins(8, 6, 6, 2)
         header_layout.setSpacing(1)
         header_layout.addLayout(title_row)
+        self._add_token_line(header_layout, is_pool=is_pool)
         header_layout.addWidget(self.counts_label)
         header_layout.addWidget(self.description_label)
+
+    def _add_token_line(self, layout: QVBoxLayout, *, is_pool: bool) -> None:
+        """Under a pool's name, the token artists type into a hosts mask (``@lighting``)."""
+        self.token_label = TokenLabel()
+        if is_pool:
+            self.token_label.set_pool(self.title)
+            layout.addWidget(self.token_label)
 
     @staticmethod
     def _tool_button(icon_name: str, tip: str) -> QToolButton:
@@ -334,6 +343,7 @@ class PoolColumn(QFrame):
         """The pool's new name; its model has followed the farm's rename by itself."""
         self.title = name
         self.title_label.setText(name)
+        self.token_label.set_pool(name)
         delegate = self.view.itemDelegate()
         if isinstance(delegate, HostCardDelegate):
             delegate.own_pool = name

@@ -20,6 +20,7 @@ from manager import theme
 from manager.column import HostListView
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.edit_session import EditSession
+from manager.jobs_session import JobsSession
 from manager.network_session import NetworkSession
 from manager.scan_dialog import ScanDialog
 from pools.edits import Edit
@@ -68,6 +69,7 @@ class Gestures:
         network: NetworkSession,
         scans: ScanMemory,
         show_status: Callable[[str, int], None],
+        jobs: JobsSession | None = None,
     ) -> None:
         self.parent = parent  # of the dialogs and menus
         self.pools = pools
@@ -76,6 +78,7 @@ class Gestures:
         self.network = network
         self.scans = scans
         self.show_status = show_status  # a sentence, for so many milliseconds
+        self.jobs = jobs  # afserver's jobs as last read: deleting a pool names its jobs
         self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
         self.read_network: Callable[[], NetworkInfo] = NetworkInfo.read  # tests: a made-up LAN
 
@@ -193,13 +196,16 @@ class Gestures:
         pool = self._current()
         if pool is None:
             return
-        count = plural(len(pool.hostnames), "host")
-        question = (
-            f"Delete pool '{pool.name}' with its {count}? "
-            "Jobs using it keep their masks; Undo brings the pool back."
-        )
+        question = self._deletion_question(pool)
         if self.confirm("Delete pool", question):
             self.edits.request(f"delete pool {pool.name}", [Edit("delete", pool.name)])
+
+    def _deletion_question(self, pool: Pool) -> str:
+        """Whether to delete, naming the jobs bound to the pool (they lose its hosts)."""
+        question = f"Delete pool '{pool.name}' with its {plural(len(pool.hostnames), 'host')}?"
+        if self.jobs is None:
+            return f"{question} Undo brings the pool back."
+        return f"{question}\n\n{self.jobs.deletion_words(pool.name)}"
 
     # -- context menus ------------------------------------------------------------------
 

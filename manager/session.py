@@ -1,9 +1,10 @@
-"""The board's work, without its widgets: one farm, three jobs, three worker threads.
+"""The board's work, without its widgets: one farm, four jobs, four worker threads.
 
 The edit session sends edits to the store and keeps undo and redo; the farm session merges
 afserver's polls and the store's loads into the farm and announces the changes; the network
-session scans and wakes machines. Each worker talks to them only through signals, and is
-started here and waited for on shutdown. The window lays all this out.
+session scans and wakes machines; the jobs session keeps afserver's jobs as the agent sees
+them. Each worker talks to them only through signals, and is started here and waited for on
+shutdown. The window lays all this out.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from manager.afserver_worker import AfserverPoller
 from manager.edit_session import EditSession
 from manager.evented_farm import EventedFarm
 from manager.farm_session import FarmSession
+from manager.jobs_session import JobsSession
+from manager.jobs_worker import JobsWorker
 from manager.network_session import NetworkSession
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StoreWorker
 from manager.workers import WorkerThread
+from storage.store_source import StoreSource
 
 
 class BoardSession(QObject):
@@ -42,10 +46,20 @@ class BoardSession(QObject):
             session.message.connect(self.message)
         self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
         self._threads = [
+            self._jobs_thread(),  # first to stop: it reads through the store's connection
             WorkerThread(self.store_worker, "afpools-store"),
             WorkerThread(self.poller, "afpools-afserver"),
             WorkerThread(self.network_worker, "afpools-network"),
         ]
+
+    def _jobs_thread(self) -> WorkerThread:
+        """afserver's jobs, read and decided off the UI thread for the jobs panel."""
+        stores = StoreSource(self.store_worker.connection.database, self.settings.user_name)
+        self.jobs_worker = JobsWorker(
+            client_for(self.settings), stores, self.settings.board_jobs_interval
+        )
+        self.jobs = JobsSession(self.jobs_worker, self)
+        return WorkerThread(self.jobs_worker, "afpools-jobs")
 
     def start(self) -> None:
         for thread in self._threads:

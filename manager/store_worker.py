@@ -40,7 +40,8 @@ class StepRequest:
 
 
 class StoreWorker(Worker):
-    """Owns the connection; every store call of the board happens here."""
+    """Owns the connection; every store call of the board happens here, but the jobs
+    worker's reads (through the same connection, see ``connection``)."""
 
     connected = pyqtSignal(str)  # where the database is
     loaded = pyqtSignal(object)  # StoreSnapshot
@@ -60,6 +61,12 @@ class StoreWorker(Worker):
         self._answered = False  # the store answered since it was made or last failed
         self._revision: tuple[int, int] | None = None
         self.description = ""
+
+    @property
+    def connection(self) -> StoreConnection:
+        """The connection (thread-safe), for a reader of its own: it closes with this worker,
+        so a reader that uses it must stop first."""
+        return self._connection
 
     # -- lifecycle (worker thread) ------------------------------------------------------
 

@@ -25,6 +25,7 @@ from manager.board import Board
 from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
 from manager.gestures import Gestures
+from manager.jobs_panel import JobsBanner, JobsDock
 from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
 from manager.status_bar import BoardStatusBar
@@ -100,7 +101,9 @@ class MainWindow(QMainWindow):
             network=self.session.network,
             scans=self.memory,
             show_status=self.status.showMessage,
+            jobs=self.session.jobs,
         )
+        self._add_jobs(layout)
         self._build_actions()
         self._build_menus_and_toolbar()
         self._connect()
@@ -108,6 +111,15 @@ class MainWindow(QMainWindow):
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
 
     # -- building -----------------------------------------------------------------------
+
+    def _add_jobs(self, layout: QVBoxLayout) -> None:
+        """The jobs panel under the board, following the current pool, and a banner while
+        jobs with tokens wait and no agent holds the lease (see manager/jobs_panel.py)."""
+        self.jobs_dock = JobsDock(self.session.jobs, self)
+        self.jobs_dock.place(self, self.memory.prefs)
+        self.board.current_changed.connect(self.jobs_dock.set_pool)
+        self.jobs_banner = JobsBanner(self.session.jobs)
+        layout.insertWidget(layout.indexOf(self.board), self.jobs_banner)
 
     def _action(
         self,
@@ -215,6 +227,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for action in self.state_actions:
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.jobs_dock.toggleViewAction())
         bar.addMenu("&Help").addAction(self.about_action)
 
         tools = BoardToolbar(self)

@@ -25,6 +25,7 @@ from afserver.client import AfserverClient
 from afserver.renders import hosts_from_renders
 from agent.loop import OFF, AgentStatus
 from pools.errors import AfpoolsError
+from pools.job_list import unattended as jobs_unattended
 from pools.model import Host
 from poolserver.mask_answers import MaskBook
 from poolserver.native_view import NativeBook
@@ -266,14 +267,7 @@ def unattended(agent: AgentStatus | None) -> str:
     """A sentence when jobs wait for their pools' masks and no agent holds the lease."""
     if agent is None:
         return ""
-    waiting = len(agent.unwritten)
-    if waiting and not agent.lease_held(time.time()):
-        jobs = "1 job holds" if waiting == 1 else f"{waiting} jobs hold"
-        return (
-            f"{jobs} pool tokens that no agent makes exact: no agent holds the lease; "
-            "run 'main.py agent' or 'main.py serve' without --no-agent."
-        )
-    return ""
+    return jobs_unattended(agent.decisions, agent.lease_held(time.time()))
 
 
 def _describe(error: BaseException) -> str:

@@ -22,7 +22,6 @@ from aiohttp import web
 from afserver.connect import client_for
 from agent.config import AgentConfig
 from agent.loop import Agent, AgentStatus
-from agent.stores import StoreSource
 from agent.thread import AgentThread
 from config.settings import Settings
 from pools.errors import SettingsError
@@ -39,6 +38,7 @@ from poolserver.listener import Listener, open_listener
 from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import Snapshot, to_json
 from poolserver.store_link import StoreLink
+from storage.store_source import StoreSource
 
 STORE_THREADS = 4
 log = logging.getLogger(LOGGER_NAME)

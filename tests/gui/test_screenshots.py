@@ -51,6 +51,17 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--hosts", "500", "--pools", "12", "--filter", "busy", "--scroll-to", "last"],
             (1440, 860),
         ),
+        (  # the jobs panel: lighting's jobs beside those waiting for a pool, and the banner
+            "board-1024-jobs.png",
+            ["--size", "1024x768", "--jobs", "--current", "lighting"],
+            (1024, 768),
+        ),
+        ("board-1280-jobs-every-pool.png", ["--size", "1280x800", "--jobs"], (1280, 800)),
+        (
+            "board-1920-jobs.png",
+            ["--size", "1920x1080", "--jobs", "--current", "lighting"],
+            (1920, 1080),
+        ),
     ],
 )
 def test_screenshot(nx_server: str, name: str, options: list[str], size: tuple[int, int]) -> None:

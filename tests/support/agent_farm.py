@@ -10,11 +10,11 @@ from typing import Any
 from afserver.connect import client_for
 from agent.config import AgentConfig
 from agent.loop import Agent
-from agent.stores import StoreSource
 from config.settings import Settings, load_settings
 from pools.job_masks import EXCLUDE, INCLUDE, JOB_LEVEL, read_job
 from pools.masks import matches
 from storage.connection import StoreConnection
+from storage.store_source import StoreSource
 from tests.support.fake_afserver import FakeAfserver
 
 RENDERS = ["rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04", "rnd-b01", "rnd-b02", "gpu-01", "ws-anna"]

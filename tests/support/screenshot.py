@@ -5,7 +5,9 @@ before Qt starts. Needs a MongoDB URI (``--mongodb-uri``); the afserver stand-in
 ``--then edit undo redo`` makes those gestures first (a host moved between the first two
 columns, then Undo, then Redo, each waited for), so the toolbar shows what an edit does to it.
 The README's picture, resources/screenshot.png, is ``--size 1480x860 --then edit`` (every
-column of the small farm in sight).
+column of the small farm in sight). ``--jobs`` submits artists' jobs with pool tokens, binds
+them with one agent pass, then submits one more that no agent binds (the banner) and two
+whose token names no pool; ``--current POOL`` makes a pool current, as a click on its column.
 """
 
 from __future__ import annotations
@@ -42,6 +44,35 @@ def gestures(
     return True
 
 
+JOBS = (  # name, user, hosts mask: what artists typed into their submitters
+    ("sq040_sh010_lighting_v012", "anna", "@lighting"),
+    ("sq040_sh020_lighting_v003", "anna", "@lighting rnd-b"),
+    ("sq040_sh030_beauty", "bob", "@lighting @gpu"),
+    ("ocean_sim_v7", "carl", "@gpu"),
+    ("comp_sq040_final", "dana", "@comp-nodes"),
+    ("lookdev_turntable", "erin", "@lookdev"),
+    ("crowd_test_v2", "carl", "@crowds @gpu"),
+)
+LATE_JOB = ("sq050_sh010_lighting_v001", "anna", "@lighting")
+
+
+def submit_jobs(server: Any, settings: Any) -> int:
+    """The artists' jobs, bound by one pass of an agent, and one submitted after it; returns
+    how many jobs hold tokens."""
+    from agent.standalone import standalone_agent
+    from tests.support.fake_jobs import token_job
+
+    for name, user, mask in JOBS:
+        server.farm.submit_job(token_job(name, mask, user=user))
+    with standalone_agent(settings) as agent:
+        agent.take_lease()
+        agent.run_pass(write=True)
+        agent.release_lease()
+    name, user, mask = LATE_JOB
+    server.farm.submit_job(token_job(name, mask, user=user))
+    return len(JOBS) + 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
@@ -55,6 +86,8 @@ def main() -> int:
         "--scroll-to", default="", help="a pool, or 'last': its column scrolled into view"
     )
     parser.add_argument("--then", nargs="*", default=[], choices=["edit", "undo", "redo"])
+    parser.add_argument("--jobs", action="store_true", help="token jobs, bound and waiting")
+    parser.add_argument("--current", default="", help="a pool made current, as by a click")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -99,6 +132,7 @@ def main() -> int:
             "afserver_port": server.port,
         }
     )
+    jobs = submit_jobs(server, settings) if args.jobs else 0
     enable_high_dpi()
     app = QApplication(sys.argv[:1])
     apply_theme(app)
@@ -123,6 +157,11 @@ def main() -> int:
     )
     if args.then and not gestures(window, store, args.then, wait_until):
         return 1
+    if jobs and not wait_until(lambda: len(window.session.jobs.decisions()) == jobs):
+        print("the jobs panel did not list the jobs")
+        return 1
+    if args.current:
+        window.board.set_current_pool(args.current)
     window.filter_edit.setText(args.filter)
     for _ in range(5):  # queued layout work (scroll bars appear one event loop turn later)
         app.processEvents()
@@ -132,6 +171,8 @@ def main() -> int:
         )
         for _ in range(5):
             app.processEvents()
+    if args.jobs:  # what the window cannot be narrower than, for a person to check
+        print(f"jobs panel at least {window.jobs_dock.minimumSizeHint().width()} px wide")
     window.grab().save(str(args.out))
     columns = len(window.board.columns)
     window.close()

@@ -1,7 +1,8 @@
-"""The agent's own PoolStore on the database that serves now.
+"""A PoolStore of its own on the database that serves now.
 
-The agent keeps a store of its own (its change token must not share a change stream with
-the service's), made again when the database moved (the embedded server was restarted).
+An agent, and the board's jobs reader, keep a store of their own (its change token must not
+share a change stream with another reader's), made again when the database moved (the
+embedded server was restarted).
 """
 
 from __future__ import annotations
