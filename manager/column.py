@@ -33,8 +33,10 @@ from PyQt5.QtWidgets import (
 from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
+from manager.sparkline import SparklineWidget
 from pools.farm import Farm
 from pools.masks import include_mask
+from pools.usage_charts import Sparkline
 from pools.wording import counts_text, plural
 
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
@@ -315,7 +317,16 @@ class PoolColumn(QFrame):
         header_layout.setSpacing(1)
         header_layout.addLayout(title_row)
         header_layout.addWidget(self.counts_label)
+        self._add_usage_line(header_layout)
         header_layout.addWidget(self.description_label)
+
+    def _add_usage_line(self, layout: QVBoxLayout) -> None:
+        """Under the counts, the pool's busy hosts over 24 hours (hidden until known)."""
+        self.sparkline = SparklineWidget()
+        layout.addWidget(self.sparkline)
+
+    def show_usage(self, line: Sparkline | None) -> None:
+        self.sparkline.set_line(line)
 
     @staticmethod
     def _tool_button(icon_name: str, tip: str) -> QToolButton:
