@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import math
 
-from PyQt5.QtCore import QPointF, QRectF, QSize, Qt
-from PyQt5.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
-from PyQt5.QtWidgets import QSizePolicy, QWidget
+from PyQt5.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PyQt5.QtGui import (
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PyQt5.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from manager import theme
 from pools.model import HostState
@@ -88,6 +97,7 @@ class SparklineWidget(QWidget):
         self.setObjectName("Sparkline")
         self._line: Sparkline | None = None
         self._pixmap: QPixmap | None = None
+        self._drawn_for: tuple[int, int, float] = (0, 0, 0.0)  # width, height, pixel ratio
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.setFixedHeight(self._height())
         self.hide()
@@ -103,22 +113,34 @@ class SparklineWidget(QWidget):
         return self._line
 
     def set_line(self, line: Sparkline | None) -> None:
-        """New data (None: none); the pixmap is made again at the next paint, if any."""
-        if line is not None and latest(line.online) is None and not finite_runs(line.ratio):
+        """New data (None: none); the pixmap is made again at the next paint, if any: a
+        read hands out 200 lines, of which only the few in sight are ever painted."""
+        if line is not None and all(math.isnan(v) for v in line.online):
             line = None  # nothing recorded in 24 hours: no empty strip in every header
         self._line, self._pixmap = line, None
-        self.setToolTip(summary(line) if line is not None else "")
         self.setVisible(line is not None)
         self.update()
 
+    def tooltip(self) -> str:
+        """Made when asked for (hovered), not for each of 200 headers on every read."""
+        return summary(self._line) if self._line is not None else ""
+
+    def event(self, event: QEvent | None) -> bool:
+        if event is not None and event.type() == QEvent.Type.ToolTip and self._line is not None:
+            assert isinstance(event, QHelpEvent)
+            QToolTip.showText(event.globalPos(), self.tooltip(), self)
+            return True
+        return bool(super().event(event))
+
     def paintEvent(self, event: QPaintEvent | None) -> None:
-        if self._line is None:
+        line = self._line
+        if line is None:
             return
-        ratio = self.devicePixelRatioF()
-        size = self.size()
+        key = (self.width(), self.height(), self.devicePixelRatioF())
         pixmap = self._pixmap
-        if pixmap is None or pixmap.devicePixelRatioF() != ratio or _size(pixmap) != size:
-            pixmap = self._pixmap = self._draw(self._line, size, ratio)
+        if pixmap is None or key != self._drawn_for:
+            pixmap = self._pixmap = self._draw(line, self.size(), key[2])
+            self._drawn_for = key
         QPainter(self).drawPixmap(0, 0, pixmap)
 
     def _draw(self, line: Sparkline, size: QSize, ratio: float) -> QPixmap:
@@ -126,40 +148,34 @@ class SparklineWidget(QWidget):
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.Antialiasing)
-        metrics = QFontMetrics(self.font())
-        text_width = metrics.horizontalAdvance(PERCENT_SAMPLE) + 6
+        text_width = QFontMetrics(self.font()).horizontalAdvance(PERCENT_SAMPLE) + 6
         area = QRectF(0, 2, max(10, size.width() - text_width), size.height() - 4)
         painter.setPen(QPen(BASELINE, 1))
         painter.drawLine(QPointF(area.left(), area.bottom()), QPointF(area.right(), area.bottom()))
         values = line.ratio
         step = area.width() / max(1, len(values))
-
-        def point(index: int) -> QPointF:
-            value = min(1.0, max(0.0, values[index]))
-            return QPointF(
-                area.left() + (index + 0.5) * step, area.bottom() - value * area.height()
-            )
-
-        fill, outline = QPainterPath(), QPainterPath()
+        left, bottom, height = area.left() + step / 2, area.bottom(), area.height()
+        painter.setBrush(FILL)
+        pen = QPen(LINE, 1)
+        pen.setCosmetic(True)  # a wider or scaled pen costs ten times the paint
         for first, last in finite_runs(values):
-            left, right = point(first), point(last)
+            points = [
+                QPointF(left + i * step, bottom - min(1.0, max(0.0, values[i])) * height)
+                for i in range(first, last + 1)
+            ]
             if first == last:  # one step alone: as wide as a step, not a dot
-                left.setX(left.x() - step / 2)
-                right.setX(right.x() + step / 2)
-            outline.moveTo(left)
-            fill.moveTo(left.x(), area.bottom())
-            fill.lineTo(left)
-            for index in range(first + 1, last + 1):
-                outline.lineTo(point(index))
-                fill.lineTo(point(index))
-            outline.lineTo(right)
-            fill.lineTo(right)
-            fill.lineTo(right.x(), area.bottom())
-            fill.closeSubpath()
-        painter.fillPath(fill, FILL)
-        painter.setPen(QPen(LINE, 1.2))
-        painter.drawPath(outline)
+                y = points[0].y()
+                points = [
+                    QPointF(points[0].x() - step / 2, y),
+                    QPointF(points[0].x() + step / 2, y),
+                ]
+            edge = [QPointF(points[0].x(), bottom), *points, QPointF(points[-1].x(), bottom)]
+            painter.setRenderHint(QPainter.Antialiasing, False)  # the outline covers its edge
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawPolygon(QPolygonF(edge))
+            painter.setRenderHint(QPainter.Antialiasing, True)
+            painter.setPen(pen)
+            painter.drawPolyline(QPolygonF(points))
         now = now_ratio(line)
         painter.setPen(theme.TEXT_DIM)
         painter.setFont(self.font())
@@ -168,8 +184,3 @@ class SparklineWidget(QWidget):
         painter.drawText(text_area, int(flags), percent(now) if now is not None else "-")
         painter.end()
         return pixmap
-
-
-def _size(pixmap: QPixmap) -> QSize:
-    ratio = pixmap.devicePixelRatioF()
-    return QSize(round(pixmap.width() / ratio), round(pixmap.height() / ratio))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PyQt5.QtCore import QObject
 from PyQt5.QtWidgets import QAction, QWidget
@@ -22,12 +23,14 @@ from manager.alert_banner import AlertBanner
 from manager.board import Board
 from manager.column import PoolColumn
 from manager.edit_session import EditSession
-from manager.usage_dialog import UsageDialog
 from manager.usage_session import UsageSession
 from manager.usage_worker import UsageNews
 from pools.alerts import Alert, Alerts, Loan, plan_loan
 from pools.errors import AfpoolsError
 from pools.farm import Farm, FarmChange
+
+if TYPE_CHECKING:
+    from manager.usage_dialog import UsageDialog
 
 NO_ALERTS = Alerts((), ())
 
@@ -147,6 +150,10 @@ class BoardUsage(QObject):
 
     def show_chart(self, pool: str | None = None) -> UsageDialog:
         """The chart of ``pool`` (by default the current pool; the Farm column: all pools)."""
+        # pyqtgraph and numpy load with the first chart: 0.2 s and 27 MB a board that never
+        # opens one does not pay at its start.
+        from manager.usage_dialog import UsageDialog
+
         wanted = pool if pool is not None else self.board.current_pool
         if self.dialog is None:
             self.dialog = UsageDialog(self.usage, self.board.order(), wanted, self.window)

@@ -22,6 +22,7 @@ from pools.usage_charts import Chart
 
 BACKGROUND = "#1f2326"
 AXIS = "#9aa5ad"
+TITLE = "#dfe3e6"
 WAITING = "#e06c75"
 AXIS_WIDTH = 56
 SPAN_WORDS = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days"}
@@ -60,14 +61,15 @@ class UsageChart(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(BACKGROUND)
         self.setMinimumSize(480, 300)
+        self.title = self.addLabel("", row=0, col=0, color=TITLE, size="11pt")
         self.legend = pg.LegendItem(colCount=5, labelTextColor=AXIS, labelTextSize="9pt")
-        self.addItem(self.legend, row=0, col=0)
-        self.hosts = self.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.tasks = self.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.ci.layout.setRowStretchFactor(1, 5)
-        self.ci.layout.setRowStretchFactor(2, 2)
+        self.addItem(self.legend, row=1, col=0)
+        self.hosts = self.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.tasks = self.addPlot(row=3, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.ci.layout.setRowStretchFactor(2, 5)
+        self.ci.layout.setRowStretchFactor(3, 2)
         self.tasks.setXLink(self.hosts)
-        for plot, label in ((self.hosts, "hosts"), (self.tasks, "tasks waiting")):
+        for plot, label in ((self.hosts, "hosts"), (self.tasks, "tasks")):
             plot.setLabel("left", label, color=AXIS)
             plot.setMouseEnabled(x=True, y=False)
             plot.setMenuEnabled(False)
@@ -125,4 +127,5 @@ class UsageChart(pg.GraphicsLayoutWidget):
         most = max((chart.waiting_tasks[i] for i in waiting), default=0.0)
         self.tasks.setYRange(0, max(1.0, most) * 1.1, padding=0)
         span = SPAN_WORDS.get(chart.span.name, chart.span.name)
-        self.hosts.setTitle(f"{chart.name} — {span}", color="#dfe3e6", size="11pt")
+        self.title.setText(f"{chart.name} — {span}")
+        self.ci.layout.activate()  # the legend's new size now, not at the next event

@@ -66,7 +66,7 @@ def test_headers_show_the_last_24_hours_of_the_pools_with_usage(
     assert lighting.sparkline.isVisibleTo(lighting)
     assert comp.sparkline.isVisibleTo(comp)
     assert not gpu.sparkline.isVisibleTo(gpu)  # nothing recorded: no empty strip
-    assert "lately 1 of 4 online hosts busy" in comp.sparkline.toolTip()
+    assert "lately 1 of 4 online hosts busy" in comp.sparkline.tooltip()
     assert comp.sparkline.line is not None and comp.sparkline.line.ratio[-1] == 0.25
 
 

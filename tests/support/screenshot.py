@@ -5,7 +5,8 @@ before Qt starts. Needs a MongoDB URI (``--mongodb-uri``); the afserver stand-in
 ``--then edit undo redo`` makes those gestures first (a host moved between the first two
 columns, then Undo, then Redo, each waited for), so the toolbar shows what an edit does to it.
 The README's picture, resources/screenshot.png, is ``--size 1480x860 --then edit`` (every
-column of the small farm in sight).
+column of the small farm in sight); ``--usage`` records a day of usage first (sparklines, a
+starved pool's banner, a scheduled member) and ``--chart PNG`` saves the first pool's chart.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +57,10 @@ def main() -> int:
         "--scroll-to", default="", help="a pool, or 'last': its column scrolled into view"
     )
     parser.add_argument("--then", nargs="*", default=[], choices=["edit", "undo", "redo"])
+    parser.add_argument(
+        "--usage", action="store_true", help="a day of usage recorded: sparklines, a banner"
+    )
+    parser.add_argument("--chart", type=Path, help="also this picture of the first pool's chart")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -91,6 +97,11 @@ def main() -> int:
         store.create("comp-nodes")
         store.add_hosts("comp-nodes", ["rnd-b01", "rnd-b02", "rnd-a01"])
         store.record_host("ws-night-03", source="arp", ip="10.0.3.17", mac="aa:bb:cc:dd:ee:03")
+    if args.usage:
+        from tests.support import usage_data
+
+        seed = usage_data.seed_big_farm if args.hosts else usage_data.seed_small_farm
+        seed(store, time.time())
     server.start()
     settings = load_settings(
         overrides={
@@ -121,6 +132,9 @@ def main() -> int:
             window.session.farm_session.afserver_ok and len(window.board.columns) == expected_pools
         )
     )
+    if args.usage and not wait_until(lambda: window.session.usage.latest is not None):
+        print("the usage was not read")
+        return 1
     if args.then and not gestures(window, store, args.then, wait_until):
         return 1
     window.filter_edit.setText(args.filter)
@@ -133,6 +147,12 @@ def main() -> int:
         for _ in range(5):
             app.processEvents()
     window.grab().save(str(args.out))
+    if args.chart:
+        from tests.support.usage_data import grab_chart
+
+        if not grab_chart(window, window.board.order()[0], args.chart, wait_until):
+            print("the usage chart was not drawn")
+            return 1
     columns = len(window.board.columns)
     window.close()
     server.stop()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
+from pools.schedules import window
 from pools.usage import FARM, Point
 from storage.store import PoolStore
 
@@ -52,3 +55,69 @@ def working_day(
         return Point(hosts, online, busy, idle, busy, 1 if waiting else 0, waiting)
 
     return point
+
+
+STARVED = Point(4, 3, 3, 0, 3, 2, 40)  # 40 tasks waiting, no host idle
+IDLE = Point(3, 3, 0, 3, 0, 0, 0)  # three idle hosts, nothing waiting
+STARVED_MINUTES = 12
+
+
+def ending(
+    last: Point, before: Callable[[int], Point | None], end: int
+) -> Callable[[int], Point | None]:
+    """``before``'s day, a quiet minute, then ``last`` for the final STARVED_MINUTES minutes
+    up to ``end``."""
+    since = end // MINUTE * MINUTE - (STARVED_MINUTES - 1) * MINUTE
+    quiet = last._replace(busy=0, idle=last.online, running=0, waiting_jobs=0, waiting_tasks=0)
+
+    def point(minute: int) -> Point | None:
+        if minute >= since:
+            return last
+        return quiet if minute == since - MINUTE else before(minute)
+
+    return point
+
+
+def seed_small_farm(store: PoolStore, now: float) -> None:
+    """The screenshots' small farm (lighting, gpu, comp-nodes) over the last day: lighting
+    starved at the end, comp-nodes idle, the agent down for an hour in the night; ws-anna
+    in gpu on weeknights only."""
+    end = int(now)
+    night = (end - 9 * 3600, end - 8 * 3600)
+    record_minutes(
+        store,
+        {
+            "lighting": ending(STARVED, working_day(4, 60, gap=night), end),
+            "gpu": working_day(2, 0, gap=night),
+            "comp-nodes": ending(IDLE, working_day(3, 20, gap=night), end),
+        },
+        end,
+        24 * 60,
+    )
+    store.add_schedule("gpu", ["ws-anna"], window("20:00", "07:00", "mon-fri"))
+
+
+def seed_big_farm(store: PoolStore, now: float) -> None:
+    """A day of every pool of a studio farm, each of its own size (for the sparklines)."""
+    pools = [pool for _, pool in store.pool_entries()]
+    record_minutes(
+        store,
+        {
+            pool.name: working_day(max(1, len(pool.hostnames)), 0)  # none starved
+            for pool in pools
+        },
+        int(now),
+        24 * 60,
+    )
+
+
+def grab_chart(
+    window: Any, pool: str, out: Path, wait_until: Callable[[Callable[[], object]], bool]
+) -> bool:
+    """Pool ▸ Usage… of ``pool``, saved as a picture once its chart is drawn."""
+    dialog = window.usage.show_chart(pool)
+    if not wait_until(lambda: dialog.chart_shown is not None):
+        return False
+    dialog.grab().save(str(out))
+    dialog.close()
+    return True

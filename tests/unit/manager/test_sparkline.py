@@ -62,7 +62,7 @@ def test_a_busy_morning_and_nothing_recorded_after_it_draws_a_line_then_a_gap(
     assert columns, "the busy part is drawn"
     assert max(columns) < image.width() // 2, "no line through the steps with nothing recorded"
     assert min(columns) <= 4  # 24 hours ago is at the left end
-    assert "100 %" in widget.toolTip() and "8 of 8 online hosts busy" in widget.toolTip()
+    assert "100 %" in widget.tooltip() and "8 of 8 online hosts busy" in widget.tooltip()
 
 
 def test_a_quiet_pool_draws_low_and_a_busy_one_high(header: QWidget) -> None:
@@ -86,7 +86,7 @@ def test_nothing_recorded_in_24_hours_shows_no_empty_strip(header: QWidget) -> N
     widget.set_line(line([NAN] * STEPS, [NAN] * STEPS))
 
     assert not widget.isVisibleTo(header)
-    assert widget.toolTip() == ""
+    assert widget.tooltip() == ""
 
 
 def test_new_data_is_drawn_again_and_the_same_size_is_not(header: QWidget) -> None:

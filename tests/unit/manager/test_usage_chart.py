@@ -55,7 +55,7 @@ def test_a_busy_afternoon_is_drawn_where_it_was_recorded(qapp: object) -> None:
     assert color_share(image, "#ff9800", 0.8, 0.97) > 0.2  # the last six hours: busy
     assert color_share(image, "#ff9800", 0.1, 0.7) == 0  # before: a gap, no line through it
     assert color_share(image, "#e06c75", 0.8, 0.97) > 0.02  # tasks waited
-    assert chart.hosts.titleLabel.text == "lighting — last 24 hours"
+    assert chart.title.text == "lighting — last 24 hours"
 
 
 def test_a_new_chart_replaces_the_one_shown(qapp: object) -> None:
