@@ -33,9 +33,11 @@ from PyQt5.QtWidgets import (
 from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel, decode_hosts
+from manager.sparkline import SparklineWidget
 from manager.token_label import TokenLabel
 from pools.farm import Farm
 from pools.masks import include_mask
+from pools.usage_charts import Sparkline
 from pools.wording import counts_text, plural
 
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
@@ -317,6 +319,7 @@ class PoolColumn(QFrame):
         header_layout.addLayout(title_row)
         self._add_token_line(header_layout, is_pool=is_pool)
         header_layout.addWidget(self.counts_label)
+        self._add_usage_line(header_layout)
         header_layout.addWidget(self.description_label)
 
     def _add_token_line(self, layout: QVBoxLayout, *, is_pool: bool) -> None:
@@ -325,6 +328,14 @@ class PoolColumn(QFrame):
         if is_pool:
             self.token_label.set_pool(self.title)
             layout.addWidget(self.token_label)
+
+    def _add_usage_line(self, layout: QVBoxLayout) -> None:
+        """Under the counts, the pool's busy hosts over 24 hours (hidden until known)."""
+        self.sparkline = SparklineWidget()
+        layout.addWidget(self.sparkline)
+
+    def show_usage(self, line: Sparkline | None) -> None:
+        self.sparkline.set_line(line)
 
     @staticmethod
     def _tool_button(icon_name: str, tip: str) -> QToolButton:

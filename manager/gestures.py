@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -23,6 +25,7 @@ from manager.edit_session import EditSession
 from manager.jobs_session import JobsSession
 from manager.network_session import NetworkSession
 from manager.scan_dialog import ScanDialog
+from manager.schedule_menu import add_schedule_menu
 from pools.edits import Edit
 from pools.errors import AfpoolsError
 from pools.farm import Farm
@@ -81,6 +84,7 @@ class Gestures:
         self.jobs = jobs  # afserver's jobs as last read: deleting a pool names its jobs
         self.confirm: Callable[[str, str], bool] = self._ask  # tests answer for the user
         self.read_network: Callable[[], NetworkInfo] = NetworkInfo.read  # tests: a made-up LAN
+        self.farm_zone: dt.tzinfo | None = None  # schedules' time zone, for their next change
 
     def _current(self) -> Pool | None:
         return self.farm.pools.get(self.pools.current_pool or "")
@@ -224,6 +228,7 @@ class Gestures:
             menu.addAction(
                 f"Remove from {source}", lambda: self.edits.remove_from_pool(names, source)
             )
+            self._schedule_menu(menu, names, source)
         menu.addSeparator()
         wakeable = self.network.wakeable(names)
         wake = menu.addAction(
@@ -236,6 +241,20 @@ class Gestures:
             menu.addAction("Name this machine…", lambda: self.name_host(names[0]))
         menu.addAction("Copy names", lambda: self.copy_names(names))
         menu.exec(view.viewport().mapToGlobal(pos))
+
+    def _schedule_menu(self, menu: QMenu, names: list[str], source: str) -> None:
+        """Members of a pool follow the clock: a window, or while the user is away."""
+        pool = self.farm.pools.get(source)
+        if pool is not None:
+            add_schedule_menu(
+                menu,
+                pool,
+                names,
+                self.edits.request,
+                self.parent,
+                zone=self.farm_zone,
+                now=time.time(),
+            )
 
     # -- the network --------------------------------------------------------------------
 

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
-from PyQt5.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
-from PyQt5.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PyQt5.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PyQt5.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QIcon, QPainter, QPen, QPixmap
+from PyQt5.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
 from manager import theme
-from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE, WAKING_ROLE
+from manager.card_schedule import PoolSchedules, ScheduleBadge
+from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE, WAKING_ROLE, HostListModel
 from pools.model import Host, HostState
 from pools.wording import cores_text, memory_text, state_text
 
 MAX_BADGES = 3
+SCHEDULE_SHARE = 0.55  # at most this much of a card's width for its schedule
+SCHEDULE_COLOR = QColor("#9cc8f0")
 TEXTS_KEPT = 20_000  # fitted texts of this many cards are remembered
 
 
@@ -44,6 +53,8 @@ class HostCardDelegate(QStyledItemDelegate):
         self._fonts: dict[str, _Fonts] = {}
         self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
         self._texts: dict[tuple[object, ...], tuple[str, str]] = {}
+        self._schedules = PoolSchedules()  # the clock badges of own_pool's scheduled members
+        self._schedule_fits: dict[tuple[object, ...], str] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         metrics = QFontMetrics(option.font)
@@ -92,10 +103,13 @@ class HostCardDelegate(QStyledItemDelegate):
             int(card.right()) - text_left - badge_room - pad,
             fonts.height,
         )
+        detail_top = name_rect.bottom() + pad // 2
+        badge = self.schedule_badge(index, host)
+        schedule_room = self._paint_schedule(painter, fonts, card, badge, detail_top)
         detail_rect = QRect(
             text_left,
-            name_rect.bottom() + pad // 2,
-            int(card.right()) - text_left - pad,
+            detail_top,
+            int(card.right()) - text_left - pad - schedule_room,
             fonts.height,
         )
         waking = bool(index.data(WAKING_ROLE))
@@ -176,6 +190,82 @@ class HostCardDelegate(QStyledItemDelegate):
             right -= width + 3
         return int(card.right()) - pad - right
 
+    def helpEvent(
+        self,
+        event: QHelpEvent | None,
+        view: QAbstractItemView | None,
+        option: QStyleOptionViewItem,
+        index: QModelIndex,
+    ) -> bool:
+        """A scheduled member's tooltip says its windows too."""
+        host: Host | None = index.data(HOST_ROLE)
+        badge = self.schedule_badge(index, host) if host is not None else None
+        if event is None or badge is None or event.type() != QEvent.Type.ToolTip:
+            return bool(super().helpEvent(event, view, option, index))
+        tip = index.data(Qt.ItemDataRole.ToolTipRole) or host.name
+        QToolTip.showText(event.globalPos(), f"{tip}<br><br>{badge.tip}", view)
+        return True
+
+    def schedule_badge(self, index: QModelIndex, host: Host) -> ScheduleBadge | None:
+        """A scheduled member of this column's pool has one; other cards have none."""
+        model = index.model()
+        if self.own_pool is None or not isinstance(model, HostListModel):
+            return None
+        return self._schedules.badge(model.farm.pools.get(self.own_pool), host.name)
+
+    def _paint_schedule(
+        self,
+        painter: QPainter,
+        fonts: _Fonts,
+        card: QRectF,
+        badge: ScheduleBadge | None,
+        top: int,
+    ) -> int:
+        """A clock and the member's window at the right of the second line; returns the
+        width it took (0: not scheduled)."""
+        if badge is None:
+            return 0
+        pad = fonts.pad
+        room = int(card.width() * SCHEDULE_SHARE)
+        key = (fonts.key, badge.texts, room)
+        text = self._schedule_fits.get(key)
+        if text is None:
+            fitting = (t for t in badge.texts if _clock_width(fonts, t) <= room)
+            text = self._schedule_fits[key] = next(fitting, "")
+        pixmap = self._clock_badge(painter, fonts, text, badge.out)
+        width = round(pixmap.width() / pixmap.devicePixelRatio())
+        height = round(pixmap.height() / pixmap.devicePixelRatio())
+        right = int(card.right()) - pad
+        painter.drawPixmap(right - width, top + (fonts.height - height) // 2, pixmap)
+        return width + pad
+
+    def _clock_badge(self, painter: QPainter, fonts: _Fonts, text: str, out: bool) -> QPixmap:
+        ratio = _pixel_ratio(painter)
+        key = ("clock", fonts.key, text, out, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            color = theme.TEXT_STALE if out else SCHEDULE_COLOR
+            height = fonts.badge_metrics.height() + 2
+            width = _clock_width(fonts, text)
+            pixmap = self._pixmaps[key] = _blank(width, height, ratio)
+            badge = QPainter(pixmap)
+            badge.setRenderHint(QPainter.Antialiasing)
+            fill = QColor(color)
+            fill.setAlpha(40)
+            badge.setPen(Qt.PenStyle.NoPen)
+            badge.setBrush(fill)
+            badge.drawRoundedRect(QRectF(0, 0, width, height), height / 2, height / 2)
+            icon = QRect(3, 1, height - 2, height - 2)
+            mode = QIcon.Mode.Disabled if out else QIcon.Mode.Normal
+            theme.icon("clock").paint(badge, icon, Qt.AlignmentFlag.AlignCenter, mode)
+            if text:
+                badge.setFont(fonts.badge)
+                badge.setPen(color)
+                area = QRectF(icon.right() + 3, 0, width - icon.right() - 3, height)
+                badge.drawText(area, Qt.AlignmentFlag.AlignVCenter, text)
+            badge.end()
+        return pixmap
+
     def _badge(self, painter: QPainter, fonts: _Fonts, label: str, color: QColor) -> QPixmap:
         ratio = _pixel_ratio(painter)
         key = ("badge", fonts.key, label, color.rgba(), ratio)
@@ -219,6 +309,14 @@ class _Fonts:
         self.badge = QFont(base)
         self.badge.setPointSizeF(base.pointSizeF() * 0.78)
         self.badge_metrics = QFontMetrics(self.badge)
+
+
+def _clock_width(fonts: _Fonts, text: str) -> int:
+    """A clock badge: the icon, and the text after it (if any)."""
+    height = fonts.badge_metrics.height() + 2
+    if not text:
+        return height + 4
+    return height + 6 + fonts.badge_metrics.horizontalAdvance(text) + 6
 
 
 def _baseline(rect: QRect, metrics: QFontMetrics) -> QPointF:

@@ -1,10 +1,10 @@
-"""The board's work, without its widgets: one farm, four jobs, four worker threads.
+"""The board's work, without its widgets: one farm, its jobs, a worker thread for each.
 
 The edit session sends edits to the store and keeps undo and redo; the farm session merges
 afserver's polls and the store's loads into the farm and announces the changes; the network
 session scans and wakes machines; the jobs session keeps afserver's jobs as the agent sees
-them. Each worker talks to them only through signals, and is started here and waited for on
-shutdown. The window lays all this out.
+them; the usage session reads what the agent recorded. Each worker talks to them only through
+signals, and is started here and waited for on shutdown. The window lays all this out.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from manager.jobs_worker import JobsWorker
 from manager.network_session import NetworkSession
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StoreWorker
+from manager.usage_session import UsageSession
+from manager.usage_worker import UsageWorker
 from manager.workers import WorkerThread
 from storage.store_source import StoreSource
 
@@ -42,11 +44,16 @@ class BoardSession(QObject):
         self.edits = EditSession(self.store_worker, self)
         self.farm_session = FarmSession(self.evented, self.poller, self.store_worker, self)
         self.network = NetworkSession(self.evented, self.network_worker, self.store_worker, self)
-        for session in (self.edits, self.farm_session, self.network):
+        self.usage_worker = UsageWorker(
+            settings, StoreSource(self.store_worker.connection.database, settings.user_name)
+        )
+        self.usage = UsageSession(self.usage_worker, self)
+        for session in (self.edits, self.farm_session, self.network, self.usage):
             session.message.connect(self.message)
         self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
         self._threads = [
-            self._jobs_thread(),  # first to stop: it reads through the store's connection
+            self._jobs_thread(),  # these two first to stop: they read through the store's
+            WorkerThread(self.usage_worker, "afpools-usage"),  # connection
             WorkerThread(self.store_worker, "afpools-store"),
             WorkerThread(self.poller, "afpools-afserver"),
             WorkerThread(self.network_worker, "afpools-network"),

@@ -30,6 +30,7 @@ from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
 from manager.status_bar import BoardStatusBar
 from manager.toolbar import BoardToolbar
+from manager.usage_board import BoardUsage, zone_or_none
 from pools.wording import plural
 
 FILTER_HINT = "Name, IP, state or pool (Ctrl+F)"
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self._add_jobs(layout)
         self._build_actions()
         self._build_menus_and_toolbar()
+        self._build_usage(settings)
         self._connect()
         self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
@@ -252,6 +254,20 @@ class MainWindow(QMainWindow):
         )
         self.toolbar = tools
 
+    def _build_usage(self, settings: Settings) -> None:
+        """Sparklines in the headers, the starved-pool banner, Pool ▸ Usage…, schedules."""
+        self.usage = BoardUsage(
+            self, self.board, self.session.usage, self.session.edits, self.status.showMessage
+        )
+        layout = self.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(self.board), self.usage.banner)
+        self.usage.action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.addAction(self.usage.action)
+        pool_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Pool")
+        pool_menu.insertAction(self.collapse_action, self.usage.action)
+        pool_menu.insertSeparator(self.collapse_action)
+        self.gestures.farm_zone = zone_or_none(settings)
+
     def _connect(self) -> None:
         edits, network = self.session.edits, self.session.network
         self.session.farm_session.afserver_state.connect(self._on_farm_session_afserver_state)
@@ -356,6 +372,8 @@ class MainWindow(QMainWindow):
             self.rename_action,
             self.describe_action,
             self.recolor_action,
+            None,
+            self.usage.action,
             None,
             self.collapse_action,
             self.move_left_action,

@@ -8,6 +8,8 @@ The README's picture, resources/screenshot.png, is ``--size 1480x860 --then edit
 column of the small farm in sight). ``--jobs`` submits artists' jobs with pool tokens, binds
 them with one agent pass, then submits one more that no agent binds (the banner) and two
 whose token names no pool; ``--current POOL`` makes a pool current, as a click on its column.
+column of the small farm in sight); ``--usage`` records a day of usage first (sparklines, a
+starved pool's banner, a scheduled member) and ``--chart PNG`` saves the first pool's chart.
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storage.store import PoolStore
+    from tests.support.fake_afserver import FakeAfserver
 
 
 def gestures(
@@ -73,7 +80,7 @@ def submit_jobs(server: Any, settings: Any) -> int:
     return len(JOBS) + 1
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--mongodb-uri", required=True)
@@ -88,25 +95,18 @@ def main() -> int:
     parser.add_argument("--then", nargs="*", default=[], choices=["edit", "undo", "redo"])
     parser.add_argument("--jobs", action="store_true", help="token jobs, bound and waiting")
     parser.add_argument("--current", default="", help="a pool made current, as by a click")
-    args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["QT_SCALE_FACTOR"] = args.scale
+    parser.add_argument(
+        "--usage", action="store_true", help="a day of usage recorded: sparklines, a banner"
+    )
+    parser.add_argument("--chart", type=Path, help="also this picture of the first pool's chart")
+    return parser.parse_args()
 
-    from PyQt5.QtCore import QThread
-    from PyQt5.QtWidgets import QApplication
 
-    from config.settings import load_settings
-    from manager.theme import apply_theme, enable_high_dpi
-    from manager.window import MainWindow
-    from storage.connection import mongo_client
-    from storage.store import PoolStore
+def fill_store(store: PoolStore, args: argparse.Namespace) -> FakeAfserver:
+    """The pools and the afserver stand-in the picture shows: a studio farm or the small one."""
     from tests.support.fake_afserver import FakeAfserver
     from tests.support.studio_farm import studio_farm
 
-    database = f"shot_{uuid.uuid4().hex[:8]}"
-    client = mongo_client(args.mongodb_uri, 10)
-    store = PoolStore(client[database], user="admin")
-    store.ensure_schema()
     if args.hosts:
         studio = studio_farm(args.hosts, args.pools)
         server = FakeAfserver(studio.farm)
@@ -124,6 +124,33 @@ def main() -> int:
         store.create("comp-nodes")
         store.add_hosts("comp-nodes", ["rnd-b01", "rnd-b02", "rnd-a01"])
         store.record_host("ws-night-03", source="arp", ip="10.0.3.17", mac="aa:bb:cc:dd:ee:03")
+    if args.usage:
+        from tests.support import usage_data
+
+        seed = usage_data.seed_big_farm if args.hosts else usage_data.seed_small_farm
+        seed(store, time.time())
+    return server
+
+
+def main() -> int:
+    args = parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_SCALE_FACTOR"] = args.scale
+
+    from PyQt5.QtCore import QThread
+    from PyQt5.QtWidgets import QApplication
+
+    from config.settings import load_settings
+    from manager.theme import apply_theme, enable_high_dpi
+    from manager.window import MainWindow
+    from storage.connection import mongo_client
+    from storage.store import PoolStore
+
+    database = f"shot_{uuid.uuid4().hex[:8]}"
+    client = mongo_client(args.mongodb_uri, 10)
+    store = PoolStore(client[database], user="admin")
+    store.ensure_schema()
+    server = fill_store(store, args)
     server.start()
     settings = load_settings(
         overrides={
@@ -155,6 +182,9 @@ def main() -> int:
             window.session.farm_session.afserver_ok and len(window.board.columns) == expected_pools
         )
     )
+    if args.usage and not wait_until(lambda: window.session.usage.latest is not None):
+        print("the usage was not read")
+        return 1
     if args.then and not gestures(window, store, args.then, wait_until):
         return 1
     if jobs and not wait_until(lambda: len(window.session.jobs.decisions()) == jobs):
@@ -174,6 +204,12 @@ def main() -> int:
     if args.jobs:  # what the window cannot be narrower than, for a person to check
         print(f"jobs panel at least {window.jobs_dock.minimumSizeHint().width()} px wide")
     window.grab().save(str(args.out))
+    if args.chart:
+        from tests.support.usage_data import grab_chart
+
+        if not grab_chart(window, window.board.order()[0], args.chart, wait_until):
+            print("the usage chart was not drawn")
+            return 1
     columns = len(window.board.columns)
     window.close()
     server.stop()
