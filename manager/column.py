@@ -351,8 +351,9 @@ def _tab_target(start: QWidget, *, forward: bool) -> QWidget | None:
     """Where Tab (or Shift+Tab) goes from ``start``, counting the hidden frames of columns not
     made yet as the stops they are about to be."""
     window = start.window()
-    widget = start
+    widget: QWidget | None = start
     while True:
+        assert widget is not None
         widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
         if widget is None or widget is start:
             return None
