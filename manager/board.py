@@ -3,22 +3,23 @@
 Once the board shows, only the columns on screen follow the farm: the board tells each
 column whether it is in sight whenever it scrolls, resizes or lays its columns out again,
 so a farm of 200 pools costs a keystroke or a poll what the few visible columns cost. A
-column that was never in sight is not even shown: it keeps its place in the row, empty,
-until it is scrolled to.
+column that was never in sight is only its frame, keeping its place in the row, until it
+is scrolled to (or moved into view, unfolded, made current, reached by Tab): its header and
+list are made then. What the columns ask for (menus, the keyboard, folding) the board
+passes on through one signal each, so a window listens once, whenever columns are made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PyQt5.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt5.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
 from PyQt5.QtGui import QColor, QShowEvent
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from manager import theme
-from manager.column import PoolColumn
+from manager.column import ColumnSignals, PoolColumn
 from manager.evented_farm import EventedFarm
-from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 from pools.farm import FarmChange
 from pools.model import in_creation_order
@@ -29,6 +30,9 @@ class Board(QWidget):
 
     drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from, to pool, copy
     column_added = pyqtSignal(object)  # PoolColumn
+    column_collapsed = pyqtSignal(object, bool)  # PoolColumn, whether collapsed now
+    pool_menu_requested = pyqtSignal(object, QPoint)  # PoolColumn, where (global)
+    host_menu_requested = pyqtSignal(object, QPoint)  # HostListView, where in it
     column_renamed = pyqtSignal(str, str)  # old name, new name
     columns_changed = pyqtSignal()  # pools came, went or changed (after their columns did)
     order_changed = pyqtSignal(list)
@@ -38,15 +42,20 @@ class Board(QWidget):
         super().__init__(parent)
         self.source = source
         self.farm = source.farm
-        self.farm_model = HostListModel(source, None, self)
-        self.farm_model.drop_requested.connect(self.drop_requested)
-        self.farm_column = PoolColumn(self.farm_model, HostCardDelegate(self.pool_color))
+        # Every column asks through these; the board listens once and passes them on.
+        self.column_signals = signals = ColumnSignals(self)
+        signals.drop_requested.connect(self.drop_requested)
+        signals.collapsed_changed.connect(self.column_collapsed)
+        signals.menu_requested.connect(self.pool_menu_requested)
+        signals.host_menu_requested.connect(self.host_menu_requested)
+        signals.focused.connect(self._on_column_focused)
+        self.farm_column = PoolColumn(source, None, self.pool_color, signals)
+        self.farm_model = self.farm_column.model
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
         self._current: str | None = None
         self._tracking = False  # whether columns follow the farm only in sight (once shown)
         self._adding = False  # columns are being added: their places are not known yet
-        self._follow_focus(self.farm_column)
 
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
@@ -98,8 +107,8 @@ class Board(QWidget):
         if pool is not None:
             self.scroll_to(pool)
 
-    def _follow_focus(self, column: PoolColumn) -> None:
-        column.view.focused.connect(lambda: self.set_current_pool(column.model.pool))
+    def _on_column_focused(self, column: PoolColumn) -> None:
+        self.set_current_pool(column.pool)
 
     # -- what is in sight ---------------------------------------------------------------
 
@@ -130,10 +139,7 @@ class Board(QWidget):
         self.farm_column.set_in_sight(True)
         for column in self.columns.values():
             geometry = column.geometry()
-            in_sight = geometry.right() >= left and geometry.left() < right
-            column.set_in_sight(in_sight)
-            if in_sight and column.isHidden():
-                column.show()
+            column.set_in_sight(geometry.right() >= left and geometry.left() < right)
 
     def pool_color(self, name: str) -> QColor:
         pool = self.farm.pools.get(name)
@@ -163,7 +169,8 @@ class Board(QWidget):
         self.columns_changed.emit()
 
     def models(self) -> list[HostListModel]:
-        return [self.farm_model, *(c.model for c in self.columns.values())]
+        """The models of the columns that have one (a column never in sight has none yet)."""
+        return [c.model for c in self.all_columns() if c.has_model]
 
     def all_columns(self) -> list[PoolColumn]:
         return [self.farm_column, *(self.columns[n] for n in self._order)]
@@ -182,19 +189,17 @@ class Board(QWidget):
         self._update_sight()
 
     def add_pool(self, name: str) -> PoolColumn:
-        # On a board that shows, a new column waits hidden, its place kept in the row, until
-        # it is known to be in sight: 200 columns are not polished, shown and laid out one by
-        # one at the start, only the few on screen.
-        model = HostListModel(self.source, name, self, in_sight=not self._tracking)
-        delegate = HostCardDelegate(self.pool_color, own_pool=name)
-        column = PoolColumn(model, delegate, self.container)
-        policy = column.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        column.setSizePolicy(policy)
-        if self._tracking:
-            column.hide()
-        model.drop_requested.connect(self.drop_requested)
-        self._follow_focus(column)
+        # On a board that shows, a new column is only a hidden frame that keeps its place
+        # until it is known to be in sight: 200 columns' lists and headers are not made,
+        # polished and laid out at the start, only the few on screen.
+        column = PoolColumn(
+            self.source,
+            name,
+            self.pool_color,
+            self.column_signals,
+            self.container,
+            in_sight=not self._tracking,
+        )
         self.columns[name] = column
         self._order.append(name)
         self.row.insertWidget(len(self._order) - 1, column)
@@ -208,11 +213,8 @@ class Board(QWidget):
             return
         self._order.remove(name)
         self.row.removeWidget(column)
-        column.hide()
         self.no_pools.setVisible(not self.columns)
-        column.model.detach()
-        column.deleteLater()
-        column.model.deleteLater()
+        column.discard()
 
     def rename_pool(self, old: str, new: str) -> None:
         column = self.columns.pop(old)

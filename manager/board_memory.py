@@ -23,6 +23,7 @@ class BoardMemory:
         self._prefs = QSettings(str(user_config_dir() / "board.ini"), QSettings.Format.IniFormat)
         self._collapsed: set[str] = set(self._prefs.value("columns/collapsed", [], list) or [])
         board.column_added.connect(self._on_board_column_added)
+        board.column_collapsed.connect(self._on_board_column_collapsed)
         board.column_renamed.connect(self._on_board_column_renamed)
         board.columns_changed.connect(self._on_board_columns_changed)
         board.order_changed.connect(lambda order: self._prefs.setValue("columns/order", order))
@@ -39,10 +40,9 @@ class BoardMemory:
         self.board.set_order(self._saved_order())
 
     def _on_board_column_added(self, column: PoolColumn) -> None:
-        column.collapsed_changed.connect(
-            lambda collapsed: self._on_column_collapsed(column, collapsed)
-        )
-        if column.model.pool in self._collapsed:
+        """A column folded last time is folded again (before it is ever made, when it is out
+        of sight: it is made as a strip once it comes into sight)."""
+        if column.pool in self._collapsed:
             column.set_collapsed(True)
 
     def _on_board_column_renamed(self, old: str, new: str) -> None:
@@ -51,8 +51,8 @@ class BoardMemory:
             self._collapsed.add(new)
             self._save_collapsed()
 
-    def _on_column_collapsed(self, column: PoolColumn, collapsed: bool) -> None:
-        name = column.model.pool
+    def _on_board_column_collapsed(self, column: PoolColumn, collapsed: bool) -> None:
+        name = column.pool
         if name is None:
             return
         (self._collapsed.add if collapsed else self._collapsed.discard)(name)

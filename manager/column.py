@@ -1,38 +1,30 @@
-"""One column of the board: a header (name, colour, counts) over a list of host cards."""
+"""One column of the board: a header (name, colour, token, counts, usage) over a list of
+host cards, made when the column first comes into sight."""
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, pyqtSignal
+from collections.abc import Callable
+from typing import NamedTuple
+
+from PyQt5.QtCore import QObject, QPoint, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QFocusEvent,
     QFontMetrics,
-    QHelpEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
 )
 from PyQt5.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSizePolicy,
-    QStyleOptionViewItem,
-    QTableView,
-    QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from manager import theme
+from manager.column_parts import COUNTS_SEPARATOR, CollapsedStrip, ColumnHeader, CountsLabel
+from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
-from manager.host_model import HostListModel, decode_hosts
+from manager.host_model import HostListModel
+from manager.host_view import HostListView
 from manager.sparkline import SparklineWidget
 from manager.token_label import TokenLabel
 from pools.farm import Farm
@@ -43,7 +35,6 @@ from pools.wording import counts_text, plural
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
 MASK_PREVIEW_CHARS = 400
-COUNTS_SEPARATOR = " · "
 
 
 def mask_preview(farm: Farm, pool: str) -> str:
@@ -58,210 +49,151 @@ def mask_preview(farm: Farm, pool: str) -> str:
     )
 
 
-def fold_parts(parts: list[str], metrics: QFontMetrics, width: int) -> str:
-    """Parts joined by " · ", or by a new line where the next part would not fit ``width``
-    (0: one line); a part too wide on its own ends in "…"."""
-    whole = COUNTS_SEPARATOR.join(parts)
-    if width <= 0 or metrics.horizontalAdvance(whole) <= width:
-        return whole
-    lines: list[str] = []
-    for part in parts:
-        joined = f"{lines[-1]}{COUNTS_SEPARATOR}{part}" if lines else part
-        if lines and metrics.horizontalAdvance(joined) <= width:
-            lines[-1] = joined
-        else:
-            lines.append(part)
-    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
-
-
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class HostListView(QTableView):
-    """A list of cards that drags hostnames out and takes them in.
+class ColumnSignals(QObject):
+    """What the columns of one board ask for, in one place: each column emits here, naming
+    itself, so that 200 columns are listened to once rather than column by column, and a
+    column made late is heard like one made at the start."""
 
-    One column of rows of one height, so that the view finds the cards in sight by
-    arithmetic: a list view lays out every row again after each change (and asks the model
-    about each), which took 35 ms for the 20,000 of the Farm column, or left it blank while
-    it did so in batches. It takes its model when its column first shows (``attach``).
-    """
-
-    focused = pyqtSignal()
-
-    def __init__(
-        self, model: HostListModel, delegate: HostCardDelegate, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._host_model = model
-        self._delegate = delegate  # the view does not own it
-        self.setItemDelegate(delegate)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setCornerButtonEnabled(False)
-        self.setTabKeyNavigation(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.horizontalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self._fit_rows()
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.setDragDropMode(QAbstractItemView.DragDrop)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setDragDropOverwriteMode(False)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.setMouseTracking(True)
-
-    def _fit_rows(self) -> None:
-        """Every row as tall as a card in the view's font (200 % scaling included)."""
-        option = QStyleOptionViewItem()
-        option.font = self.font()
-        height = self._delegate.sizeHint(option, QModelIndex()).height()
-        self.verticalHeader().setMinimumSectionSize(1)
-        self.verticalHeader().setDefaultSectionSize(height)
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        super().changeEvent(event)
-        fonts = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
-        if event is not None and event.type() in fonts and self.model() is not None:
-            self._fit_rows()
-
-    def attach(self) -> None:
-        """Follow the model from now on; a column far off screen never needs to."""
-        if self.model() is None:
-            self.setModel(self._host_model)
-            self._fit_rows()
-
-    def host_model(self) -> HostListModel:
-        return self._host_model
-
-    def selected_names(self) -> list[str]:
-        model, selection = self.host_model(), self.selectionModel()
-        rows = sorted(i.row() for i in selection.selectedIndexes()) if selection else []
-        return [model.name_at(r) for r in rows]
-
-    def empty_hint(self) -> str:
-        """What an empty column says, so that a first start is not a blank wall."""
-        model = self.host_model()
-        if model.member_count():
-            return "No host matches the filter."
-        if model.pool is not None:
-            return "Drag machines here from the Farm, or use Add hosts by name…"
-        return (
-            "No machines yet. Scan network… finds machines on the LAN; "
-            "Add hosts by name… takes machines that are off."
-        )
-
-    def paintEvent(self, event: QPaintEvent | None) -> None:
-        super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(QColor("#7d878f"))
-            area = self.viewport().rect().adjusted(12, 24, -12, -12)
-            painter.drawText(
-                area,
-                Qt.AlignmentFlag.AlignHCenter
-                | Qt.AlignmentFlag.AlignTop
-                | Qt.TextFlag.TextWordWrap,
-                self.empty_hint(),
-            )
-
-    def focusInEvent(self, event: QFocusEvent | None) -> None:
-        super().focusInEvent(event)
-        self.focused.emit()
-
-    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
-        if event is None:
-            return
-        # Dropping back into the column a drag came from is not an edit.
-        decoded = decode_hosts(event.mimeData())
-        if decoded is None or decoded[1] == self.host_model().pool:
-            event.ignore()
-            return
-        super().dragEnterEvent(event)
+    collapsed_changed = pyqtSignal(object, bool)  # PoolColumn, whether collapsed now
+    menu_requested = pyqtSignal(object, QPoint)  # PoolColumn, where (global) its menu opens
+    host_menu_requested = pyqtSignal(object, QPoint)  # HostListView, where in it
+    focused = pyqtSignal(object)  # PoolColumn whose list took the keyboard
+    drop_requested = pyqtSignal(list, object, object, bool)  # hosts, from, to pool, copy
 
 
-class CollapsedStrip(QWidget):
-    """A collapsed column: the name written upwards, the count, and still a drop target."""
-
-    expand_requested = pyqtSignal()
-
-    def __init__(self, column: PoolColumn) -> None:
-        super().__init__()
-        self.column = column
-        self.setAcceptDrops(True)
-        self.setObjectName("CollapsedTitle")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setPen(QColor("#dfe3e6"))
-        painter.translate(
-            self.width() / 2 + QFontMetrics(self.font()).ascent() / 2 - 2, self.height() - 8
-        )
-        painter.rotate(-90)
-        painter.drawText(QPoint(0, 0), f"{self.column.title}  ({self.column.model.member_count()})")
-
-    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
-        self.expand_requested.emit()
-
-    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
-        if event is not None and self.column.model.canDropMimeData(
-            event.mimeData(), event.proposedAction(), -1, 0, QModelIndex()
-        ):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent | None) -> None:
-        if event is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent | None) -> None:
-        if event is not None and self.column.model.dropMimeData(
-            event.mimeData(), event.dropAction(), -1, 0, QModelIndex()
-        ):
-            event.acceptProposedAction()
+class _Parts(NamedTuple):
+    view: HostListView
+    header: ColumnHeader
+    strip: CollapsedStrip
 
 
 class PoolColumn(QFrame):
-    """The Farm column (``model.pool is None``) or one pool's column."""
+    """The Farm column (``pool`` None) or one pool's column.
 
-    collapsed_changed = pyqtSignal(bool)
-    menu_requested = pyqtSignal(QPoint)
+    Until it first comes into sight a column is only a hidden frame that keeps its place and
+    width in the row: no model, no header, no list. They are made when it comes into sight
+    (scrolled to, moved into view, unfolded, made current, reached by Tab) or when someone
+    asks for them, so a board of 200 pools makes, polishes and lays out the few that show.
+    What it was told meanwhile (colour, description, usage, folding) it shows once made.
+    """
 
     def __init__(
-        self, model: HostListModel, delegate: HostCardDelegate, parent: QWidget | None = None
+        self,
+        source: EventedFarm,
+        pool: str | None,
+        color_of: Callable[[str], QColor],
+        signals: ColumnSignals,
+        parent: QWidget | None = None,
+        *,
+        in_sight: bool = True,
     ) -> None:
         super().__init__(parent)  # made where it goes: no moving a whole tree of widgets
-        self.model = model
-        self.title = model.pool or "Farm"
+        self.pool = pool
+        self.title = pool or "Farm"
         self.color = QColor("#607d8b")
         self.description = ""
         self.collapsed = False
-        self.in_sight = model.in_sight  # the board says; its list follows the farm only then
+        self.in_sight = in_sight  # the board says; its list follows the farm only then
+        self.signals = signals
+        self.usage: Sparkline | None = None
+        self._source = source
+        self._color_of = color_of
+        self._model: HostListModel | None = None
+        self._parts: _Parts | None = None
+        self._counts_due = False
         self.setObjectName("PoolColumn")
-        self.setProperty("farm", model.pool is None)
-        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
+        self.setProperty("farm", pool is None)
+        # Hidden, it is neither polished nor laid out inside, but keeps its place in the row.
+        policy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # until it is made: see focusNextPrevChild
+        self._apply_width()
+        if in_sight:
+            self._build()
+        elif parent is not None:
+            self.hide()
 
-        self.view = HostListView(model, delegate, self)
-        self.strip = CollapsedStrip(self)
-        self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
-        self._build_header(is_pool=model.pool is not None)
-        self._parts_shown = False
+    # -- what it is made of, made once --------------------------------------------------
 
+    @property
+    def model(self) -> HostListModel:
+        """Its hosts; made when first needed, in sight or not (out of sight it waits)."""
+        if self._model is None:
+            self._model = model = HostListModel(
+                self._source, self.pool, self, in_sight=self.in_sight and not self.collapsed
+            )
+            model.drop_requested.connect(self.signals.drop_requested)
+        return self._model
+
+    @property
+    def has_model(self) -> bool:
+        return self._model is not None
+
+    @property
+    def is_built(self) -> bool:
+        """Whether its header and list exist (it has been in sight, or was asked for them)."""
+        return self._parts is not None
+
+    @property
+    def view(self) -> HostListView:
+        return self._build().view
+
+    @property
+    def header(self) -> ColumnHeader:
+        return self._build().header
+
+    @property
+    def strip(self) -> CollapsedStrip:
+        return self._build().strip
+
+    @property
+    def title_label(self) -> QLabel:
+        return self.header.title_label
+
+    @property
+    def token_label(self) -> TokenLabel:
+        return self.header.token_label
+
+    @property
+    def counts_label(self) -> CountsLabel:
+        return self.header.counts_label
+
+    @property
+    def sparkline(self) -> SparklineWidget:
+        return self.header.sparkline
+
+    @property
+    def description_label(self) -> QLabel:
+        return self.header.description_label
+
+    def _build(self) -> _Parts:
+        if self._parts is not None:
+            return self._parts
+        model = self.model
+        view = HostListView(model, HostCardDelegate(self._color_of, own_pool=self.pool), self)
+        view.focused.connect(self._on_view_focused)
+        view.customContextMenuRequested.connect(self._on_view_context_menu)
+        header = ColumnHeader(self.title, None if self.pool is None else self._mask_tip)
+        header.collapse_requested.connect(self._on_header_collapse_requested)
+        header.menu_requested.connect(self._on_header_menu_requested)
+        if self.pool is not None:
+            header.set_looks(self.color, self.description)
+        header.show_usage(self.usage)
+        strip = CollapsedStrip(model, self.title)
+        strip.expand_requested.connect(self._on_strip_expand_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
-        layout.addWidget(self.header)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.strip, 1)
-        self._show_parts()
-        self._apply_width()
-        self._counts_due = False
+        layout.addWidget(header)
+        layout.addWidget(view, 1)
+        layout.addWidget(strip, 1)
+        self._parts = parts = _Parts(view, header, strip)
+        self._take_place_in_tab_order(parts)
         for signal in (
             model.rowsInserted,
             model.rowsRemoved,
@@ -269,81 +201,33 @@ class PoolColumn(QFrame):
             model.counts_changed,
         ):
             signal.connect(self.schedule_counts)
+        view.attach()
+        self._show_parts()
         self.refresh_counts()
+        if self.parentWidget() is not None and self.isHidden():
+            self.show()
+        return parts
 
-    def _build_header(self, *, is_pool: bool) -> None:
-        """Colour, name and buttons; counts below; the description below them."""
-        self.swatch = QLabel()
-        self.swatch.setFixedSize(QSize(10, 22))
-        if not is_pool:  # (showing a widget that has no parent yet would open a window)
-            self.swatch.hide()
-        self.title_label = QLabel(self.title)
-        self.title_label.setObjectName("ColumnTitle")
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("ColumnCounts")
-        # As wide as the column, not as its text: the text is broken into lines to fit.
-        self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.counts_label.installEventFilter(self)
-        self._counts_parts: list[str] = []
-        self.description_label = QLabel()
-        self.description_label.setObjectName("ColumnDescription")
-        self.description_label.setWordWrap(True)
-        self.description_label.hide()
-        self.collapse_button = self._tool_button("collapse", "Collapse this column")
-        self.collapse_button.clicked.connect(lambda: self.set_collapsed(True))
-        self.menu_button = self._tool_button("menu", "Pool actions")
-        self.menu_button.clicked.connect(
-            lambda: self.menu_requested.emit(
-                self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
-            )
-        )
-        if not is_pool:
-            self.menu_button.hide()
+    def _take_place_in_tab_order(self, parts: _Parts) -> None:
+        """The list and the header's buttons where the column is in the window's Tab order
+        rather than after everything made before them: Tab keeps going column by column."""
+        previous: QWidget = self
+        for widget in (parts.view, *parts.header.buttons()):
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self.header = header = QWidget()
-        header.setObjectName("ColumnHeader")
-        header.installEventFilter(self)
-        title_row = QHBoxLayout()
-        title_row.setContentsMargins(0, 0, 0, 0)
-        title_row.setSpacing(6)
-        for widget, stretch in (
-            (self.swatch, 0),
-            (self.title_label, 1),
-            (self.menu_button, 0),
-            (self.collapse_button, 0),
-        ):
-            title_row.addWidget(widget, stretch)
-        header_layout = QVBoxLayout(header)
-        header_layout.setContentsMargins(8, 6, 6, 2)
-        header_layout.setSpacing(1)
-        header_layout.addLayout(title_row)
-        self._add_token_line(header_layout, is_pool=is_pool)
-        header_layout.addWidget(self.counts_label)
-        self._add_usage_line(header_layout)
-        header_layout.addWidget(self.description_label)
-
-    def _add_token_line(self, layout: QVBoxLayout, *, is_pool: bool) -> None:
-        """Under a pool's name, the token artists type into a hosts mask (``@lighting``)."""
-        self.token_label = TokenLabel()
-        if is_pool:
-            self.token_label.set_pool(self.title)
-            layout.addWidget(self.token_label)
-
-    def _add_usage_line(self, layout: QVBoxLayout) -> None:
-        """Under the counts, the pool's busy hosts over 24 hours (hidden until known)."""
-        self.sparkline = SparklineWidget()
-        layout.addWidget(self.sparkline)
-
-    def show_usage(self, line: Sparkline | None) -> None:
-        self.sparkline.set_line(line)
-
-    @staticmethod
-    def _tool_button(icon_name: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setIcon(theme.icon(icon_name))
-        button.setToolTip(tip)
-        button.setAutoRaise(True)
-        return button
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from this column into one that was never in sight: Qt passes over its hidden
+        frame, so it is made here and its list takes the keyboard (the board then scrolls
+        to it, as to any column whose list does)."""
+        focus = QApplication.focusWidget()
+        target = _tab_target(focus, forward=next) if focus is not None else None
+        if isinstance(target, PoolColumn) and not target.is_built:
+            reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+            target.view.setFocus(reason)
+            return True
+        return bool(super().focusNextPrevChild(next))
 
     def _apply_width(self) -> None:
         em = QFontMetrics(self.font()).height()
@@ -352,55 +236,93 @@ class PoolColumn(QFrame):
 
     def rename(self, name: str) -> None:
         """The pool's new name; its model has followed the farm's rename by itself."""
-        self.title = name
-        self.title_label.setText(name)
-        self.token_label.set_pool(name)
-        delegate = self.view.itemDelegate()
-        if isinstance(delegate, HostCardDelegate):
-            delegate.own_pool = name
-        self.strip.update()
+        self.pool = self.title = name
+        if self._parts is not None:
+            view, header, strip = self._parts
+            delegate = view.itemDelegate()
+            if isinstance(delegate, HostCardDelegate):
+                delegate.own_pool = name
+            header.set_title(name)
+            strip.title = name
+            strip.update()
+
+    def discard(self) -> None:
+        """The pool is gone: stop following the farm, and go."""
+        if self._model is not None:
+            self._model.detach()
+        self.hide()
+        self.deleteLater()
+
+    # -- what it passes on --------------------------------------------------------------
+
+    def _on_view_focused(self) -> None:
+        self.signals.focused.emit(self)
+
+    def _on_view_context_menu(self, where: QPoint) -> None:
+        self.signals.host_menu_requested.emit(self.view, where)
+
+    def _on_header_menu_requested(self, where: QPoint) -> None:
+        self.signals.menu_requested.emit(self, where)
+
+    def _on_header_collapse_requested(self) -> None:
+        self.set_collapsed(True)
+
+    def _on_strip_expand_requested(self) -> None:
+        self.set_collapsed(False)
+
+    def _mask_tip(self) -> str:
+        return mask_preview(self._source.farm, self.title)
 
     # -- looks --------------------------------------------------------------------------
 
     def set_pool_looks(self, color: QColor, description: str) -> None:
         self.color = color
         self.description = description
-        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
-        self.description_label.setText(description)
-        self.description_label.setVisible(bool(description) and not self.collapsed)
-        self.strip.update()
+        if self._parts is not None:
+            self._parts.header.set_looks(color, description)
+            self._parts.strip.update()
+
+    def show_usage(self, line: Sparkline | None) -> None:
+        """The pool's busy hosts over 24 hours under its counts (None: nothing recorded)."""
+        self.usage = line
+        if self._parts is not None:
+            self._parts.header.show_usage(line)
 
     def set_collapsed(self, collapsed: bool) -> None:
         if collapsed == self.collapsed:
             return
         self.collapsed = collapsed
-        self.model.set_in_sight(self.in_sight and not collapsed)
-        if not collapsed:  # states changed unseen while it was folded
-            self.refresh_counts()
-        self._show_parts()
-        self.description_label.setVisible(bool(self.description) and not collapsed)
+        if self._model is not None:
+            self._model.set_in_sight(self.in_sight and not collapsed)
+        if self._parts is not None:
+            if not collapsed:  # states changed unseen while it was folded
+                self.refresh_counts()
+            self._show_parts()
         self._apply_width()
-        self.collapsed_changed.emit(collapsed)
+        self.signals.collapsed_changed.emit(self, collapsed)
 
     def set_in_sight(self, in_sight: bool) -> None:
-        """Whether the column is on screen; out of sight (or collapsed) its list waits."""
+        """Whether the column is on screen; out of sight (or collapsed) its list waits. A
+        column that comes into sight for the first time is made, its list caught up."""
         if in_sight == self.in_sight:
             return
         self.in_sight = in_sight
-        self.model.set_in_sight(in_sight and not self.collapsed)
-        if in_sight:  # polls changed states unseen: the header catches up with the list
-            self.refresh_counts()
-            self._show_parts()
+        if self._model is not None:
+            self._model.set_in_sight(in_sight and not self.collapsed)
+        if in_sight:
+            if self._parts is None:
+                self._build()
+            else:  # polls changed states unseen: the header catches up with the list
+                self.refresh_counts()
 
     def _show_parts(self) -> None:
-        """The header and the list, or the strip when collapsed. A column that was never in
-        sight shows neither: it is polished, laid out and painted once it comes into view."""
-        self._parts_shown = shown = self._parts_shown or self.in_sight
-        if shown:
-            self.view.attach()
-        self.header.setVisible(shown and not self.collapsed)
-        self.view.setVisible(shown and not self.collapsed)
-        self.strip.setVisible(shown and self.collapsed)
+        """The header and the list, or the strip when collapsed."""
+        if self._parts is None:
+            return
+        view, header, strip = self._parts
+        header.setVisible(not self.collapsed)
+        view.setVisible(not self.collapsed)
+        strip.setVisible(self.collapsed)
 
     def schedule_counts(self, *_: object) -> None:
         """Many row signals in one update cost one recount, when the event loop is free."""
@@ -411,34 +333,33 @@ class PoolColumn(QFrame):
     def refresh_counts(self, *_: object) -> None:
         """Members, and how many of them are online and busy, from the merged farm."""
         self._counts_due = False
-        counts = self.model.farm.counts(self.model.pool)
-        noun = "machine" if self.model.pool is None else "host"
+        if self._parts is None:
+            return
+        model = self.model
+        counts = model.farm.counts(self.pool)
+        noun = "machine" if self.pool is None else "host"
         text = counts_text(counts.total, counts.online, counts.busy, noun)
-        shown = self.model.rowCount()
+        shown = model.rowCount()
         if shown != counts.total:
-            text += f" · {shown} shown"
-        self._counts_parts = text.split(COUNTS_SEPARATOR)
-        self._show_counts()
+            text += f"{COUNTS_SEPARATOR}{shown} shown"
+        self._parts.header.counts_label.set_parts(text.split(COUNTS_SEPARATOR))
         if self.collapsed:
-            self.strip.update()
+            self._parts.strip.update()
 
-    def _show_counts(self) -> None:
-        """On one line when it fits the column; else on more, broken between the parts, so
-        that "1 shown" is never cut to "1 shov"."""
-        label = self.counts_label
-        width = label.contentsRect().width() if label.isVisible() else 0
-        label.setText(fold_parts(self._counts_parts, label.fontMetrics(), width))
 
-    # -- hover: the mask ----------------------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.counts_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
-            self._show_counts()
-            return False
-        is_pool = self.model.pool is not None
-        if watched is self.header and event.type() == QEvent.Type.ToolTip and is_pool:
-            tip = mask_preview(self.model.farm, self.title)
-            assert isinstance(event, QHelpEvent)
-            QToolTip.showText(event.globalPos(), tip, self.header, QRect())
-            return True
-        return super().eventFilter(watched, event)
+def _tab_target(start: QWidget, *, forward: bool) -> QWidget | None:
+    """Where Tab (or Shift+Tab) goes from ``start``, counting the hidden frames of columns not
+    made yet as the stops they are about to be."""
+    window = start.window()
+    widget: QWidget | None = start
+    while True:
+        assert widget is not None
+        widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+        if widget is None or widget is start:
+            return None
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+            continue
+        if isinstance(widget, PoolColumn) and not widget.is_built:
+            return widget
+        if widget.isVisibleTo(window) and widget.focusProxy() is None:
+            return widget

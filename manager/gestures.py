@@ -19,9 +19,9 @@ from PyQt5.QtWidgets import (
 )
 
 from manager import theme
-from manager.column import HostListView
 from manager.dialogs import AddHostsDialog, PoolForm
 from manager.edit_session import EditSession
+from manager.host_view import HostListView
 from manager.jobs_session import JobsSession
 from manager.network_session import NetworkSession
 from manager.scan_dialog import ScanDialog

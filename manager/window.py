@@ -277,17 +277,12 @@ class MainWindow(QMainWindow):
         edits.busy_changed.connect(self._on_edits_busy_changed)
         network.scan_running.connect(lambda running: self.scan_action.setEnabled(not running))
         network.scan_wide_confirm.connect(self.gestures.confirm_wide_scan)
-        self.board.column_added.connect(self._wire_column)
+        self.board.host_menu_requested.connect(self.gestures.host_menu)
+        self.board.pool_menu_requested.connect(self._pool_menu)
         self.board.columns_changed.connect(self._update_pool_actions)
         self.board.current_changed.connect(self._update_pool_actions)
-        self._wire_column(self.board.farm_column)
         self._update_undo_actions()
         self._update_pool_actions()
-
-    def _wire_column(self, column: PoolColumn) -> None:
-        view = column.view
-        view.customContextMenuRequested.connect(lambda pos: self.gestures.host_menu(view, pos))
-        column.menu_requested.connect(lambda where: self._pool_menu(column, where))
 
     # -- state from the sessions --------------------------------------------------------
 
@@ -366,7 +361,7 @@ class MainWindow(QMainWindow):
 
     def _pool_menu(self, column: PoolColumn, where: QPoint) -> None:
         """A column's ⋮ button: the Pool menu's actions, for that column's pool."""
-        self.board.set_current_pool(column.model.pool)
+        self.board.set_current_pool(column.pool)
         menu = QMenu(self)
         for action in (
             self.rename_action,

@@ -245,34 +245,48 @@ class Farm:
 
     def _merge_names(self, names: set[str]) -> FarmChange:
         """Merge these names again; a pool whose members changed is counted by the caller.
-        Runs once per host on the first poll of a big farm: keep it lean."""
+        Runs once per host on the store's first load and on the first poll of a big farm,
+        both while the window waits: keep it lean (locals only, the tally told only of the
+        states it counts)."""
         change = FarmChange()
         hosts, haystack, by_state, tally = self.hosts, self._haystack, self._by_state, self._tally
         merged_host, member_of = self._sources.merged, self._member_of
+        online, busy = HostState.ONLINE, HostState.BUSY  # is_online, inlined: once per host
+        added, changed, removed = (
+            change.hosts_added.add,
+            change.hosts_changed.add,
+            change.hosts_removed.add,
+        )
         for name in names:
             merged = merged_host(name)
             before = hosts.get(name)
             pools = member_of.get(name, ())
-            if before is not None and (merged is None or merged.state is not before.state):
-                by_state[before.state].discard(name)
-                tally.add((None, *pools), before.state, -1)
-            if merged is None:
-                if before is not None:
+            if before is not None:
+                old = before.state
+                if merged is None or merged.state is not old:
+                    by_state[old].discard(name)
+                    if old is online or old is busy:
+                        tally.add((None, *pools), old, -1)
+                if merged is None:
                     del hosts[name]
                     haystack.pop(name, None)
-                    change.hosts_removed.add(name)
+                    removed(name)
+                    continue
+                changed(name)  # pools may have changed even if the host did not
+            elif merged is None:
                 continue
             hosts[name] = merged
+            state = merged.state
             haystack[name] = " ".join(
                 (name, merged.ip, merged.state_label, merged.native_pool, *pools)
             ).casefold()
-            if before is None or merged.state is not before.state:
-                by_state[merged.state].add(name)
-                tally.add((None, *pools), merged.state, 1)
             if before is None:
-                change.hosts_added.add(name)
-            else:
-                change.hosts_changed.add(name)  # pools may have changed even if the host did not
+                added(name)
+            elif state is before.state:
+                continue
+            by_state[state].add(name)
+            if state is online or state is busy:
+                tally.add((None, *pools), state, 1)
         return change
 
 

@@ -11,7 +11,8 @@ from PyQt5.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from config.settings import Settings, load_settings
-from manager.column import HostListView, PoolColumn
+from manager.column import PoolColumn
+from manager.host_view import HostListView
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.support.fake_afserver import FakeAfserver

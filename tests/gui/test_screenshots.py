@@ -51,6 +51,16 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--hosts", "500", "--pools", "12", "--filter", "busy", "--scroll-to", "last"],
             (1440, 860),
         ),
+        (  # 20,000 hosts: the Farm column's counts are read whole
+            "board-1024-20000-hosts.png",
+            ["--hosts", "20000", "--pools", "200", "--size", "1024x768"],
+            (1024, 768),
+        ),
+        (
+            "board-1920-20000-hosts.png",
+            ["--hosts", "20000", "--pools", "200", "--size", "1920x1080"],
+            (1920, 1080),
+        ),
         (  # the jobs panel: lighting's jobs beside those waiting for a pool, and the banner
             "board-1024-jobs.png",
             ["--size", "1024x768", "--jobs", "--current", "lighting"],
@@ -88,3 +98,5 @@ def test_screenshot(nx_server: str, name: str, options: list[str], size: tuple[i
     assert done.returncode == 0, done.stdout + done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == size
+    # The board remembered its columns in a folder of the run's own, not in the user's.
+    assert not (Path(os.environ["XDG_CONFIG_HOME"]) / "afpools" / "board.ini").exists()

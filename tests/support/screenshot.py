@@ -8,8 +8,10 @@ The README's picture, resources/screenshot.png, is ``--size 1480x860 --then edit
 column of the small farm in sight). ``--jobs`` submits artists' jobs with pool tokens, binds
 them with one agent pass, then submits one more that no agent binds (the banner) and two
 whose token names no pool; ``--current POOL`` makes a pool current, as a click on its column.
-column of the small farm in sight); ``--usage`` records a day of usage first (sparklines, a
-starved pool's banner, a scheduled member) and ``--chart PNG`` saves the first pool's chart.
+``--usage`` records a day of usage first (sparklines, a starved pool's banner, a scheduled
+member) and ``--chart PNG`` saves the first pool's chart. The board remembers its column
+order, folded columns and window size in a configuration folder made for the run
+(``--config-home`` names one to keep), so that runs never share them, nor the user's board.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -99,6 +102,11 @@ def parse_args() -> argparse.Namespace:
         "--usage", action="store_true", help="a day of usage recorded: sparklines, a banner"
     )
     parser.add_argument("--chart", type=Path, help="also this picture of the first pool's chart")
+    parser.add_argument(
+        "--config-home",
+        type=Path,
+        help="the XDG_CONFIG_HOME the board remembers its columns in (default: a fresh one)",
+    )
     return parser.parse_args()
 
 
@@ -134,6 +142,12 @@ def fill_store(store: PoolStore, args: argparse.Namespace) -> FakeAfserver:
 
 def main() -> int:
     args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="afpools-shot-") as fresh:
+        os.environ["XDG_CONFIG_HOME"] = str(args.config_home or fresh)
+        return shoot(args)
+
+
+def shoot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_SCALE_FACTOR"] = args.scale
 
