@@ -207,6 +207,7 @@ class NativeBoard(QWidget):
         self.delegate = HostCardDelegate(color_of)  # our pools' badges, as on the board
         self.columns: dict[str, NativeColumn] = {}
         self.in_sight = False  # whether the view shows: hidden, its columns wait
+        self._built = False  # columns are made when the tab is first shown
         self.container = QWidget()
         self.container.setObjectName("BoardContainer")
         self.row = QHBoxLayout(self.container)
@@ -228,8 +229,13 @@ class NativeBoard(QWidget):
         return list(self.columns)
 
     def set_in_sight(self, in_sight: bool) -> None:
-        """Shown or hidden with its tab: while hidden, its lists do not follow the farm."""
+        """Shown or hidden with its tab: while hidden, its lists do not follow the farm, and
+        until first shown it has no columns at all (a board that never opens the tab does
+        not pay for them)."""
         self.in_sight = in_sight
+        if in_sight and not self._built:
+            self._built = True
+            self._on_native_pools_changed()
         for column in self.columns.values():
             column.model.set_in_sight(in_sight)
             if in_sight:
@@ -237,6 +243,8 @@ class NativeBoard(QWidget):
 
     def _on_native_pools_changed(self) -> None:
         """Columns for new pools in their tree place, gone ones removed, headers updated."""
+        if not self._built:
+            return
         pools = self.native.pools
         for path in [p for p in self.columns if p not in pools]:
             self._remove(path)
