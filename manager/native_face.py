@@ -18,6 +18,7 @@ from PyQt5.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QTabBar,
@@ -127,8 +128,9 @@ class NativeFace:
         native.supported_changed.connect(self._on_native_supported_changed)
         native.consent_needed.connect(self._on_native_consent_needed)
 
-    def place(self, layout: QVBoxLayout) -> None:
+    def place(self, layout: QLayout | None) -> None:
         """The tab bar right above the board, the native view beside it (one shows)."""
+        assert isinstance(layout, QVBoxLayout)
         index = layout.indexOf(self.board)
         layout.insertWidget(index, self.tabs, 0, Qt.AlignmentFlag.AlignLeft)
         layout.insertWidget(index + 2, self.view, 1)

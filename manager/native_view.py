@@ -258,7 +258,7 @@ class NativeBoard(QWidget):
 
     def _add(self, path: str) -> NativeColumn:
         model = NativeHostModel(self.source, self.native, path, self, in_sight=self.in_sight)
-        model.renders_dropped.connect(self.native.move)
+        model.renders_dropped.connect(self._on_model_renders_dropped)
         column = NativeColumn(model, self.delegate, self.container)
         column.menu_requested.connect(self.menu_requested)
         view = column.view
@@ -268,6 +268,9 @@ class NativeBoard(QWidget):
         self.columns[path] = column
         self.row.insertWidget(self.row.count() - 1, column)
         return column
+
+    def _on_model_renders_dropped(self, names: list[str], path: str) -> None:
+        self.native.move(names, path)
 
     def _remove(self, path: str) -> None:
         column = self.columns.pop(path)

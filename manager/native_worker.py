@@ -56,7 +56,11 @@ class NativeWorker(Worker):
 
     @pyqtSlot(str)
     def delete(self, path: str) -> None:
-        if self.guarded(lambda: self.native.delete(path) or True):
+        def delete() -> bool:
+            self.native.delete(path)
+            return True
+
+        if self.guarded(delete):
             self.deleted.emit(path)
 
     @pyqtSlot(str, tuple, str)
