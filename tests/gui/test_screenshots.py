@@ -63,7 +63,11 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--size", "1920x1080", "--native", "--then", "edit"],
             (1920, 1080),
         ),
-        ("native-1280-after-drop.png", ["--native", "--then", "edit"], (1440, 860)),
+        (
+            "native-1280-after-drop.png",
+            ["--size", "1280x800", "--native", "--then", "edit"],
+            (1280, 800),
+        ),
         (
             "board-1920-jobs.png",
             ["--size", "1920x1080", "--jobs", "--current", "lighting"],
