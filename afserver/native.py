@@ -101,6 +101,12 @@ class NativePools:
             return False
         return True
 
+    def pools(self) -> list[NativePool]:
+        """The pools alone, with afserver's counters and settings (no renders read): what
+        the board's poll adds to its read of the renders."""
+        decoded = (decode_pool(obj) for obj in self._pool_list() if isinstance(obj, Mapping))
+        return [pool for pool in decoded if pool is not None]
+
     def tree(self, renders: Sequence[Mapping[str, Any]] | None = None) -> NativeTree:
         """The tree with afserver's counters and each pool's renders; ``renders`` saves
         reading them again when the caller has just read them."""

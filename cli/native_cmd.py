@@ -17,10 +17,17 @@ from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.errors import AfpoolsError
 from pools.json_shapes import move_json, native_tree_json
-from pools.native import NativeTree, names_text
-from pools.native_moves import FromPoolPlan, MoveResult, plan_from_pool
+from pools.native import NativeTree, created_sentence, names_text
+from pools.native_moves import (
+    FromPoolPlan,
+    MoveResult,
+    consent_question,
+    from_pool_sentence,
+    left_behind,
+    plan_from_pool,
+)
 from pools.native_paths import depth, parse_path, path_for_pool
-from pools.wording import noun_for, plural
+from pools.wording import plural
 from storage.connection import open_store
 
 
@@ -114,16 +121,8 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json({"path": path, "created": list(created)})
     else:
-        print_line(_created_sentence(path, created))
+        print_line(created_sentence(path, created))
     return EXIT_OK
-
-
-def _created_sentence(path: str, created: tuple[str, ...]) -> str:
-    parents = [level for level in created if level != path]
-    if not parents:
-        return f"Created native pool '{path}'."
-    listed = ", ".join(f"'{level}'" for level in parents)
-    return f"Created native pool '{path}' and its {noun_for(len(parents), 'parent')} {listed}."
 
 
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
@@ -168,8 +167,7 @@ def _from_pool(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(_from_pool_json(plan, created, result))
     else:
-        verb = "Created" if path in created else "Using"
-        print_line(f"{verb} native pool '{path}' for pool '{pool.name}'.")
+        print_line(from_pool_sentence(plan, created))
         if result is not None:
             _report_move(result)
         _report_left(plan)
@@ -178,9 +176,7 @@ def _from_pool(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask_consent(plan: FromPoolPlan, *, interactive: bool) -> None:
     """Taking renders out of a native pool someone made on purpose asks first."""
-    leaving = names_text(f"{name} (from {came_from})" for name, came_from in plan.leaving)
-    count = plural(len(plan.leaving), "render")
-    question = f"{count} would leave another native pool for '{plan.path}': {leaving}"
+    question = consent_question(plan)
     if not interactive or not sys.stdin.isatty():
         raise AfpoolsError(f"{question}; run again with --yes to move them.")
     print(f"{question}. Move them? [y/N] ", end="", file=sys.stderr, flush=True)
@@ -190,13 +186,8 @@ def _ask_consent(plan: FromPoolPlan, *, interactive: bool) -> None:
 
 
 def _report_left(plan: FromPoolPlan) -> None:
-    if plan.busy:
-        notice(
-            f"Left where they are, busy: {names_text(plan.busy)} (afserver does not move a "
-            "render while it runs a task; run the command again later)."
-        )
-    if plan.not_renders:
-        notice(f"Not renders on afserver, so not moved: {names_text(plan.not_renders)}.")
+    for text in left_behind(plan):
+        notice(text)
 
 
 def _from_pool_json(

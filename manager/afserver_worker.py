@@ -9,12 +9,15 @@ from PyQt5.QtCore import pyqtSignal
 
 from afserver.client import AfserverClient
 from afserver.framing import JsonObject
+from afserver.native import NativePools, NativePoolsUnsupportedError
 from afserver.renders import hosts_from_renders
 from manager.workers import Worker, collector_waiting, release_in_steps
 from pools.farm import diff_hosts
 from pools.model import Host
+from pools.native import NativePool
 
 RESOURCES_EVERY = 15  # polls; cores and memory hardly change, new renders fetch them at once
+NATIVE_RETRY_EVERY = 15  # polls; a server without native pools is asked again now and then
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class PollResult:
     removed: set[str]
     total: int
     at: float = field(default_factory=time.time)
+    # afserver's native pools, read in the same poll; None when not read this time
+    native: tuple[NativePool, ...] | None = None
+    native_problem: str = ""  # the sentence when afserver has no native pools
 
 
 class AfserverPoller(Worker):
@@ -38,6 +44,8 @@ class AfserverPoller(Worker):
         self._previous: dict[str, Host] = {}
         self._resources: list[dict[str, object]] | None = None
         self._polls = 0
+        self._native = NativePools(client)
+        self._native_known: bool | None = None  # whether afserver has native pools
 
     def on_started(self) -> None:
         self.poll()
@@ -73,4 +81,17 @@ class AfserverPoller(Worker):
         self._previous.update((host.name, host) for host in changed)
         total = len(hosts)
         release_in_steps(hosts)
-        return PollResult(changed, removed, total)
+        native, problem = self._native_pools()
+        return PollResult(changed, removed, total, native=native, native_problem=problem)
+
+    def _native_pools(self) -> tuple[tuple[NativePool, ...] | None, str]:
+        """afserver's pool tree, in the same poll as the renders (no second poll loop)."""
+        if self._native_known is False and self._polls % NATIVE_RETRY_EVERY:
+            return None, ""
+        try:
+            pools = tuple(self._native.pools())
+        except NativePoolsUnsupportedError as error:
+            self._native_known = False
+            return None, str(error)
+        self._native_known = True
+        return pools, ""

@@ -16,7 +16,14 @@ from PyQt5.QtWidgets import (
 
 from manager import theme
 from manager.card_schedule import PoolSchedules, ScheduleBadge
-from manager.host_model import HOST_ROLE, POOLS_ROLE, STALE_ROLE, WAKING_ROLE, HostListModel
+from manager.host_model import (
+    HOST_ROLE,
+    NOTE_ROLE,
+    POOLS_ROLE,
+    STALE_ROLE,
+    WAKING_ROLE,
+    HostListModel,
+)
 from pools.model import Host, HostState
 from pools.wording import cores_text, memory_text, state_text
 
@@ -24,6 +31,7 @@ MAX_BADGES = 3
 SCHEDULE_SHARE = 0.55  # at most this much of a card's width for its schedule
 SCHEDULE_COLOR = QColor("#9cc8f0")
 TEXTS_KEPT = 20_000  # fitted texts of this many cards are remembered
+NOTE_COLOR = QColor("#ffb74d")  # a card's note: why it is not where it was dropped
 
 
 def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
@@ -124,6 +132,14 @@ class HostCardDelegate(QStyledItemDelegate):
         detail_metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
         painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
+        note = index.data(NOTE_ROLE)
+        if note:  # rare: elided here, not remembered
+            detail_metrics = fonts.detail_metrics
+            painter.setFont(fonts.detail)
+            painter.setPen(NOTE_COLOR)
+            detail = detail_metrics.elidedText(
+                str(note), Qt.TextElideMode.ElideRight, detail_rect.width()
+            )
         painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
 

@@ -35,6 +35,7 @@ HOST_ROLE = _USER + 1  # the merged Host
 POOLS_ROLE = _USER + 2  # names of the pools the host is in
 STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
 WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
+NOTE_ROLE = _USER + 5  # a sentence the card shows instead of its details (a refused move)
 HOST_FLAGS = (
     Qt.ItemFlags(Qt.ItemFlag.ItemIsEnabled)
     | Qt.ItemFlag.ItemIsSelectable

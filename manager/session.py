@@ -3,7 +3,8 @@
 The edit session sends edits to the store and keeps undo and redo; the farm session merges
 afserver's polls and the store's loads into the farm and announces the changes; the network
 session scans and wakes machines; the jobs session keeps afserver's jobs as the agent sees
-them; the usage session reads what the agent recorded. Each worker talks to them only through
+them; the usage session reads what the agent recorded; the native session keeps afserver's own pool
+tree and moves renders in it. Each worker talks to them only through
 signals, and is started here and waited for on shutdown. The window lays all this out.
 """
 
@@ -19,6 +20,8 @@ from manager.evented_farm import EventedFarm
 from manager.farm_session import FarmSession
 from manager.jobs_session import JobsSession
 from manager.jobs_worker import JobsWorker
+from manager.native_session import NativeSession
+from manager.native_worker import NativeWorker
 from manager.network_session import NetworkSession
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StoreWorker
@@ -48,7 +51,9 @@ class BoardSession(QObject):
             settings, StoreSource(self.store_worker.connection.database, settings.user_name)
         )
         self.usage = UsageSession(self.usage_worker, self)
-        for session in (self.edits, self.farm_session, self.network, self.usage):
+        self.native_worker = NativeWorker(client_for(settings))  # afserver's own pool tree
+        self.native = NativeSession(self.evented, self.poller, self.native_worker, self)
+        for session in (self.edits, self.farm_session, self.network, self.usage, self.native):
             session.message.connect(self.message)
         self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
         self._threads = [
@@ -57,6 +62,7 @@ class BoardSession(QObject):
             WorkerThread(self.store_worker, "afpools-store"),
             WorkerThread(self.poller, "afpools-afserver"),
             WorkerThread(self.network_worker, "afpools-network"),
+            WorkerThread(self.native_worker, "afpools-native"),
         ]
 
     def _jobs_thread(self) -> WorkerThread:

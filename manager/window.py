@@ -26,6 +26,7 @@ from manager.board_memory import BoardMemory
 from manager.column import PoolColumn
 from manager.gestures import Gestures
 from manager.jobs_panel import JobsBanner, JobsDock
+from manager.native_face import NativeFace
 from manager.service_dialog import ServiceDialog
 from manager.session import BoardSession
 from manager.status_bar import BoardStatusBar
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_usage(settings)
+        self._build_native()
         self._connect()
         self.memory.restore_geometry(self)
         self.board.farm_column.view.setFocus()  # Ctrl+Z is the board's, not the find field's
@@ -268,6 +270,23 @@ class MainWindow(QMainWindow):
         pool_menu.insertSeparator(self.collapse_action)
         self.gestures.farm_zone = zone_or_none(settings)
 
+    def _build_native(self) -> None:
+        """afserver's native pools (CGRU 3.0+): a tab beside the board, shown once afserver
+        answers ``get pools``; Make native pool… in the Pool menu (see manager/native_face.py)."""
+        self.native = NativeFace(
+            self,
+            self.board,
+            self.session.native,
+            # looked up at each question: tests answer for the user through gestures.confirm
+            confirm=lambda title, question: self.gestures.confirm(title, question),  # noqa: PLW0108
+            show_status=self.status.showMessage,
+        )
+        self.native.place(self.centralWidget().layout())
+        pool_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Pool")
+        pool_menu.insertAction(self.delete_pool_action, self.native.from_pool_action)
+        view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
+        view_menu.addAction(self.native.toggle_action)
+
     def _connect(self) -> None:
         edits, network = self.session.edits, self.session.network
         self.session.farm_session.afserver_state.connect(self._on_farm_session_afserver_state)
@@ -374,10 +393,13 @@ class MainWindow(QMainWindow):
             self.move_left_action,
             self.move_right_action,
             None,
+            self.native.from_pool_action,
             self.delete_pool_action,
         ):
             menu.addAction(action) if action else menu.addSeparator()
+        self.native.menu_pool = column.model.pool
         menu.exec(where)
+        self.native.menu_pool = None
 
     def _configure_service(self) -> None:
         dialog = ServiceDialog(self.session.settings, self)

@@ -148,3 +148,48 @@ def names_text(names: Iterable[str]) -> str:
 def ordered_unique(names: Iterable[str]) -> tuple[str, ...]:
     """Names stripped, blanks and repeats dropped, first-seen order kept."""
     return tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def created_sentence(path: str, created: Iterable[str]) -> str:
+    """``Created native pool '/cpu/big' and its parent '/cpu'.``"""
+    parents = [level for level in created if level != path]
+    if not parents:
+        return f"Created native pool '{path}'."
+    listed = ", ".join(f"'{level}'" for level in parents)
+    return f"Created native pool '{path}' and its {noun_for(len(parents), 'parent')} {listed}."
+
+
+# The farm settings an admin looks for first, in this order, with their words; any other
+# setting afserver reports follows under its own key.
+SETTING_LABELS = (
+    ("priority", "priority"),
+    ("capacity_host", "capacity per host"),
+    ("max_tasks_host", "max tasks per host"),
+    ("services", "services"),
+    ("services_disabled", "services disabled"),
+    ("power_host", "power per host"),
+    ("properties_host", "properties per host"),
+    ("new_nimby", "new renders start in NIMBY"),
+    ("new_paused", "new renders start paused"),
+    ("annotation", "annotation"),
+)
+_NOT_SHOWN = frozenset({"running_services"})
+
+
+def settings_lines(settings: Mapping[str, object]) -> list[str]:
+    """A pool's farm settings as lines of ``label: value``, the usual ones first; a setting
+    the pool does not set itself is not listed (afserver takes it from the parent)."""
+    known = dict(SETTING_LABELS)
+    keys = [key for key, _ in SETTING_LABELS if key in settings]
+    keys += sorted(key for key in settings if key not in known and key not in _NOT_SHOWN)
+    return [f"{known.get(key, key)}: {_setting_text(settings[key])}" for key in keys]
+
+
+def _setting_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} {_setting_text(item)}" for key, item in value.items()) or "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_setting_text(item) for item in value) or "none"
+    return str(value)

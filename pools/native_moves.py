@@ -223,3 +223,31 @@ def plan_from_pool(
     return FromPoolPlan(
         pool, path, tuple(move), tuple(already), tuple(busy), tuple(not_renders), tuple(leaving)
     )
+
+
+def consent_question(plan: FromPoolPlan) -> str:
+    """What to ask before renders leave native pools someone made on purpose (no full stop:
+    the CLI and the board end it their own way)."""
+    leaving = names_text(f"{name} (from {came_from})" for name, came_from in plan.leaving)
+    count = plural(len(plan.leaving), "render")
+    return f"{count} would leave another native pool for '{plan.path}': {leaving}"
+
+
+def left_behind(plan: FromPoolPlan, again: str = "run the command again later") -> list[str]:
+    """A sentence for the busy members, and one for those afserver does not know; ``again``
+    says how to move the busy ones once they are idle."""
+    sentences = []
+    if plan.busy:
+        sentences.append(
+            f"Left where they are, busy: {names_text(plan.busy)} (afserver does not move a "
+            f"render while it runs a task; {again})."
+        )
+    if plan.not_renders:
+        sentences.append(f"Not renders on afserver, so not moved: {names_text(plan.not_renders)}.")
+    return sentences
+
+
+def from_pool_sentence(plan: FromPoolPlan, created: Iterable[str]) -> str:
+    """``Created native pool '/lighting' for pool 'lighting'.`` (or ``Using``)."""
+    verb = "Created" if plan.path in set(created) else "Using"
+    return f"{verb} native pool '{plan.path}' for pool '{plan.pool}'."

@@ -32,3 +32,19 @@ def test_a_real_drag_lands_the_host_in_the_pool(nx_server: str, copy: bool) -> N
         )
 
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_real_drag_moves_a_render_between_native_pools(nx_server: str) -> None:
+    with Xvfb() as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.native_drag", "--mongodb-uri", nx_server],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -67,6 +67,17 @@ SHOTS = ROOT / "build" / "screenshots"
             (1024, 768),
         ),
         ("board-1280-jobs-every-pool.png", ["--size", "1280x800", "--jobs"], (1280, 800)),
+        ("native-1024.png", ["--size", "1024x768", "--native"], (1024, 768)),
+        (
+            "native-1920-after-drop.png",
+            ["--size", "1920x1080", "--native", "--then", "edit"],
+            (1920, 1080),
+        ),
+        (
+            "native-1280-after-drop.png",
+            ["--size", "1280x800", "--native", "--then", "edit"],
+            (1280, 800),
+        ),
         (
             "board-1920-jobs.png",
             ["--size", "1920x1080", "--jobs", "--current", "lighting"],

@@ -15,8 +15,8 @@ from tests.support.fake_afserver import FakeAfserver
 from tests.support.studio_farm import studio_farm
 
 
-def _serve(hosts: int, pools: int, pipe: Connection) -> None:
-    server = FakeAfserver(studio_farm(hosts, pools).farm).start()
+def _serve(hosts: int, pools: int, native_pools: int, pipe: Connection) -> None:
+    server = FakeAfserver(studio_farm(hosts, pools, native_pools=native_pools).farm).start()
     pipe.send(server.port)
     while True:
         command, *args = pipe.recv()
@@ -27,13 +27,19 @@ def _serve(hosts: int, pools: int, pipe: Connection) -> None:
         if command == "set_render_state":
             server.set_render_state(*args)
             pipe.send("ok")
+        if command == "actions":  # how many actions of this operation type arrived
+            requests = (r.get("action") for r in server.requests)
+            kinds = [a.get("operation", {}).get("type") for a in requests if isinstance(a, dict)]
+            pipe.send(kinds.count(args[0]))
 
 
 class AfserverProcess:
-    def __init__(self, hosts: int, pools: int) -> None:
+    def __init__(self, hosts: int, pools: int, native_pools: int = 0) -> None:
         self._pipe, child = multiprocessing.Pipe()
         context = multiprocessing.get_context("spawn")
-        self._process = context.Process(target=_serve, args=(hosts, pools, child), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(hosts, pools, native_pools, child), daemon=True
+        )
         self.port = 0
 
     def __enter__(self) -> AfserverProcess:
@@ -44,6 +50,11 @@ class AfserverProcess:
     def set_render_state(self, name: str, st: int) -> None:
         self._pipe.send(("set_render_state", name, st))
         self._pipe.recv()
+
+    def actions(self, operation: str) -> int:
+        """Actions of this operation type (``set_pool``...) the stand-in received so far."""
+        self._pipe.send(("actions", operation))
+        return int(self._pipe.recv())
 
     def __exit__(self, *exc: Any) -> None:
         self._pipe.send(("stop",))

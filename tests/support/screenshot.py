@@ -54,6 +54,33 @@ def gestures(
     return True
 
 
+def native_view(
+    window: Any, server: Any, drop: bool, wait_until: Callable[[Callable[[], object]], bool]
+) -> bool:
+    """The Native pools tab; ``drop``: two idle renders and a busy one dropped from the root
+    on /gpu, the busy one back with afserver's reason."""
+    from manager.native_face import NATIVE_TAB
+
+    native = window.session.native
+    if not wait_until(lambda: native.supported):
+        print("afserver's native pools did not come")
+        return False
+    server.farm.add_pool("/cpu/small")
+    wait_until(lambda: "/cpu/small" in native.pools)
+    window.native.tabs.setCurrentIndex(NATIVE_TAB)
+    view = window.native.view
+    wait_until(lambda: len(view.columns) == len(native.pools))
+    if drop:
+        root = view.columns["/"].model
+        names = [n for n in root.names() if n in ("rnd-a01", "rnd-a03", "rnd-a04")]
+        data = root.mimeData([root.index(root.row_of(n) or 0) for n in names])
+        view.columns["/gpu"].model.dropMimeData(data, 2, -1, 0, root.index(-1))
+        if not wait_until(lambda: native.moves_under_way == 0 and native.notes):
+            print("the drop was not answered")
+            return False
+    return True
+
+
 JOBS = (  # name, user, hosts mask: what artists typed into their submitters
     ("sq040_sh010_lighting_v012", "anna", "@lighting"),
     ("sq040_sh020_lighting_v003", "anna", "@lighting rnd-b"),
@@ -106,6 +133,11 @@ def parse_args() -> argparse.Namespace:
         "--config-home",
         type=Path,
         help="the XDG_CONFIG_HOME the board remembers its columns in (default: a fresh one)",
+    )
+    parser.add_argument(
+        "--native",
+        action="store_true",
+        help="the Native pools tab; with --then edit, renders dropped on another native pool",
     )
     return parser.parse_args()
 
@@ -199,7 +231,10 @@ def shoot(args: argparse.Namespace) -> int:
     if args.usage and not wait_until(lambda: window.session.usage.latest is not None):
         print("the usage was not read")
         return 1
-    if args.then and not gestures(window, store, args.then, wait_until):
+    if args.native:
+        if not native_view(window, server, "edit" in args.then, wait_until):
+            return 1
+    elif args.then and not gestures(window, store, args.then, wait_until):
         return 1
     if jobs and not wait_until(lambda: len(window.session.jobs.decisions()) == jobs):
         print("the jobs panel did not list the jobs")

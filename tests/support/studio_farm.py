@@ -24,7 +24,17 @@ class StudioFarm:
     pools: dict[str, list[str]]
 
 
-def studio_farm(hosts: int, pools: int, *, seed: int = 7) -> StudioFarm:
+def native_path(index: int, native_pools: int) -> str:
+    """The native pool of the ``index``-th render when the farm has ``native_pools`` (the root
+    among them): the first 150 renders in ``/np_00``, the others round the rest."""
+    if native_pools <= 1:
+        return "/"
+    leaves = native_pools - 1
+    return f"/np_{0 if index < 150 else index % leaves:02d}"
+
+
+def studio_farm(hosts: int, pools: int, *, seed: int = 7, native_pools: int = 0) -> StudioFarm:
+    """``native_pools``: afserver's own pools the renders are in (0: all in the root)."""
     rng = random.Random(seed)
     names: list[str] = []
     for prefix, share in PREFIXES:
@@ -39,6 +49,7 @@ def studio_farm(hosts: int, pools: int, *, seed: int = 7) -> StudioFarm:
             st=st & ~8,
             ip=f"10.{render_id // 65536}.{render_id // 256 % 256}.{render_id % 256}",
             tasks=rng.choice((1, 1, 2)) if st & 8 else 0,
+            pool=native_path(render_id - 1, native_pools),
         )
         renders.append(render)
         if st & 1:

@@ -1,0 +1,286 @@
+"""The Native pools view: one column per afserver pool, in tree order, cards as on the board.
+
+Each column is a header (the path as breadcrumbs, ``/cpu/`` dim and ``big`` bold; its own
+renders and afserver's counters of its subtree; a tooltip with the pool's farm settings,
+read-only) over the pools view's own list and card delegate. Parents come before their
+children, so a subtree sits together in the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt5.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, pyqtSignal
+from PyQt5.QtGui import QColor, QDragEnterEvent, QFontMetrics, QHelpEvent
+from PyQt5.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manager import theme
+from manager.column import COLUMN_WIDTH_EM, HostListView, fold_parts
+from manager.evented_farm import EventedFarm
+from manager.host_card import HostCardDelegate
+from manager.native_model import NativeHostModel, decode_renders
+from manager.native_session import NativeSession
+from pools.farm_counts import StateTally
+from pools.native import NativePool, settings_lines
+from pools.native_paths import ROOT, leaf_name, parent_path
+from pools.wording import counts_text, plural
+
+COUNTS_SEPARATOR = " · "
+
+
+def breadcrumbs(path: str) -> str:
+    """``/cpu/`` dim and ``big`` bold, as rich text; the root is ``/``."""
+    if path == ROOT:
+        return "<b>/</b>"
+    parent = parent_path(path)
+    lead = "/" if parent == ROOT else parent + "/"
+    return f"<span style='color:#7d878f'>{_html(lead)}</span><b>{_html(leaf_name(path))}</b>"
+
+
+def settings_tip(pool: NativePool, own: int) -> str:
+    """A header's tooltip: the path, its counters and its farm settings (read-only)."""
+    counts = pool.counters
+    lines = [
+        f"<b>{_html(pool.path)}</b> — afserver's native pool",
+        f"{plural(own, 'render')} of its own",
+        f"with its subtree: {plural(counts.renders_total, 'render')}, "
+        f"{counts.renders_online} online, {counts.renders_busy} busy, "
+        f"{plural(counts.pools_total, 'pool')} below",
+    ]
+    settings = settings_lines(pool.settings)
+    lines.append("<br><b>Farm settings</b> (read-only; AfWatch edits them):")
+    lines += [f"• {_html(line)}" for line in settings] or ["• none of its own (from its parent)"]
+    return "<br>".join(line for line in lines if line)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class NativeListView(HostListView):
+    """The pools view's list, taking native drags from the other native columns."""
+
+    def native_model(self) -> NativeHostModel:
+        model = self.host_model()
+        assert isinstance(model, NativeHostModel)
+        return model
+
+    def empty_hint(self) -> str:
+        if self.native_model().member_count():
+            return "No render matches the filter."
+        return "No renders of its own. Drag renders here from another native pool."
+
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is None:
+            return
+        decoded = decode_renders(event.mimeData())
+        if decoded is None or decoded[1] == self.native_model().path:
+            event.ignore()
+            return
+        super(HostListView, self).dragEnterEvent(event)
+
+
+class NativeColumn(QFrame):
+    """One native pool: breadcrumbs, counts and ⋮ over its renders' cards."""
+
+    menu_requested = pyqtSignal(str, QPoint)  # path, where
+
+    def __init__(
+        self, model: NativeHostModel, delegate: HostCardDelegate, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.path = model.path
+        self.pool: NativePool | None = None
+        self.setObjectName("PoolColumn")  # looks as the pools view's columns do
+        self.setProperty("native", True)
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
+        self.view = NativeListView(model, delegate, self)
+        self.view.attach()
+        self.title_label = QLabel(breadcrumbs(self.path))
+        self.title_label.setObjectName("ColumnTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("ColumnCounts")
+        self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.menu_button = QToolButton()
+        self.menu_button.setIcon(theme.icon("menu"))
+        self.menu_button.setToolTip("Native pool actions")
+        self.menu_button.setAutoRaise(True)
+        self.menu_button.clicked.connect(
+            lambda: self.menu_requested.emit(
+                self.path, self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
+            )
+        )
+        self.header = QWidget()
+        self.header.setObjectName("ColumnHeader")
+        self.header.installEventFilter(self)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.menu_button)
+        header_layout = QVBoxLayout(self.header)
+        header_layout.setContentsMargins(8, 6, 6, 2)
+        header_layout.setSpacing(1)
+        header_layout.addLayout(title_row)
+        header_layout.addWidget(self.counts_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.view, 1)
+        self.setFixedWidth(int(COLUMN_WIDTH_EM * QFontMetrics(self.font()).height()))
+        self._counts_due = False
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.schedule_counts)
+        model.counts_changed.connect(self.schedule_counts)
+        self.refresh_counts()
+
+    def set_pool(self, pool: NativePool) -> None:
+        self.pool = pool
+        self.schedule_counts()
+
+    def schedule_counts(self, *_: object) -> None:
+        if not self._counts_due:
+            self._counts_due = True
+            QTimer.singleShot(0, self.refresh_counts)
+
+    def refresh_counts(self) -> None:
+        """Its own renders (as shown, moves under way included), and its subtree's."""
+        self._counts_due = False
+        hosts = self.model.farm.hosts
+        members = self.model.native.members.members(self.path)
+        tally = StateTally()  # the pools view's rule of what counts as online
+        states = [hosts[n].state for n in members if n in hosts]
+        tally.recount(None, states)
+        counts = tally.counts(None, len(states))
+        text = counts_text(counts.total, counts.online, counts.busy, "render")
+        shown = self.model.rowCount()
+        if shown != len(states):
+            text += f"{COUNTS_SEPARATOR}{shown} shown"
+        if self.pool is not None and self.pool.counters.pools_total:
+            below = self.pool.counters
+            text += (
+                f"{COUNTS_SEPARATOR}subtree: {plural(below.renders_total, 'render')}, "
+                f"{plural(below.pools_total, 'pool')}"
+            )
+        label = self.counts_label
+        width = label.contentsRect().width() if label.isVisible() else 0
+        label.setText(fold_parts(text.split(COUNTS_SEPARATOR), label.fontMetrics(), width))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.header and event.type() == QEvent.Type.ToolTip and self.pool:
+            assert isinstance(event, QHelpEvent)
+            tip = settings_tip(self.pool, self.model.member_count())
+            QToolTip.showText(event.globalPos(), tip, self.header, QRect())
+            return True
+        return super().eventFilter(watched, event)
+
+
+class NativeBoard(QWidget):
+    """Every native pool's column side by side, in tree order, following the session."""
+
+    menu_requested = pyqtSignal(str, QPoint)  # a column's ⋮: path, where
+    host_menu_requested = pyqtSignal(object, QPoint)  # NativeListView, position in it
+
+    def __init__(
+        self,
+        source: EventedFarm,
+        native: NativeSession,
+        color_of: Callable[[str], QColor],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.native = native
+        self.delegate = HostCardDelegate(color_of)  # our pools' badges, as on the board
+        self.columns: dict[str, NativeColumn] = {}
+        self.in_sight = False  # whether the view shows: hidden, its columns wait
+        self._built = False  # columns are made when the tab is first shown
+        self.container = QWidget()
+        self.container.setObjectName("BoardContainer")
+        self.row = QHBoxLayout(self.container)
+        self.row.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.row.setContentsMargins(6, 6, 6, 6)
+        self.row.setSpacing(6)
+        self.row.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.container)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area, 1)
+        native.pools_changed.connect(self._on_native_pools_changed)
+        self._on_native_pools_changed()
+
+    def order(self) -> list[str]:
+        return list(self.columns)
+
+    def set_in_sight(self, in_sight: bool) -> None:
+        """Shown or hidden with its tab: while hidden, its lists do not follow the farm, and
+        until first shown it has no columns at all (a board that never opens the tab does
+        not pay for them)."""
+        self.in_sight = in_sight
+        if in_sight and not self._built:
+            self._built = True
+            self._on_native_pools_changed()
+        for column in self.columns.values():
+            column.model.set_in_sight(in_sight)
+            if in_sight:
+                column.refresh_counts()
+
+    def _on_native_pools_changed(self) -> None:
+        """Columns for new pools in their tree place, gone ones removed, headers updated."""
+        if not self._built:
+            return
+        pools = self.native.pools
+        for path in [p for p in self.columns if p not in pools]:
+            self._remove(path)
+        for index, (path, pool) in enumerate(pools.items()):
+            column = self.columns.get(path) or self._add(path)
+            column.set_pool(pool)
+            if self.row.indexOf(column) != index:
+                self.row.removeWidget(column)
+                self.row.insertWidget(index, column)
+        self.columns = {path: self.columns[path] for path in pools}
+
+    def _add(self, path: str) -> NativeColumn:
+        model = NativeHostModel(self.source, self.native, path, self, in_sight=self.in_sight)
+        model.renders_dropped.connect(self._on_model_renders_dropped)
+        column = NativeColumn(model, self.delegate, self.container)
+        column.menu_requested.connect(self.menu_requested)
+        view = column.view
+        view.customContextMenuRequested.connect(
+            lambda pos, v=view: self.host_menu_requested.emit(v, pos)
+        )
+        self.columns[path] = column
+        self.row.insertWidget(self.row.count() - 1, column)
+        return column
+
+    def _on_model_renders_dropped(self, names: list[str], path: str) -> None:
+        self.native.move(names, path)
+
+    def _remove(self, path: str) -> None:
+        column = self.columns.pop(path)
+        self.row.removeWidget(column)
+        column.hide()
+        column.model.detach()
+        column.deleteLater()
+        column.model.deleteLater()
+
+    def scroll_to(self, path: str) -> None:
+        column = self.columns.get(path)
+        if column is not None:
+            self.scroll_area.ensureWidgetVisible(column, 20, 0)

@@ -1,0 +1,303 @@
+"""afserver's native pools on the board: the tab, drops, refusals, and the menus.
+
+A real board against the afserver stand-in (which keeps a native pool tree and applies
+``set_pool``, ``add_pool`` and ``delete`` as afserver 3.4.1 does) and a real nx-27017.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PyQt5.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer
+from PyQt5.QtGui import QHelpEvent
+from PyQt5.QtWidgets import QApplication, QDialog, QMenu, QToolTip
+from pytestqt.qtbot import QtBot
+
+from manager.host_card import NOTE_COLOR
+from manager.host_model import NOTE_ROLE
+from manager.native_face import NATIVE_TAB, NativePathDialog
+from manager.native_view import NativeColumn
+from manager.window import MainWindow
+from storage.store import PoolStore
+from tests.gui.conftest import WAIT_MS, BoardFactory, answer_dialog, ok_button
+from tests.support.afserver_fixtures import recorded_response
+from tests.support.fake_afserver import FakeAfserver
+from tests.support.fake_farm import FakeFarm
+
+pytestmark = pytest.mark.gui
+
+TREE = ["/", "/cpu", "/cpu/big", "/gpu"]
+MENU_REMARKS = pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
+    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
+)
+
+
+def set_pool_actions(server: FakeAfserver) -> list[dict[str, object]]:
+    actions = [r["action"] for r in server.requests if isinstance(r.get("action"), dict)]
+    return [a for a in actions if a.get("operation", {}).get("type") == "set_pool"]
+
+
+def native_column(window: MainWindow, path: str) -> NativeColumn:
+    return window.native.view.columns[path]
+
+
+def shown_in(window: MainWindow, path: str) -> list[str]:
+    return native_column(window, path).model.names()
+
+
+@pytest.fixture
+def native_board(board: MainWindow, qtbot: QtBot) -> MainWindow:
+    """The board with its Native pools tab open, every pool's column in place."""
+    qtbot.waitUntil(lambda: board.session.native.supported is True, timeout=WAIT_MS)
+    board.native.tabs.setCurrentIndex(NATIVE_TAB)
+    qtbot.waitUntil(lambda: board.native.view.order() == TREE, timeout=WAIT_MS)
+    return board
+
+
+def drop(window: MainWindow, source: str, names: list[str], target: str) -> bool:
+    """What a mouse drag does, through the models' own mimeData/dropMimeData."""
+    from_model = native_column(window, source).model
+    rows = [from_model.row_of(name) for name in names]
+    assert None not in rows, f"not all of {names} are shown in {source}"
+    data = from_model.mimeData([from_model.index(row) for row in rows if row is not None])
+    to_model = native_column(window, target).model
+    if not to_model.canDropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex()):
+        return False
+    return to_model.dropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex())
+
+
+def test_the_tab_shows_one_column_per_native_pool_in_tree_order(
+    qtbot: QtBot, native_board: MainWindow
+) -> None:
+    assert native_board.native.tabs.isVisible()
+    assert not native_board.board.isVisible()  # one view at a time
+    assert shown_in(native_board, "/gpu") == ["gpu-01"]
+    assert shown_in(native_board, "/cpu/big") == ["rnd-b01", "rnd-b02"]
+    assert "rnd-b01" not in shown_in(native_board, "/")  # its own renders only
+    big = native_column(native_board, "/cpu/big")
+    assert big.title_label.text().endswith("<b>big</b>")  # breadcrumbs: /cpu/ then big
+    assert "/cpu/" in big.title_label.text()
+    qtbot.waitUntil(
+        lambda: (
+            native_column(native_board, "/")
+            .counts_label.text()
+            .startswith("5 renders · 2 online · 1 busy")
+        ),
+        timeout=WAIT_MS,
+    )
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip's window
+def test_a_header_tooltip_shows_the_farm_settings(native_board: MainWindow) -> None:
+    root = native_column(native_board, "/")
+    where = QPoint(5, 5)
+    hover = QHelpEvent(QEvent.Type.ToolTip, where, root.header.mapToGlobal(where))
+    QApplication.sendEvent(root.header, hover)  # what hovering the header does
+    tip = QToolTip.text()
+    assert "<b>/</b> — afserver's native pool" in tip
+    assert "priority: 99" in tip
+    assert "capacity per host: 1100" in tip
+    assert "max tasks per host: 4" in tip
+
+
+def test_a_drop_moves_the_renders_with_one_action(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    assert drop(native_board, "/", ["rnd-a01", "rnd-a04"], "/gpu")
+
+    # shown where they were dropped at once, while the worker asks afserver
+    assert shown_in(native_board, "/gpu") == ["gpu-01", "rnd-a01", "rnd-a04"]
+    qtbot.waitUntil(lambda: afserver.farm.render("rnd-a04")["pool"] == "/gpu", timeout=WAIT_MS)
+    assert afserver.farm.render("rnd-a01")["pool"] == "/gpu"
+    assert len(set_pool_actions(afserver)) == 1
+    qtbot.waitUntil(lambda: not native_board.session.native.moves_under_way, timeout=WAIT_MS)
+    assert "Moved 2 renders to '/gpu'" in native_board.status.currentMessage()
+    assert shown_in(native_board, "/gpu") == ["gpu-01", "rnd-a01", "rnd-a04"]
+    assert "rnd-a01" not in shown_in(native_board, "/")
+
+
+def test_a_busy_render_snaps_back_with_afservers_reason(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    assert drop(native_board, "/", ["rnd-a01", "rnd-a03"], "/gpu")  # rnd-a03 runs a task
+    assert "rnd-a03" in shown_in(native_board, "/gpu")
+
+    qtbot.waitUntil(lambda: "rnd-a03" in shown_in(native_board, "/"), timeout=WAIT_MS)
+    assert "rnd-a03" not in shown_in(native_board, "/gpu")
+    assert "rnd-a01" in shown_in(native_board, "/gpu")
+    assert afserver.farm.render("rnd-a03")["pool"] == "/"
+    model = native_column(native_board, "/").model
+    index = model.index(model.row_of("rnd-a03") or 0)
+    assert "busy" in index.data(NOTE_ROLE)
+    assert "Not moved" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "rnd-a03" in native_board.status.currentMessage()
+    assert "is busy" in native_board.message_banner.text()
+    # the card itself says it, in the note's colour
+    view = native_column(native_board, "/").view
+    card = view.visualRect(index)
+    image = view.viewport().grab(card).toImage()
+    note = NOTE_COLOR.rgb()
+    pixels = sum(
+        image.pixel(x, y) == note for x in range(image.width()) for y in range(image.height())
+    )
+    assert pixels > 20
+
+
+def test_a_pool_deleted_between_drag_and_drop_moves_nothing(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    afserver.farm.add_pool("/spare")
+    qtbot.waitUntil(lambda: "/spare" in native_board.native.view.columns, timeout=WAIT_MS)
+    afserver.farm.delete_pool("/spare")  # by someone else, before the board polls again
+
+    assert drop(native_board, "/", ["rnd-a01"], "/spare")
+
+    qtbot.waitUntil(lambda: not native_board.session.native.moves_under_way, timeout=WAIT_MS)
+    assert "no native pool '/spare'" in native_board.message_banner.text()
+    assert "rnd-a01" in shown_in(native_board, "/")  # back where it was, nothing moved
+    assert afserver.farm.render("rnd-a01")["pool"] == "/"
+    assert set_pool_actions(afserver) == []
+
+
+def test_renders_that_vanished_are_named_and_the_others_move(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    afserver.farm.before_next_action(lambda: afserver.farm.remove_render("rnd-a04"))
+
+    assert drop(native_board, "/", ["rnd-a01", "rnd-a04"], "/gpu")
+
+    qtbot.waitUntil(lambda: not native_board.session.native.moves_under_way, timeout=WAIT_MS)
+    assert "rnd-a04" in native_board.message_banner.text()
+    assert afserver.farm.render("rnd-a01")["pool"] == "/gpu"
+    assert len(set_pool_actions(afserver)) == 1
+
+
+# -- menus -------------------------------------------------------------------------------
+
+
+def fill_path(text: str, *, seen: list[str] | None = None) -> None:
+    """Type into the next native path dialog and press OK (or note why it is disabled)."""
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, NativePathDialog)
+        dialog.edit.setText(text)
+        if seen is not None:
+            seen.append(dialog.problem.text())
+        if ok_button(dialog).isEnabled():
+            ok_button(dialog).click()
+        else:
+            dialog.reject()
+
+    answer_dialog(fill)
+
+
+def pick_menu_item(label: str) -> None:
+    """Choose an item of the next popup menu, as a click would."""
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, pick)
+            return
+        menu.hide()
+        for action in menu.actions():
+            if action.text().replace("&", "") == label:
+                action.trigger()
+
+    QTimer.singleShot(0, pick)
+
+
+def open_column_menu(window: MainWindow, path: str, item: str) -> None:
+    pick_menu_item(item)
+    native_column(window, path).menu_button.click()
+
+
+@MENU_REMARKS
+def test_new_child_pool_from_the_column_menu(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    seen: list[str] = []
+    fill_path("bad-name", seen=seen)
+    open_column_menu(native_board, "/cpu", "New child pool…")
+    assert "'-'" in seen[0] and "keep only" in seen[0]  # one sentence, nothing sent
+    assert not [r for r in afserver.requests if "action" in r]
+
+    fill_path("small")
+    open_column_menu(native_board, "/cpu", "New child pool…")
+
+    qtbot.waitUntil(lambda: "/cpu/small" in native_board.native.view.columns, timeout=WAIT_MS)
+    assert native_board.native.view.order() == ["/", "/cpu", "/cpu/big", "/cpu/small", "/gpu"]
+    assert "Created native pool '/cpu/small'" in native_board.status.currentMessage()
+
+
+@MENU_REMARKS
+def test_delete_an_empty_pool_and_a_refusal_in_one_sentence(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    open_column_menu(native_board, "/cpu", "Delete pool…")  # it holds /cpu/big
+    qtbot.waitUntil(lambda: "still holds" in native_board.message_banner.text(), timeout=WAIT_MS)
+    assert native_board.message_banner.text() == (
+        "The native pool '/cpu' still holds pool /cpu/big; afserver deletes only empty pools."
+    )
+
+    afserver.farm.add_pool("/empty")
+    qtbot.waitUntil(lambda: "/empty" in native_board.native.view.columns, timeout=WAIT_MS)
+    open_column_menu(native_board, "/empty", "Delete pool…")
+    qtbot.waitUntil(lambda: "/empty" not in native_board.native.view.columns, timeout=WAIT_MS)
+    assert all(pool["name"] != "/empty" for pool in afserver.farm.pools())
+
+
+@MENU_REMARKS
+def test_make_native_pool_from_one_of_our_pools(
+    qtbot: QtBot, store: PoolStore, make_board: BoardFactory, afserver: FakeAfserver
+) -> None:
+    store.create("comp-nodes", hosts=["rnd-a01", "rnd-a03", "rnd-b01", "rnd-old-07"])
+    window = make_board()
+    qtbot.waitUntil(window.native.from_pool_action.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "comp-nodes" in window.board.columns, timeout=WAIT_MS)
+    questions: list[str] = []
+    window.gestures.confirm = lambda _title, question: questions.append(question) or True
+    window.board.set_current_pool("comp-nodes")
+
+    fill_path("/comp_nodes")
+    pick_menu_item("Make native pool from this pool…")
+    column = window.board.columns["comp-nodes"]
+    column.menu_button.click()
+
+    moved = lambda: afserver.farm.render("rnd-a01")["pool"] == "/comp_nodes"  # noqa: E731
+    qtbot.waitUntil(moved, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Created native pool" in window.message_banner.text(), timeout=WAIT_MS)
+    # rnd-b01 leaves /cpu/big: asked first; rnd-a03 is busy, rnd-old-07 no render: reported
+    assert len(questions) == 1 and "rnd-b01 (from /cpu/big)" in questions[0]
+    assert afserver.farm.render("rnd-b01")["pool"] == "/comp_nodes"
+    assert afserver.farm.render("rnd-a03")["pool"] == "/"
+    text = window.message_banner.text()
+    assert "busy: rnd-a03" in text
+    assert "Not renders on afserver, so not moved: rnd-old-07." in text
+    assert len(set_pool_actions(afserver)) == 1
+
+
+# -- a server without native pools -------------------------------------------------------
+
+
+@pytest.fixture
+def old_afserver() -> Iterator[FakeAfserver]:
+    farm = FakeFarm(recorded_response("01")["renders"], native_pools=False)
+    with FakeAfserver(farm) as server:
+        yield server
+
+
+def test_the_view_is_hidden_on_a_server_without_native_pools(
+    qtbot: QtBot, make_board: BoardFactory, old_afserver: FakeAfserver
+) -> None:
+    window = make_board(afserver_port=old_afserver.port)
+    qtbot.waitUntil(lambda: window.session.native.supported is False, timeout=WAIT_MS)
+
+    assert window.session.farm_session.afserver_ok is True
+    assert not window.native.tabs.isVisible()
+    assert not window.native.view.isVisible()
+    assert not window.native.from_pool_action.isVisible()
+    assert not window.native.toggle_action.isEnabled()
+    assert "has no native pools" in window.session.native.problem
+    assert window.board.isVisible()
