@@ -111,7 +111,10 @@ class HostListView(QTableView):
 
     def focusInEvent(self, event: QFocusEvent | None) -> None:
         super().focusInEvent(event)
-        self.focused.emit()
+        # The keyboard coming back when a popup closes is not the user choosing this column:
+        # a column's ⋮ menu made its own pool current, and its item must act on that pool.
+        if event is None or event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.focused.emit()
 
     def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
         if event is None:

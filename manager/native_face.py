@@ -120,9 +120,6 @@ class NativeFace:
         )
         self.from_pool_action.setVisible(False)
         self.from_pool_action.triggered.connect(lambda _checked=False: self.make_from_pool())
-        # The pool whose column's ⋮ menu is open: closing a popup gives the keyboard back to
-        # the list that had it, which makes that list's pool the current one.
-        self.menu_pool: str | None = None
         self.view.menu_requested.connect(self.pool_menu)
         self.view.host_menu_requested.connect(self.host_menu)
         native.supported_changed.connect(self._on_native_supported_changed)
@@ -198,7 +195,7 @@ class NativeFace:
 
     def make_from_pool(self, pool: str | None = None) -> None:
         """The current pool (of the pools view) becomes a native pool of its idle renders."""
-        pool = pool or self.menu_pool or self.board.current_pool
+        pool = pool or self.board.current_pool
         if pool is None:
             self.show_status("Choose a pool first: click its column.", 6000)
             return

@@ -26,9 +26,11 @@ from PyQt5.QtWidgets import (
 )
 
 from manager import theme
-from manager.column import COLUMN_WIDTH_EM, HostListView, fold_parts
+from manager.column import COLUMN_WIDTH_EM
+from manager.column_parts import fold_parts
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
+from manager.host_view import HostListView
 from manager.native_model import NativeHostModel, decode_renders
 from manager.native_session import NativeSession
 from pools.farm_counts import StateTally

@@ -397,9 +397,7 @@ class MainWindow(QMainWindow):
             self.delete_pool_action,
         ):
             menu.addAction(action) if action else menu.addSeparator()
-        self.native.menu_pool = column.model.pool
         menu.exec(where)
-        self.native.menu_pool = None
 
     def _configure_service(self) -> None:
         dialog = ServiceDialog(self.session.settings, self)

@@ -131,3 +131,8 @@ def ok_button(dialog: QDialog) -> QPushButton:
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     return box.button(QDialogButtonBox.Ok)
+
+
+MENU_REMARKS = pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
+    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
+)

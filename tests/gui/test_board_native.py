@@ -20,7 +20,7 @@ from manager.native_face import NATIVE_TAB, NativePathDialog
 from manager.native_view import NativeColumn
 from manager.window import MainWindow
 from storage.store import PoolStore
-from tests.gui.conftest import WAIT_MS, BoardFactory, answer_dialog, ok_button
+from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory, answer_dialog, ok_button
 from tests.support.afserver_fixtures import recorded_response
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.fake_farm import FakeFarm
@@ -28,9 +28,6 @@ from tests.support.fake_farm import FakeFarm
 pytestmark = pytest.mark.gui
 
 TREE = ["/", "/cpu", "/cpu/big", "/gpu"]
-MENU_REMARKS = pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
-    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
-)
 
 
 def set_pool_actions(server: FakeAfserver) -> list[dict[str, object]]:
@@ -263,7 +260,7 @@ def test_make_native_pool_from_one_of_our_pools(
     fill_path("/comp_nodes")
     pick_menu_item("Make native pool from this pool…")
     column = window.board.columns["comp-nodes"]
-    column.menu_button.click()
+    column.header.menu_button.click()
 
     moved = lambda: afserver.farm.render("rnd-a01")["pool"] == "/comp_nodes"  # noqa: E731
     qtbot.waitUntil(moved, timeout=WAIT_MS)
