@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from config.settings import Settings
 
@@ -28,3 +28,22 @@ class Parser(argparse.ArgumentParser):
 
 def json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+AddAction = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+def action_adder(group: argparse.ArgumentParser, dest: str) -> tuple[Any, AddAction]:
+    """The actions of a command group (``pools list``), and ``add(name, handler, help)`` for
+    one that prints its help as its description and has ``--json``."""
+    actions = group.add_subparsers(dest=dest, metavar="ACTION", required=True, parser_class=Parser)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            name, help=help_text, description=help_text
+        )
+        parser.set_defaults(handler=handler)
+        json_flag(parser)
+        return parser
+
+    return actions, add

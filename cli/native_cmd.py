@@ -12,7 +12,7 @@ from typing import Any
 
 from afserver.connect import client_for
 from afserver.native import NativePools
-from cli.common import EXIT_OK, EXIT_USER_ERROR, Parser, json_flag
+from cli.common import EXIT_OK, EXIT_USER_ERROR, action_adder
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.errors import AfpoolsError
@@ -37,17 +37,7 @@ def register(commands: Any) -> None:
         help="afserver's native pools (CGRU 3.0+)",
         description="List and change afserver's own pool tree (CGRU 3.0 and newer).",
     )
-    sub = group.add_subparsers(
-        dest="native_command", metavar="ACTION", required=True, parser_class=Parser
-    )
-
-    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(
-            name, help=help_text, description=help_text
-        )
-        parser.set_defaults(handler=handler)
-        json_flag(parser)
-        return parser
+    _, add = action_adder(group, "native_command")
 
     add("list", _list, "List the native pool tree: each pool's renders and counters.")
     add("create", _create, "Create a native pool, and its parents where missing.").add_argument(

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from cli import schedule_cmd
-from cli.common import EXIT_OK, Parser, json_flag
+from cli.common import EXIT_OK, action_adder
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from pools.job_list import deletion_notice
@@ -23,17 +23,7 @@ def register(commands: Any) -> None:
     group = commands.add_parser(
         "pools", help="list and edit pools", description="List and edit pools."
     )
-    sub = group.add_subparsers(
-        dest="pools_command", metavar="ACTION", required=True, parser_class=Parser
-    )
-
-    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(
-            name, help=help_text, description=help_text
-        )
-        parser.set_defaults(handler=handler)
-        json_flag(parser)
-        return parser
+    actions, add = action_adder(group, "pools_command")
 
     add("list", _list, "List every pool with its member count.")
     add("show", _show, "Show one pool and its hosts.").add_argument("name", metavar="NAME")
@@ -65,7 +55,7 @@ def register(commands: Any) -> None:
     history = add("history", _history, "Show who changed what, newest first.")
     history.add_argument("name", metavar="NAME", nargs="?")
     history.add_argument("--limit", type=int, default=50, help="how many changes (default 50)")
-    schedule_cmd.register(sub)
+    schedule_cmd.register(actions)
 
 
 def _warn_unreadable(pools: list[Pool]) -> None:
