@@ -24,7 +24,7 @@ from pools.native_moves import (
     from_pool_sentence,
     left_behind,
 )
-from pools.native_paths import ROOT, path_problem, tree_order
+from pools.native_paths import child_path, name_problem, path_problem, tree_order
 from pools.wording import plural
 
 POLLS_TO_CONFIRM = 2  # polls after afserver's answer until the farm is the only word again
@@ -196,12 +196,11 @@ class NativeSession(QObject):
     # -- pools ---------------------------------------------------------------------------
 
     def create_child(self, parent: str, name: str) -> bool:
-        path = child_path(parent, name)
-        problem = path_problem(path)
+        problem = name_problem(name) or path_problem(parent)
         if problem:
             self.message.emit("error", problem)
             return False
-        self.create_requested.emit(path)
+        self.create_requested.emit(child_path(parent, name))
         return True
 
     def delete(self, path: str) -> None:
@@ -243,10 +242,6 @@ class NativeSession(QObject):
         parts += left_behind(plan, AGAIN)
         problems = (result is not None and not result.all_arrived) or plan.busy or plan.not_renders
         self.message.emit("warning" if problems else "info", " ".join(parts))
-
-
-def child_path(parent: str, name: str) -> str:
-    return (parent if parent != ROOT else "") + "/" + name.strip()
 
 
 def _order(pool: NativePool) -> tuple[str, ...]:
