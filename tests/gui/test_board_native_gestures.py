@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from afserver.client import AfserverClient
+from afserver.native import NativePools
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory
@@ -132,3 +134,35 @@ def test_a_move_to_a_pool_that_is_gone_moves_nothing(
     )
     assert "rnd-a01" in shown_in(native_board, "/")
     assert not all_actions(afserver)
+
+
+# -- live: changes made by another client ------------------------------------------------
+
+
+def test_pools_and_moves_made_by_another_client_show_within_a_poll(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    other = NativePools(AfserverClient("127.0.0.1", afserver.port, user_name="cli", host_name="ws"))
+    view = native_board.native.view
+
+    other.create("/cpu/small")  # what 'main.py native create' does
+    qtbot.waitUntil(lambda: "/cpu/small" in view.columns, timeout=WAIT_MS)
+    assert native_board.native.view.order() == ["/", "/cpu", "/cpu/big", "/cpu/small", "/gpu"]
+
+    other.move("/cpu/small", ["rnd-a02", "gpu-01"])
+    qtbot.waitUntil(
+        lambda: shown_in(native_board, "/cpu/small") == ["gpu-01", "rnd-a02"], timeout=WAIT_MS
+    )
+    assert "rnd-a02" not in shown_in(native_board, "/")
+    assert shown_in(native_board, "/gpu") == []
+    qtbot.waitUntil(
+        lambda: view.columns["/cpu"].counts_label.text().endswith("subtree: 4 renders, 2 pools"),
+        timeout=WAIT_MS,
+    )
+
+    other.move("/", ["rnd-a02", "gpu-01"])
+    other.delete("/cpu/small")
+    qtbot.waitUntil(lambda: "/cpu/small" not in view.columns, timeout=WAIT_MS)
+    assert native_board.native.view.order() == ["/", "/cpu", "/cpu/big", "/gpu"]
+    qtbot.waitUntil(lambda: "rnd-a02" in shown_in(native_board, "/"), timeout=WAIT_MS)
+    assert not native_board.message_banner.isVisible()  # nothing of ours went wrong
