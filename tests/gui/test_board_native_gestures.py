@@ -13,7 +13,7 @@ from afserver.client import AfserverClient
 from afserver.native import NativePools
 from manager.window import MainWindow
 from storage.store import PoolStore
-from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory
+from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory, shown
 from tests.gui.native_support import (
     all_actions,
     fill_path,
@@ -166,3 +166,51 @@ def test_pools_and_moves_made_by_another_client_show_within_a_poll(
     assert native_board.native.view.order() == ["/", "/cpu", "/cpu/big", "/gpu"]
     qtbot.waitUntil(lambda: "rnd-a02" in shown_in(native_board, "/"), timeout=WAIT_MS)
     assert not native_board.message_banner.isVisible()  # nothing of ours went wrong
+
+
+# -- the two tabs ------------------------------------------------------------------------
+
+
+def test_switching_tabs_keeps_the_filter_and_the_current_pool(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    window = board
+    qtbot.waitUntil(window.native.tabs.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "lighting" in window.board.columns, timeout=WAIT_MS)
+    window.board.set_current_pool("lighting")
+    assert window.delete_pool_action.isEnabled()
+    window.filter_edit.setText("rnd-a0")
+
+    window.native.toggle_action.trigger()  # Ctrl+Shift+A
+
+    assert window.native.showing and not window.board.isVisible()
+    view = window.native.view
+    qtbot.waitUntil(lambda: "/gpu" in view.columns, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: shown_in(window, "/") == ["rnd-a01", "rnd-a02", "rnd-a03", "rnd-a04"],
+        timeout=WAIT_MS,
+    )  # the filter holds here too: ws-anna is not shown
+    assert shown_in(window, "/gpu") == []
+    # the pools view's current pool is out of sight: F2, Ctrl+Shift+Del... do not act on it
+    for action in (
+        window.rename_action,
+        window.delete_pool_action,
+        window.recolor_action,
+        window.collapse_action,
+        window.native.from_pool_action,
+    ):
+        assert not action.isEnabled(), action.text()
+    assert window.jobs_dock.isVisible()
+
+    window.filter_edit.setText("")
+    qtbot.waitUntil(lambda: "ws-anna" in shown_in(window, "/"), timeout=WAIT_MS)
+    window.filter_edit.setText("gpu")
+    window.native.tabs.setCurrentIndex(0)  # back to the pools view
+
+    assert window.board.isVisible() and not view.isVisible()
+    assert not window.native.toggle_action.isChecked()
+    assert window.board.current_pool == "lighting"
+    assert window.delete_pool_action.isEnabled()
+    assert window.filter_edit.text() == "gpu"
+    qtbot.waitUntil(lambda: shown(window, "gpu") == ["gpu-01"], timeout=WAIT_MS)
+    assert shown(window, "lighting") == []
