@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt5.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PyQt5.QtGui import QImage, QPainter
 from PyQt5.QtWidgets import QApplication, QDialog, QMenu
 
 from manager.native_face import NativePathDialog
-from manager.native_view import NativeColumn
+from manager.native_view import NativeColumn, NativeListView
 from manager.window import MainWindow
 from tests.gui.conftest import answer_dialog, ok_button
 from tests.support.fake_afserver import FakeAfserver
@@ -44,6 +45,34 @@ def drop(window: MainWindow, source: str, names: list[str], target: str) -> bool
     if not to_model.canDropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex()):
         return False
     return to_model.dropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex())
+
+
+class _RecordingPainter(QPainter):
+    """A painter that notes the texts a card draws (the delegate calls it from Python)."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: object) -> None:  # noqa: N802 (Qt's name)
+        self.texts.append(str(args[-1]))
+        super().drawText(*args)  # type: ignore[call-overload]
+
+
+def card_texts(view: NativeListView, name: str) -> list[str]:
+    """The texts a render's card draws, as painted at its place in the column: its name,
+    then its second line."""
+    model = view.native_model()
+    row = model.row_of(name)
+    assert row is not None, f"{name} is not shown"
+    index = model.index(row)
+    option = view.viewOptions()
+    option.rect = view.visualRect(index)
+    image = QImage(view.viewport().size(), QImage.Format_ARGB32)
+    painter = _RecordingPainter(image)
+    view.itemDelegate().paint(painter, option, index)
+    painter.end()
+    return painter.texts
 
 
 def fill_path(text: str, *, seen: list[str] | None = None, ok: list[bool] | None = None) -> None:
