@@ -214,3 +214,24 @@ def test_switching_tabs_keeps_the_filter_and_the_current_pool(
     assert window.filter_edit.text() == "gpu"
     qtbot.waitUntil(lambda: shown(window, "gpu") == ["gpu-01"], timeout=WAIT_MS)
     assert shown(window, "lighting") == []
+
+
+# -- a deep tree -------------------------------------------------------------------------
+
+
+def test_a_deep_pools_header_keeps_its_own_name_whole(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    deep = "/cpu/big/x/lighting_nodes_sequence_040/y"
+    for path in ("/cpu/big/x", "/cpu/big/x/lighting_nodes_sequence_040", deep):
+        afserver.farm.add_pool(path)
+    view = native_board.native.view
+    qtbot.waitUntil(lambda: deep in view.columns, timeout=WAIT_MS)
+    view.scroll_to(deep)
+    title = view.columns[deep].title_label
+
+    qtbot.waitUntil(lambda: title.text().endswith("<b>y</b>"), timeout=WAIT_MS)
+    assert "…/" in title.text() and "lighting_nodes_sequence_040/" in title.text()
+    assert title.sizeHint().width() <= title.width()  # nothing cut off at the right
+    short = view.columns["/cpu/big/x"].title_label
+    assert short.text().endswith("/cpu/big/</span><b>x</b>")  # room enough: the whole path
