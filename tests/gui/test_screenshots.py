@@ -80,9 +80,17 @@ SHOTS = ROOT / "build" / "screenshots"
         ),
         (  # a deep tree: the last columns' headers keep their own names whole
             "native-1024-deep-tree.png",
-            ["--size", "1024x768", "--native", "--scroll-to", "/cpu/big/x/lighting_nodes_040/y"]
-            + ["--native-pool", "/cpu/big/x", "--native-pool", "/cpu/big/x/lighting_nodes_040"]
-            + ["--native-pool", "/cpu/big/x/lighting_nodes_040/y"],
+            [
+                *(
+                    "--size",
+                    "1024x768",
+                    "--native",
+                    "--scroll-to",
+                    "/cpu/big/x/lighting_nodes_040/y",
+                ),
+                *("--native-pool", "/cpu/big/x", "--native-pool", "/cpu/big/x/lighting_nodes_040"),
+                *("--native-pool", "/cpu/big/x/lighting_nodes_040/y"),
+            ],
             (1024, 768),
         ),
         (
