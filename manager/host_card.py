@@ -46,6 +46,12 @@ def detail_texts(host: Host, *, waking: bool = False) -> list[str]:
     return [" · ".join(part for part in parts if part) for parts in variants]
 
 
+def fitting_text(variants: tuple[str, ...], metrics: QFontMetrics, width: int) -> str:
+    """The first of ``variants`` (fullest first) that fits ``width``; else the last, elided."""
+    fitting = next((t for t in variants if metrics.horizontalAdvance(t) <= width), None)
+    return fitting or metrics.elidedText(variants[-1], Qt.TextElideMode.ElideRight, width)
+
+
 class HostCardDelegate(QStyledItemDelegate):
     """Paints cards; sizes follow the font, so 200 % scaling stays readable.
 
@@ -133,12 +139,14 @@ class HostCardDelegate(QStyledItemDelegate):
         painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
         note = index.data(NOTE_ROLE)
-        if note:  # rare: elided here, not remembered
+        if note:  # rare: fitted here, not remembered
             detail_metrics = fonts.detail_metrics
             painter.setFont(fonts.detail)
             painter.setPen(NOTE_COLOR)
-            detail = detail_metrics.elidedText(
-                str(note), Qt.TextElideMode.ElideRight, detail_rect.width()
+            detail = fitting_text(
+                (note,) if isinstance(note, str) else tuple(note),
+                detail_metrics,
+                detail_rect.width(),
             )
         painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
@@ -157,8 +165,7 @@ class HostCardDelegate(QStyledItemDelegate):
         if stale:
             variants = [text + " · last known" for text in variants]
         metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
-        fitting = next((t for t in variants if metrics.horizontalAdvance(t) <= width), None)
-        detail = fitting or metrics.elidedText(variants[-1], Qt.TextElideMode.ElideRight, width)
+        detail = fitting_text(tuple(variants), metrics, width)
         if len(self._texts) > TEXTS_KEPT:  # hosts change: forget the old ones now and then
             self._texts.clear()
         self._texts[key] = (name, detail)

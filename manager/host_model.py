@@ -35,7 +35,8 @@ HOST_ROLE = _USER + 1  # the merged Host
 POOLS_ROLE = _USER + 2  # names of the pools the host is in
 STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
 WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
-NOTE_ROLE = _USER + 5  # a sentence the card shows instead of its details (a refused move)
+NOTE_ROLE = _USER + 5  # what a card shows instead of its details (a refused move): a sentence,
+# or a tuple of them from the fullest to the shortest (the card shows the first that fits)
 HOST_FLAGS = (
     Qt.ItemFlags(Qt.ItemFlag.ItemIsEnabled)
     | Qt.ItemFlag.ItemIsSelectable

@@ -27,10 +27,10 @@ from PyQt5.QtWidgets import (
 )
 
 from manager.board import Board
-from manager.native_session import NativeSession, child_path
+from manager.native_session import NativeSession
 from manager.native_view import NativeBoard, NativeListView
 from pools.native_moves import FromPoolPlan
-from pools.native_paths import ROOT, path_for_pool, path_problem
+from pools.native_paths import ROOT, child_path, name_problem, path_for_pool, path_problem
 from pools.wording import plural
 
 POOLS_TAB, NATIVE_TAB = 0, 1
@@ -41,12 +41,20 @@ class NativePathDialog(QDialog):
     ``A-Z a-z 0-9 _`` in a name, and the sentence says so before anything is sent."""
 
     def __init__(
-        self, title: str, prompt: str, text: str, to_path: Callable[[str], str], parent: QWidget
+        self,
+        title: str,
+        prompt: str,
+        text: str,
+        to_path: Callable[[str], str],
+        parent: QWidget,
+        *,
+        problem: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self._to_path = to_path
+        self._problem = problem or (lambda typed: path_problem(to_path(typed)))
         self.edit = QLineEdit(text)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -70,7 +78,7 @@ class NativePathDialog(QDialog):
 
     def _check(self) -> None:
         text = self.edit.text().strip()
-        problem = path_problem(self.path) if text else ""
+        problem = self._problem(text) if text else ""
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text) and not problem)
@@ -185,6 +193,7 @@ class NativeFace:
             "",
             lambda text: child_path(parent, text),
             self.window,
+            problem=name_problem,  # one level: '/', '.' and '..' are refused as they are typed
         )
         if dialog.exec() == QDialog.Accepted:
             self.native.create_child(parent, dialog.edit.text())

@@ -79,7 +79,7 @@ class NativeHostModel(HostListModel):
         if role == NOTE_ROLE:
             if not index.isValid() or not 0 <= index.row() < self.rowCount():
                 return None
-            return self.native.note(self.name_at(index.row())) or None
+            return self.native.card_notes(self.name_at(index.row())) or None
         value = super().data(index, role)
         if role == Qt.ItemDataRole.ToolTipRole and value:
             note = self.native.note(self.name_at(index.row()))

@@ -24,7 +24,7 @@ from pools.native_moves import (
     from_pool_sentence,
     left_behind,
 )
-from pools.native_paths import ROOT, path_problem, tree_order
+from pools.native_paths import child_path, name_problem, path_problem, tree_order
 from pools.wording import plural
 
 POLLS_TO_CONFIRM = 2  # polls after afserver's answer until the farm is the only word again
@@ -61,7 +61,7 @@ class NativeSession(QObject):
         self.pools: dict[str, NativePool] = {}
         self.supported: bool | None = None  # None until the first poll says
         self.problem = ""
-        self.notes: dict[str, tuple[str, str]] = {}  # render -> (reason, its pool then)
+        self.notes: dict[str, tuple[tuple[str, ...], str]] = {}  # render -> notes, its pool then
         self._confirming: dict[str, int] = {}  # moved renders -> polls left to wait
         self.moves_under_way = 0
         evented.changed.connect(self._on_farm_changed)
@@ -84,8 +84,12 @@ class NativeSession(QObject):
 
     def note(self, name: str) -> str:
         """Why a render is not where it was dropped ('' when nothing to say)."""
+        return self.card_notes(name)[0] if name in self.notes else ""
+
+    def card_notes(self, name: str) -> tuple[str, ...]:
+        """The same, from the whole sentence to a few words (a card shows what fits)."""
         found = self.notes.get(name)
-        return found[0] if found else ""
+        return found[0] if found else ()
 
     # -- what afserver says --------------------------------------------------------------
 
@@ -177,7 +181,7 @@ class NativeSession(QObject):
         self.moves_under_way -= 1
         failed = result.failed
         for outcome in failed:
-            self.notes[outcome.name] = (outcome.reason, outcome.came_from)
+            self.notes[outcome.name] = (outcome.notes(result.path), outcome.came_from)
         if failed:
             self.notes_changed.emit({outcome.name for outcome in failed})
         self._settle([outcome.name for outcome in failed])
@@ -196,12 +200,11 @@ class NativeSession(QObject):
     # -- pools ---------------------------------------------------------------------------
 
     def create_child(self, parent: str, name: str) -> bool:
-        path = child_path(parent, name)
-        problem = path_problem(path)
+        problem = name_problem(name) or path_problem(parent)
         if problem:
             self.message.emit("error", problem)
             return False
-        self.create_requested.emit(path)
+        self.create_requested.emit(child_path(parent, name))
         return True
 
     def delete(self, path: str) -> None:
@@ -243,10 +246,6 @@ class NativeSession(QObject):
         parts += left_behind(plan, AGAIN)
         problems = (result is not None and not result.all_arrived) or plan.busy or plan.not_renders
         self.message.emit("warning" if problems else "info", " ".join(parts))
-
-
-def child_path(parent: str, name: str) -> str:
-    return (parent if parent != ROOT else "") + "/" + name.strip()
 
 
 def _order(pool: NativePool) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt5.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, pyqtSignal
-from PyQt5.QtGui import QColor, QDragEnterEvent, QFontMetrics, QHelpEvent
+from PyQt5.QtGui import QColor, QDragEnterEvent, QFont, QFontMetrics, QHelpEvent
 from PyQt5.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -41,13 +41,37 @@ from pools.wording import counts_text, plural
 COUNTS_SEPARATOR = " · "
 
 
-def breadcrumbs(path: str) -> str:
-    """``/cpu/`` dim and ``big`` bold, as rich text; the root is ``/``."""
+ELLIPSIS = "…"
+
+
+def breadcrumbs(path: str, fit: Callable[[str, str], tuple[str, str]] | None = None) -> str:
+    """``/cpu/`` dim and ``big`` bold, as rich text; the root is ``/``. ``fit`` shortens the
+    two parts to the room there is."""
     if path == ROOT:
         return "<b>/</b>"
     parent = parent_path(path)
-    lead = "/" if parent == ROOT else parent + "/"
-    return f"<span style='color:#7d878f'>{_html(lead)}</span><b>{_html(leaf_name(path))}</b>"
+    lead, leaf = ("/" if parent == ROOT else parent + "/"), leaf_name(path)
+    if fit is not None:
+        lead, leaf = fit(lead, leaf)
+    return f"<span style='color:#7d878f'>{_html(lead)}</span><b>{_html(leaf)}</b>"
+
+
+def fit_crumbs(
+    lead: str, leaf: str, lead_metrics: QFontMetrics, leaf_metrics: QFontMetrics, width: int
+) -> tuple[str, str]:
+    """A deep path in a narrow header: the outer parents give way first, whole (``…/x/`` for
+    ``/cpu/big/x/``), so the pool's own name stays whole; only a name wider than the header
+    is shortened itself, in its middle. The header's tooltip has the whole path."""
+    room = width - leaf_metrics.horizontalAdvance(leaf)
+    parts = lead.strip("/").split("/")
+    for shorter in [lead] + [f"{ELLIPSIS}/{'/'.join(parts[k:])}/" for k in range(1, len(parts))]:
+        if lead_metrics.horizontalAdvance(shorter) <= room:
+            return shorter, leaf
+    least = ELLIPSIS + "/"
+    rest = max(width - lead_metrics.horizontalAdvance(least), 0)
+    if leaf_metrics.horizontalAdvance(leaf) <= rest:
+        return least, leaf
+    return least, leaf_metrics.elidedText(leaf, Qt.TextElideMode.ElideMiddle, rest)
 
 
 def settings_tip(pool: NativePool, own: int) -> str:
@@ -113,6 +137,8 @@ class NativeColumn(QFrame):
         self.title_label = QLabel(breadcrumbs(self.path))
         self.title_label.setObjectName("ColumnTitle")
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.title_label.installEventFilter(self)  # the path is fitted to its width
         self.counts_label = QLabel()
         self.counts_label.setObjectName("ColumnCounts")
         self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
@@ -181,7 +207,26 @@ class NativeColumn(QFrame):
         width = label.contentsRect().width() if label.isVisible() else 0
         label.setText(fold_parts(text.split(COUNTS_SEPARATOR), label.fontMetrics(), width))
 
+    def fit_title(self) -> None:
+        """The breadcrumbs shortened to the title's width, the pool's own name kept whole."""
+        label = self.title_label
+        width = label.contentsRect().width() - 2  # rich text's rounding
+        if width <= 0:
+            return
+        lead_font = label.font()
+        leaf_font = QFont(lead_font)
+        leaf_font.setBold(True)
+        lead_metrics, leaf_metrics = QFontMetrics(lead_font), QFontMetrics(leaf_font)
+        label.setText(
+            breadcrumbs(
+                self.path,
+                lambda lead, leaf: fit_crumbs(lead, leaf, lead_metrics, leaf_metrics, width),
+            )
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.title_label and event.type() == QEvent.Type.Resize:
+            self.fit_title()
         if watched is self.header and event.type() == QEvent.Type.ToolTip and self.pool:
             assert isinstance(event, QHelpEvent)
             tip = settings_tip(self.pool, self.model.member_count())

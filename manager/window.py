@@ -300,6 +300,8 @@ class MainWindow(QMainWindow):
         self.board.pool_menu_requested.connect(self._pool_menu)
         self.board.columns_changed.connect(self._update_pool_actions)
         self.board.current_changed.connect(self._update_pool_actions)
+        self.native.tabs.currentChanged.connect(self._update_pool_actions)
+        self.session.native.supported_changed.connect(self._update_pool_actions)
         self._update_undo_actions()
         self._update_pool_actions()
 
@@ -345,14 +347,18 @@ class MainWindow(QMainWindow):
             action.setStatusTip(whole)
 
     def _update_pool_actions(self, *_: object) -> None:
-        has_pool = self.board.current_pool is not None
+        """The current pool's actions, while the pools view shows it: over the Native pools
+        tab, F2 or Ctrl+Shift+Del would act on a pool out of sight."""
+        has_pool = self.board.current_pool is not None and not self.native.showing
         for action in (
             self.rename_action,
             self.describe_action,
             self.recolor_action,
             self.delete_pool_action,
+            self.collapse_action,
             self.move_left_action,
             self.move_right_action,
+            self.native.from_pool_action,
         ):
             action.setEnabled(has_pool)
 

@@ -37,6 +37,13 @@ class MoveStatus(enum.Enum):
 
 
 ARRIVED = frozenset({MoveStatus.MOVED, MoveStatus.ALREADY_THERE})
+# A few words for a card too narrow for the whole reason (which the tooltip keeps).
+_SHORT_REASONS = {
+    MoveStatus.BUSY: "busy",
+    MoveStatus.NOT_A_RENDER: "not a render",
+    MoveStatus.GONE: "gone from afserver",
+    MoveStatus.REFUSED: "refused by afserver",
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,14 @@ class RenderOutcome:
     @property
     def arrived(self) -> bool:
         return self.status in ARRIVED
+
+    def notes(self, path: str) -> tuple[str, ...]:
+        """Why it is not in ``path``, from the whole reason to a few words: a card shows the
+        first that fits its width."""
+        if self.arrived:
+            return ()
+        short = _SHORT_REASONS.get(self.status, self.status.value)
+        return (self.reason, f"Not moved to '{path}': {short}.", f"Not moved: {short}.")
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,26 @@ def path_problem(path: str) -> str:
     return ""
 
 
+def child_path(parent: str, name: str) -> str:
+    """``/cpu/small`` for the name ``small`` under ``/cpu`` (surrounding spaces dropped)."""
+    return (parent if parent != ROOT else "") + "/" + name.strip()
+
+
+def name_problem(name: str) -> str:
+    """One sentence on what is wrong with one pool's name (what ``add_pool`` is given), or ''.
+    A name is one level: ``/``, ``.`` and ``..`` are refused like any other character afserver
+    would change, so that a name never makes more pools, or others, than the one asked for."""
+    name = name.strip()
+    if not name:
+        return "A native pool needs a name, like 'gpu' or 'big'."
+    bad = _NOT_KEPT.search(name)
+    if bad is None:
+        return ""
+    return (
+        f"The name '{name}' has '{bad.group()}' in it; afserver pool names keep only {_KEPT_TEXT}."
+    )
+
+
 def path_for_pool(name: str) -> str:
     """The native path for one of our pools: ``/`` and its name, every character afpools
     does not accept in a path (``-``, ``.``, spaces, accents) mapped to ``_``."""

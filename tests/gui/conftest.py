@@ -136,3 +136,15 @@ def ok_button(dialog: QDialog) -> QPushButton:
 MENU_REMARKS = pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
     "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
 )
+
+
+@pytest.fixture
+def native_board(board: MainWindow, qtbot: QtBot) -> MainWindow:
+    """The board with its Native pools tab open, every pool's column in place."""
+    from manager.native_face import NATIVE_TAB
+
+    qtbot.waitUntil(lambda: board.session.native.supported is True, timeout=WAIT_MS)
+    board.native.tabs.setCurrentIndex(NATIVE_TAB)
+    tree = ["/", "/cpu", "/cpu/big", "/gpu"]
+    qtbot.waitUntil(lambda: board.native.view.order() == tree, timeout=WAIT_MS)
+    return board

@@ -78,6 +78,21 @@ SHOTS = ROOT / "build" / "screenshots"
             ["--size", "1280x800", "--native", "--then", "edit"],
             (1280, 800),
         ),
+        (  # a deep tree: the last columns' headers keep their own names whole
+            "native-1024-deep-tree.png",
+            [
+                *(
+                    "--size",
+                    "1024x768",
+                    "--native",
+                    "--scroll-to",
+                    "/cpu/big/x/lighting_nodes_040/y",
+                ),
+                *("--native-pool", "/cpu/big/x", "--native-pool", "/cpu/big/x/lighting_nodes_040"),
+                *("--native-pool", "/cpu/big/x/lighting_nodes_040/y"),
+            ],
+            (1024, 768),
+        ),
         (
             "board-1920-jobs.png",
             ["--size", "1920x1080", "--jobs", "--current", "lighting"],

@@ -55,18 +55,24 @@ def gestures(
 
 
 def native_view(
-    window: Any, server: Any, drop: bool, wait_until: Callable[[Callable[[], object]], bool]
+    window: Any,
+    server: Any,
+    drop: bool,
+    wait_until: Callable[[Callable[[], object]], bool],
+    more: tuple[str, ...] = (),
 ) -> bool:
-    """The Native pools tab; ``drop``: two idle renders and a busy one dropped from the root
-    on /gpu, the busy one back with afserver's reason."""
+    """The Native pools tab with /cpu/small and the pools of ``more`` (parents first); ``drop``:
+    two idle renders and a busy one dropped from the root on /gpu, the busy one back with
+    afserver's reason."""
     from manager.native_face import NATIVE_TAB
 
     native = window.session.native
     if not wait_until(lambda: native.supported):
         print("afserver's native pools did not come")
         return False
-    server.farm.add_pool("/cpu/small")
-    wait_until(lambda: "/cpu/small" in native.pools)
+    for path in ("/cpu/small", *more):
+        server.farm.add_pool(path)
+    wait_until(lambda: all(p in native.pools for p in ("/cpu/small", *more)))
     window.native.tabs.setCurrentIndex(NATIVE_TAB)
     view = window.native.view
     wait_until(lambda: len(view.columns) == len(native.pools))
@@ -138,6 +144,12 @@ def parse_args() -> argparse.Namespace:
         "--native",
         action="store_true",
         help="the Native pools tab; with --then edit, renders dropped on another native pool",
+    )
+    parser.add_argument(
+        "--native-pool",
+        action="append",
+        default=[],
+        help="with --native, one more native pool (parents first): --native-pool /cpu/big/x",
     )
     return parser.parse_args()
 
@@ -232,7 +244,8 @@ def shoot(args: argparse.Namespace) -> int:
         print("the usage was not read")
         return 1
     if args.native:
-        if not native_view(window, server, "edit" in args.then, wait_until):
+        more = tuple(args.native_pool)
+        if not native_view(window, server, "edit" in args.then, wait_until, more):
             return 1
     elif args.then and not gestures(window, store, args.then, wait_until):
         return 1
@@ -245,9 +258,8 @@ def shoot(args: argparse.Namespace) -> int:
     for _ in range(5):  # queued layout work (scroll bars appear one event loop turn later)
         app.processEvents()
     if args.scroll_to:  # a column out of sight until now: it must catch up as it comes
-        window.board.scroll_to(
-            window.board.order()[-1] if args.scroll_to == "last" else args.scroll_to
-        )
+        view = window.native.view if args.native else window.board
+        view.scroll_to(view.order()[-1] if args.scroll_to == "last" else args.scroll_to)
         for _ in range(5):
             app.processEvents()
     if args.jobs:  # what the window cannot be narrower than, for a person to check

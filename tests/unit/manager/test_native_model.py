@@ -88,7 +88,11 @@ def test_a_drop_shows_at_once_and_a_refused_render_goes_back_with_its_note(
         )
     )
     assert root.names() == ["busy-1"] and gpu.names() == ["a", "g1"]
-    assert root.index(0).data(NOTE_ROLE) == reason
+    assert root.index(0).data(NOTE_ROLE) == (
+        reason,  # the whole sentence, then fewer words for a narrow card
+        "Not moved to '/gpu': busy.",
+        "Not moved: busy.",
+    )
     assert "Not moved" in root.index(0).data(Qt.ItemDataRole.ToolTipRole)
 
     evented.apply_renders([on("/gpu", "a")])  # the next poll agrees: nothing moves

@@ -11,9 +11,11 @@ from pools.masks import include_mask, matches
 from pools.model import POOL_NAME_MAX
 from pools.native_paths import (
     NativePathError,
+    child_path,
     depth,
     leaf_name,
     lineage,
+    name_problem,
     parent_path,
     parse_path,
     path_for_pool,
@@ -126,3 +128,26 @@ def test_the_exact_mask_of_a_path_matches_that_pool_alone(path: str) -> None:
     assert matches(mask, path)
     others = ["/", "/cpu", "/cpu/big", "/cpu/bigger", "/cpux", "cpu", "/cpu/"]
     assert [other for other in others if matches(mask, other)] == [path]
+
+
+@pytest.mark.parametrize(
+    ("parent", "name", "path"), [("/", "gpu", "/gpu"), ("/cpu", " big ", "/cpu/big")]
+)
+def test_a_childs_path_is_its_parents_and_its_name(parent: str, name: str, path: str) -> None:
+    assert child_path(parent, name) == path
+    assert name_problem(name) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "char"), [("a/b", "/"), ("/gpu", "/"), ("gpu/", "/"), ("..", "."), ("x*", "*")]
+)
+def test_a_name_is_one_level_and_only_what_afserver_keeps(name: str, char: str) -> None:
+    """A name with '/' would make more pools (or others) than the one asked for."""
+    assert name_problem(name) == (
+        f"The name '{name}' has '{char}' in it; afserver pool names keep only letters A-Z "
+        "and a-z, digits and '_'."
+    )
+
+
+def test_an_empty_name_is_one_sentence() -> None:
+    assert name_problem("  ") == "A native pool needs a name, like 'gpu' or 'big'."
