@@ -23,7 +23,9 @@ from afserver.errors import (
 from afserver.framing import FrameError, JsonObject, ReplyDecoder, encode_request, parse_json_object
 from afserver.job_list import decode_job_list
 
-RECV_CHUNK_BYTES = 64 * 1024
+# Each recv takes the interpreter lock again: while another thread runs Python (the board's
+# window), a 64 KiB chunk at a time made 8 MB of renders arrive in 1.1 s instead of 0.2 s.
+RECV_CHUNK_BYTES = 1024 * 1024
 DEFAULT_PORT = 51000
 _MISSING_ONE_JOB = "Invalid ID"
 
@@ -87,10 +89,15 @@ class AfserverClient:
         return reply
 
     def renders(
-        self, mask: str | None = None, *, ids: Sequence[int] | None = None
+        self,
+        mask: str | None = None,
+        *,
+        ids: Sequence[int] | None = None,
+        decode: Callable[[bytes], JsonObject] = parse_json_object,
     ) -> list[JsonObject]:
         """Every render, those whose name starts with a token of ``mask`` (find mask), or
-        those of ``ids`` that still exist (a cheap read-back after an action)."""
+        those of ``ids`` that still exist (a cheap read-back after an action). ``decode``
+        gets the reply's body once it has arrived whole."""
         get: JsonObject = {"type": "renders"}
         if ids is not None:
             id_list = _id_list(ids)
@@ -99,7 +106,7 @@ class AfserverClient:
             get["ids"] = id_list
         elif mask:
             get["mask"] = mask
-        return self._get_list("renders", get)
+        return self._get_list("renders", get, decode)
 
     def render_resources(self) -> list[JsonObject]:
         """Machine resources per render id (``host_name``, ``host_resources``); join by id."""

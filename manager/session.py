@@ -56,9 +56,11 @@ class BoardSession(QObject):
         for session in (self.edits, self.farm_session, self.network, self.usage, self.native):
             session.message.connect(self.message)
         self.store_worker.failed.connect(lambda sentence: self.message.emit("error", sentence))
+        # The readers first to stop: they read through the store's connection.
+        self._readers = [self._jobs_thread(), WorkerThread(self.usage_worker, "afpools-usage")]
+        self._closed = False
         self._threads = [
-            self._jobs_thread(),  # these two first to stop: they read through the store's
-            WorkerThread(self.usage_worker, "afpools-usage"),  # connection
+            *self._readers,
             WorkerThread(self.store_worker, "afpools-store"),
             WorkerThread(self.poller, "afpools-afserver"),
             WorkerThread(self.network_worker, "afpools-network"),
@@ -75,10 +77,22 @@ class BoardSession(QObject):
         return WorkerThread(self.jobs_worker, "afpools-jobs")
 
     def start(self) -> None:
-        for thread in self._threads:
+        """The store, afserver, network and native workers at once; the jobs and usage
+        readers once the first poll is shown (or afserver failed to answer it): on a big
+        farm, their first reads would take the interpreter and the database from the
+        first paint, which needs neither."""
+        for thread in self._threads[len(self._readers) :]:
             thread.start()
+        self.farm_session.afserver_state.connect(self._start_readers)
+
+    def _start_readers(self) -> None:
+        self.farm_session.afserver_state.disconnect(self._start_readers)
+        if not self._closed:
+            for thread in self._readers:
+                thread.start()
 
     def shutdown(self) -> None:
+        self._closed = True
         # Long enough for a database call that is under way to time out on its own.
         patience = max(2 * self.settings.mongodb_timeout, 10.0) + 2.0
         for thread in self._threads:
