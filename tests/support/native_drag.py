@@ -10,10 +10,9 @@ board shows it there.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import threading
 import uuid
+from collections.abc import Callable
 
 
 def main() -> int:
@@ -21,7 +20,7 @@ def main() -> int:
     parser.add_argument("--mongodb-uri", required=True)
     args = parser.parse_args()
 
-    from PyQt5.QtCore import QPoint, QThread
+    from PyQt5.QtCore import QPoint
     from PyQt5.QtWidgets import QApplication
 
     from config.settings import load_settings
@@ -30,6 +29,7 @@ def main() -> int:
     from manager.window import MainWindow
     from storage.connection import mongo_client
     from tests.support.fake_afserver import FakeAfserver
+    from tests.support.xdotool_drag import settle, start_drag, wait_until
 
     database = f"native_drag_{uuid.uuid4().hex[:8]}"
     client = mongo_client(args.mongodb_uri, 10)
@@ -50,14 +50,8 @@ def main() -> int:
     window.show()
     window.session.start()
 
-    def wait_for(condition: object, ms: int = 20_000) -> bool:
-        while ms > 0:
-            app.processEvents()
-            if condition():  # type: ignore[operator]
-                return True
-            QThread.msleep(20)
-            ms -= 20
-        return False
+    def wait_for(condition: Callable[[], object]) -> bool:
+        return wait_until(app, condition)
 
     if not wait_for(lambda: window.session.native.supported):
         print("the native view did not come")
@@ -67,22 +61,12 @@ def main() -> int:
     if not wait_for(lambda: "gpu-01" in columns["/gpu"].model.names() and "/cpu" in columns):
         print("the native columns did not fill")
         return 2
-    for _ in range(20):  # let the columns settle in their places before aiming at them
-        app.processEvents()
-        QThread.msleep(10)
+    settle(app)
     source, target = columns["/gpu"], columns["/cpu"]
     rect = source.view.visualRect(source.model.index(source.model.row_of("gpu-01") or 0))
     start = source.view.viewport().mapToGlobal(rect.center())
     end = target.view.viewport().mapToGlobal(QPoint(target.view.viewport().width() // 2, 200))
-    dx, dy = end.x() - start.x(), end.y() - start.y()
-    chain = ["xdotool", "mousemove", str(start.x()), str(start.y()), "sleep", "0.3"]
-    chain += ["mousedown", "1", "sleep", "0.2"]
-    for i in range(1, 13):
-        chain += ["mousemove", str(start.x() + dx * i // 12), str(start.y() + dy * i // 12)]
-        chain += ["sleep", "0.05"]
-    chain += ["sleep", "0.3", "mouseup", "1"]
-    mouse = threading.Thread(target=subprocess.run, args=(chain,), kwargs={"check": False})
-    mouse.start()
+    mouse = start_drag(start, end)
     landed = wait_for(lambda: server.farm.render("gpu-01")["pool"] == "/cpu")
     mouse.join(timeout=30)
     shown = wait_for(lambda: "gpu-01" in target.model.names() and not source.model.names())

@@ -9,10 +9,9 @@ landed in the pool, in the database.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import threading
 import uuid
+from collections.abc import Callable
 
 
 def main() -> int:
@@ -21,7 +20,7 @@ def main() -> int:
     parser.add_argument("--copy", action="store_true", help="hold Ctrl: copy between pools")
     args = parser.parse_args()
 
-    from PyQt5.QtCore import QPoint, QThread
+    from PyQt5.QtCore import QPoint
     from PyQt5.QtWidgets import QApplication
 
     from config.settings import load_settings
@@ -30,6 +29,7 @@ def main() -> int:
     from storage.connection import mongo_client
     from storage.store import PoolStore
     from tests.support.fake_afserver import FakeAfserver
+    from tests.support.xdotool_drag import settle, start_drag, wait_until
 
     database = f"drag_{uuid.uuid4().hex[:8]}"
     client = mongo_client(args.mongodb_uri, 10)
@@ -53,14 +53,8 @@ def main() -> int:
     window.show()
     window.session.start()
 
-    def wait_for(condition: object, ms: int = 20_000) -> bool:
-        while ms > 0:
-            app.processEvents()
-            if condition():  # type: ignore[operator]
-                return True
-            QThread.msleep(20)
-            ms -= 20
-        return False
+    def wait_for(condition: Callable[[], object]) -> bool:
+        return wait_until(app, condition)
 
     ready = wait_for(
         lambda: window.session.farm_session.afserver_ok and "gpu" in window.board.columns
@@ -68,9 +62,7 @@ def main() -> int:
     if not ready:
         print("board did not load")
         return 2
-    for _ in range(20):  # let the columns settle in their places before aiming at them
-        app.processEvents()
-        QThread.msleep(10)
+    settle(app)
     source_name, source_pool, target_pool = (
         ("rnd-a01", "lighting", "gpu") if args.copy else ("rnd-a03", None, "gpu")
     )
@@ -80,19 +72,7 @@ def main() -> int:
     rect = source.view.visualRect(model.index(model.row_of(source_name) or 0))
     start = source.view.viewport().mapToGlobal(rect.center())
     end = target.view.viewport().mapToGlobal(QPoint(target.view.viewport().width() // 2, 200))
-    dx, dy = end.x() - start.x(), end.y() - start.y()
-    steps = [f"{start.x() + dx * i // 12} {start.y() + dy * i // 12}" for i in range(1, 13)]
-    chain = ["xdotool", "mousemove", str(start.x()), str(start.y()), "sleep", "0.3"]
-    if args.copy:
-        chain += ["keydown", "ctrl"]
-    chain += ["mousedown", "1", "sleep", "0.2"]
-    for step in steps:
-        chain += ["mousemove", *step.split(), "sleep", "0.05"]
-    chain += ["sleep", "0.3", "mouseup", "1"]
-    if args.copy:
-        chain += ["keyup", "ctrl"]
-    mouse = threading.Thread(target=subprocess.run, args=(chain,), kwargs={"check": False})
-    mouse.start()
+    mouse = start_drag(start, end, ctrl=args.copy)
     landed = wait_for(lambda: source_name in store.pool(target_pool).hostnames)
     mouse.join(timeout=30)
     still_in_source = source_pool is not None and source_name in store.pool(source_pool).hostnames
