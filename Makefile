@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# Debian packages the board needs at run time (PyQt5's wheels bring Qt, not these).
-APT_RUN := libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 \
+# Debian packages the board needs at run time (PyQt5's wheels bring Qt, not these), and
+# python3-venv: Debian's python3 cannot make the .venv without it.
+APT_RUN := python3-venv libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 \
 	libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 \
 	fonts-dejavu-core iproute2
@@ -31,7 +32,7 @@ apt-run:
 apt-test:
 	@PACKAGES="$(APT_TEST)" sh .ci/apt-install
 
-$(VENV)/bin/python:
+$(VENV)/bin/python: | apt-run
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
