@@ -102,14 +102,9 @@ class PassEngine:
             elif decision.binding is not None and decision.binding is not stored:
                 saved[key] = decision.binding
         for key, binding in memory.bindings.items():
-            if key in seen:
-                continue
-            if not binding.gone_since:
+            if key not in seen and not binding.gone_since:
                 saved[key] = replace(binding, gone_since=now)
-            elif now - binding.gone_since > GONE_AFTER:
-                dropped.add(key)
-        for key, binding in memory.bindings.items():
-            if key in seen and binding.gone_since and now - binding.gone_since > GONE_AFTER:
+            elif binding.gone_since and now - binding.gone_since > GONE_AFTER:
                 dropped.add(key)
                 saved.pop(key, None)
         if saved or dropped:

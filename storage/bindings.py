@@ -74,8 +74,10 @@ class Bindings:
         doc = self._collection.find_one({"_id": binding_key(job_id, serial)})
         if doc is None:
             return None
+        # Only a binding from before the agent names its pool: the pools are read for it alone.
+        legacy_ids = self._pool_ids() if _is_legacy(doc) else {}
         try:
-            return binding_from_doc(doc, self._pool_ids())
+            return binding_from_doc(doc, legacy_ids)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -170,8 +172,12 @@ def binding_doc(binding: Binding, now: float) -> Document:
     }
 
 
+def _is_legacy(doc: Mapping[str, Any]) -> bool:
+    return "written" not in doc and "applied_mask" in doc
+
+
 def binding_from_doc(doc: Mapping[str, Any], legacy_pool_ids: Mapping[str, str]) -> Binding:
-    if "written" not in doc and "applied_mask" in doc:
+    if _is_legacy(doc):
         return _legacy(doc, legacy_pool_ids)
     user = {
         parse_stored_key(key): UserMask(str(value["text"]), str(value["kind"]))

@@ -130,7 +130,7 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(item for item in value if isinstance(item, str))
 
 
-def _number(value: Any) -> float:
+def stored_number(value: Any) -> float:
     """Other tools write what they like (a date as text, say): read it as 0 rather than fail."""
     try:
         return float(value or 0)
@@ -155,8 +155,8 @@ def pool_from_doc(doc: dict[str, Any]) -> Pool:
         unreadable=tuple(describe_entry(entry) for entry in clients.unreadable),
         description=str(doc.get("description") or ""),
         color=str(doc.get("color") or ""),
-        revision=int(_number(doc.get("revision"))),
-        updated_at=_number(doc.get("updated_at")),
+        revision=int(stored_number(doc.get("revision"))),
+        updated_at=stored_number(doc.get("updated_at")),
         updated_by=str(doc.get("updated_by") or ""),
         created=creation_key(doc),
         schedules=schedules_of(doc)[0],
@@ -214,8 +214,8 @@ def change_from_doc(doc: dict[str, Any]) -> Change:
     """A history record (or a change's marker), whatever another tool stored in it."""
     return Change(
         id=str(doc.get("_id") or doc.get("id") or ""),
-        seq=int(_number(doc.get("seq"))),
-        ts=_number(doc.get("ts")),
+        seq=int(stored_number(doc.get("seq"))),
+        ts=stored_number(doc.get("ts")),
         user=str(doc.get("user") or ""),
         op=str(doc.get("op") or ""),
         pool=str(doc.get("pool") or ""),
@@ -232,6 +232,6 @@ def known_host_from_doc(doc: dict[str, Any]) -> KnownHost:
         ip=str(doc.get("ip") or ""),
         mac=str(doc.get("mac") or ""),
         sources=_strings(doc.get("sources")),
-        first_seen=_number(doc.get("first_seen")),
-        last_seen=_number(doc.get("last_seen")),
+        first_seen=stored_number(doc.get("first_seen")),
+        last_seen=stored_number(doc.get("last_seen")),
     )

@@ -17,6 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from storage.documents import stored_number
 from storage.mongo_errors import translate_errors
 
 Document = dict[str, Any]
@@ -94,13 +95,6 @@ def _lease(doc: Document) -> Lease:
     return Lease(
         holder=str(doc.get("holder") or ""),
         description=str(doc.get("description") or ""),
-        expires_at=_number(doc.get("expires_at")),
-        taken_at=_number(doc.get("taken_at")),
+        expires_at=stored_number(doc.get("expires_at")),
+        taken_at=stored_number(doc.get("taken_at")),
     )
-
-
-def _number(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
