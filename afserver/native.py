@@ -75,12 +75,17 @@ def decode_pool(obj: Mapping[str, Any]) -> NativePool | None:
     )
 
 
+def decode_pools(pools: Iterable[object]) -> list[NativePool]:
+    """The pools of ``get pools`` that have a path."""
+    decoded = (decode_pool(obj) for obj in pools if isinstance(obj, Mapping))
+    return [pool for pool in decoded if pool is not None]
+
+
 def decode_tree(
     pools: Iterable[Mapping[str, Any]], renders: Iterable[Mapping[str, Any]]
 ) -> NativeTree:
-    """The tree from ``get pools`` and ``get renders`` (the board's poll can pass its own)."""
-    decoded = (decode_pool(obj) for obj in pools if isinstance(obj, Mapping))
-    return NativeTree([pool for pool in decoded if pool is not None], hosts_from_renders(renders))
+    """The tree from ``get pools`` and ``get renders``."""
+    return NativeTree(decode_pools(pools), hosts_from_renders(renders))
 
 
 class NativePools:
@@ -104,14 +109,15 @@ class NativePools:
     def pools(self) -> list[NativePool]:
         """The pools alone, with afserver's counters and settings (no renders read): what
         the board's poll adds to its read of the renders."""
-        decoded = (decode_pool(obj) for obj in self._pool_list() if isinstance(obj, Mapping))
-        return [pool for pool in decoded if pool is not None]
+        return decode_pools(self._pool_list())
 
-    def tree(self, renders: Sequence[Mapping[str, Any]] | None = None) -> NativeTree:
-        """The tree with afserver's counters and each pool's renders; ``renders`` saves
-        reading them again when the caller has just read them."""
-        pools = self._pool_list()
-        return decode_tree(pools, self.client.renders() if renders is None else renders)
+    def tree(self, hosts: Iterable[Host] | None = None) -> NativeTree:
+        """The tree with afserver's counters and each pool's renders; ``hosts`` saves
+        reading and decoding the renders again when the caller has just done so."""
+        pools = self.pools()
+        return NativeTree(
+            pools, hosts_from_renders(self.client.renders()) if hosts is None else hosts
+        )
 
     # -- changes -------------------------------------------------------------------------
 

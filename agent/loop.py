@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from afserver.client import AfserverClient
 from agent.config import LOGGER_NAME, AgentConfig
@@ -49,11 +50,13 @@ class AgentStatus:
     error: str = ""  # why the last pass failed, one sentence
     lease: Lease | None = None  # the lease as last read
 
-    @property
+    # Worked out once per status (health asks for them on every request; a status is
+    # replaced whole, never changed).
+    @cached_property
     def waiting(self) -> list[Decision]:
         return waiting(self.decisions)
 
-    @property
+    @cached_property
     def unwritten(self) -> list[Decision]:
         """Jobs with tokens whose masks are not yet what their pools say."""
         return unwritten(self.decisions)

@@ -9,7 +9,6 @@ from afserver.connect import client_for
 from agent.config import AgentConfig
 from agent.loop import Agent
 from config.settings import Settings
-from pools.errors import SettingsError
 from storage.connection import StoreConnection
 from storage.store_source import StoreSource
 
@@ -18,10 +17,7 @@ from storage.store_source import StoreSource
 def standalone_agent(settings: Settings, *, writes: bool = True) -> Iterator[Agent]:
     """An agent on the store and afserver the settings name; the store is closed after."""
     config = AgentConfig.from_settings(settings)
-    try:
-        client = client_for(settings)
-    except ValueError as error:
-        raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+    client = client_for(settings)
     connection = StoreConnection(settings)
     try:
         stores = StoreSource(connection.database, settings.user_name)

@@ -27,7 +27,6 @@ Run from the repository root: ``.venv/bin/python bench/agent.py [--json]``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import statistics
@@ -41,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.standalone import standalone_agent
 from agent.thread import AgentThread
+from bench.figures import print_figures
 from config.settings import Settings, load_settings
 from pools.masks import include_mask
 from pools.schedules import window
@@ -303,12 +303,7 @@ def main() -> None:
         "schedule_settle_s": round(night_settle, 3),
         **usage,
     }
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
-    print(f"{'measure':<24} {'value':>10}")
-    for key, value in figures.items():
-        print(f"{key:<24} {value:>10}")
+    print_figures(figures, as_json=args.json, width=24)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ Run from the repository root: ``.venv/bin/python bench/board_jobs.py [--json]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -30,6 +29,7 @@ from PyQt5.QtWidgets import QApplication
 
 from afserver.connect import client_for
 from agent.standalone import standalone_agent
+from bench.figures import print_figures
 from config.settings import Settings, load_settings
 from manager.jobs_panel import JobsPanel
 from manager.jobs_session import JobsSession
@@ -136,12 +136,7 @@ def main() -> None:
         finally:
             nx.stop()
     app.quit()
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
-    print(f"{'measure':<20} {'value':>10}")
-    for key, value in figures.items():
-        print(f"{key:<20} {value:>10}")
+    print_figures(figures, as_json=args.json, width=20)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from cli.common import EXIT_OK, Parser, json_flag
+from cli.common import EXIT_OK, action_adder
 from cli.output import notice, print_json, print_line, print_table
 from config.settings import Settings
 from config.timezone import farm_zone, zone_name
@@ -36,10 +36,8 @@ def register(pools_actions: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("pool", metavar="POOL")
-    actions = parser.add_subparsers(
-        dest="schedule_action", metavar="ACTION", required=True, parser_class=Parser
-    )
-    add = actions.add_parser("add", help="give members a window (or --away)")
+    _, add_action = action_adder(parser, "schedule_action")
+    add = add_action("add", _add, "give members a window (or --away)")
     add.add_argument("hosts", metavar="HOST", nargs="+")
     add.add_argument("--from", dest="start", metavar="HH:MM", help="when the window opens")
     add.add_argument("--to", dest="end", metavar="HH:MM", help="when it closes (24:00 allowed)")
@@ -47,14 +45,9 @@ def register(pools_actions: Any) -> None:
     add.add_argument(
         "--away", action="store_true", help="in while the user is away (render not in nimby)"
     )
-    add.set_defaults(handler=_add)
-    listing = actions.add_parser("list", help="the pool's schedules, and who is in now")
-    listing.set_defaults(handler=_list)
-    remove = actions.add_parser("remove", help="take members' schedules away (always in)")
+    add_action("list", _list, "the pool's schedules, and who is in now")
+    remove = add_action("remove", _remove, "take members' schedules away (always in)")
     remove.add_argument("hosts", metavar="HOST", nargs="+")
-    remove.set_defaults(handler=_remove)
-    for action in (add, listing, remove):
-        json_flag(action)
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:

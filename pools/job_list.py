@@ -94,8 +94,10 @@ def bound_to(decisions: Iterable[Decision], pool: str) -> list[Decision]:
 
 def unattended(decisions: Sequence[Decision], lease_held: bool) -> str:
     """A sentence when jobs wait for their pools' masks and no agent holds the lease."""
+    if lease_held:
+        return ""
     count = len(unwritten(decisions))
-    if not count or lease_held:
+    if not count:
         return ""
     jobs = "1 job holds" if count == 1 else f"{count} jobs hold"
     return (

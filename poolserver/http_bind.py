@@ -21,7 +21,6 @@ from agent.apply import Applied, apply_pool
 from agent.loop import Agent
 from pools.errors import InvalidNameError
 from pools.json_shapes import job_json, pool_json
-from poolserver.http_app import KEEPER
 from poolserver.http_protocol import JSON_TYPE, printable
 from poolserver.http_writes import WRITES, request_body, text_field, user_field
 from poolserver.logs import LOGGER_NAME
@@ -57,7 +56,6 @@ async def _bind(request: web.Request) -> web.StreamResponse:
     applied = await loop.run_in_executor(
         request.app[WRITES].executor, apply_pool, agent, pool, [job_id]
     )
-    await request.app[KEEPER].refresh_now()
     log.info(
         "Job %d bound to pool '%s' by %s.", job_id, printable(applied.pool.name), request.remote
     )

@@ -219,9 +219,9 @@ class SnapshotKeeper:
                 self.native.unreachable(str(failure))
             await self._use_renders(self._renders, AFSERVER_DOWN)
             return
-        if self.native is not None:
-            await self._in_thread(self.native.read, client, renders)
         hosts = tuple(hosts_from_renders(renders))
+        if self.native is not None:
+            await self._in_thread(self.native.read, client, hosts)
         if self._afserver_error:
             log.warning("afserver at %s answers again.", client.address)
         self._afserver_error, self._afserver_fault = "", False

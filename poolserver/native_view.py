@@ -10,7 +10,7 @@ changes. When afserver stops answering, the last tree stays, marked "unreachable
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from afserver.client import AfserverClient
 from afserver.native import NativePools, NativePoolsUnsupportedError
 from pools.errors import AfpoolsError
 from pools.json_shapes import native_tree_json
+from pools.model import Host
 from pools.native import NativeTree
 from poolserver.logs import LOGGER_NAME
 from poolserver.snapshot import AFSERVER_DOWN, AFSERVER_OK, Resource, resource
@@ -41,10 +42,11 @@ class NativeBook:
         self.view = NativeView(problem="afserver has not been read yet.")
         self._data: dict[str, Any] | None = None
 
-    def read(self, client: AfserverClient, renders: Sequence[Mapping[str, Any]]) -> None:
-        """Read the pools (the renders were just read by the caller) and publish the tree."""
+    def read(self, client: AfserverClient, hosts: Sequence[Host]) -> None:
+        """Read the pools (the renders were just read and decoded by the caller) and publish
+        the tree."""
         try:
-            tree = NativePools(client).tree(renders)
+            tree = NativePools(client).tree(hosts)
         except NativePoolsUnsupportedError as error:
             if not self.view.unsupported:
                 log.info("%s /v1/native says so.", error)

@@ -24,7 +24,6 @@ from agent.config import AgentConfig
 from agent.loop import Agent, AgentStatus
 from agent.thread import AgentThread
 from config.settings import Settings
-from pools.errors import SettingsError
 from poolserver.config import ServiceConfig
 from poolserver.connections import ConnectionRegistry
 from poolserver.http_alerts import AlertsSource, add_alerts_route
@@ -96,10 +95,7 @@ class PoolService:
     def _make_keeper(self, executor: ThreadPoolExecutor) -> SnapshotKeeper:
         afserver = None
         if self.config.afserver_interval > 0:
-            try:
-                afserver = client_for(self.settings)
-            except ValueError as error:
-                raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+            afserver = client_for(self.settings)
         return SnapshotKeeper(
             self.link,
             executor,
@@ -116,10 +112,7 @@ class PoolService:
         writes = self.settings.service_agent
         if not writes and self.config.afserver_interval <= 0:
             return None
-        try:
-            client = client_for(self.settings)
-        except ValueError as error:
-            raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+        client = client_for(self.settings)
         config = AgentConfig.from_settings(self.settings)
         stores = StoreSource(self.link.database, self.settings.user_name)
         return AgentThread(Agent(config, client, stores, writes=writes)).start()
@@ -127,10 +120,7 @@ class PoolService:
     def _binding_agent(self, user: str) -> Agent:
         """An agent of its own for one ``POST /v1/jobs/{id}/pool``: it writes only when no
         other agent holds the lease, and its bindings name ``user``."""
-        try:
-            client = client_for(self.settings)
-        except ValueError as error:
-            raise SettingsError(f"The afserver address cannot be used: {error}.") from None
+        client = client_for(self.settings)
         stores = StoreSource(self.link.database, user)
         return Agent(AgentConfig.from_settings(self.settings), client, stores, writes=True)
 

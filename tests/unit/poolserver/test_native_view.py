@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from afserver.client import AfserverClient
+from afserver.renders import hosts_from_renders
 from poolserver.native_view import NativeBook
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.fake_farm import FakeFarm
@@ -16,13 +17,13 @@ def test_the_answer_is_rebuilt_only_when_the_tree_changes() -> None:
     with FakeAfserver(FakeFarm.recorded()) as afserver:
         client = AfserverClient("127.0.0.1", afserver.port, user_name="a", host_name="b")
 
-        book.read(client, client.renders())
+        book.read(client, tuple(hosts_from_renders(client.renders())))
         first = book.view
-        book.read(client, client.renders())
+        book.read(client, tuple(hosts_from_renders(client.renders())))
         assert book.view is first  # same bytes, same ETag: plugins get 304s
 
         afserver.farm.update_render("rnd-a01", pool="/gpu")
-        book.read(client, client.renders())
+        book.read(client, tuple(hosts_from_renders(client.renders())))
         assert book.view.answer is not None and first.answer is not None
         assert book.view.answer.etag != first.answer.etag
 
