@@ -13,7 +13,7 @@ from PyQt5.QtWidgets import (
 )
 
 from manager.host_card import HostCardDelegate
-from manager.host_model import HostListModel, decode_hosts
+from manager.host_model import HostListModel
 
 
 class HostListView(QTableView):
@@ -119,9 +119,10 @@ class HostListView(QTableView):
     def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
         if event is None:
             return
-        # Dropping back into the column a drag came from is not an edit.
-        decoded = decode_hosts(event.mimeData())
-        if decoded is None or decoded[1] == self.host_model().pool:
+        # Qt accepts an enter on the MIME type alone; the model also refuses a drag
+        # back into the column it came from, which is not an edit.
+        model = self.host_model()
+        if not model.canDropMimeData(event.mimeData(), event.dropAction(), -1, -1, QModelIndex()):
             event.ignore()
             return
         super().dragEnterEvent(event)

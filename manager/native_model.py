@@ -137,8 +137,7 @@ class NativeHostModel(HostListModel):
         column: int,
         parent: QModelIndex,
     ) -> bool:
-        decoded = decode_renders(data)
-        return decoded is not None and decoded[1] != self.path
+        return self._incoming(data) is not None
 
     def dropMimeData(
         self,
@@ -149,8 +148,15 @@ class NativeHostModel(HostListModel):
         parent: QModelIndex,
     ) -> bool:
         """Ask for the move and return: the session shows it, the worker makes it."""
+        names = self._incoming(data)
+        if names is None:
+            return False
+        self.renders_dropped.emit(names, self.path)
+        return True
+
+    def _incoming(self, data: QMimeData | None) -> list[str] | None:
+        """The renders a drag would bring here; None if not a native drag or from this pool."""
         decoded = decode_renders(data)
         if decoded is None or decoded[1] == self.path:
-            return False
-        self.renders_dropped.emit(decoded[0], self.path)
-        return True
+            return None
+        return decoded[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt5.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, pyqtSignal
-from PyQt5.QtGui import QColor, QDragEnterEvent, QFont, QFontMetrics, QHelpEvent
+from PyQt5.QtGui import QColor, QFont, QFontMetrics, QHelpEvent
 from PyQt5.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,7 +31,7 @@ from manager.column_parts import fold_parts
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_view import HostListView
-from manager.native_model import NativeHostModel, decode_renders
+from manager.native_model import NativeHostModel
 from manager.native_session import NativeSession
 from pools.farm_counts import StateTally
 from pools.native import NativePool, settings_lines
@@ -106,15 +106,6 @@ class NativeListView(HostListView):
         if self.native_model().member_count():
             return "No render matches the filter."
         return "No renders of its own. Drag renders here from another native pool."
-
-    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
-        if event is None:
-            return
-        decoded = decode_renders(event.mimeData())
-        if decoded is None or decoded[1] == self.native_model().path:
-            event.ignore()
-            return
-        super(HostListView, self).dragEnterEvent(event)
 
 
 class NativeColumn(QFrame):

@@ -7,21 +7,12 @@ stays free. Reports only through signals; a refusal is one sentence.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import TypeVar
-
 from PyQt5.QtCore import pyqtSignal, pyqtSlot
 
 from afserver.client import AfserverClient
 from afserver.native import NativePools
 from manager.workers import Worker
-from pools.errors import AfpoolsError
 from pools.native_moves import FromPoolPlan, plan_from_pool
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 class NativeWorker(Worker):
@@ -41,7 +32,7 @@ class NativeWorker(Worker):
     @pyqtSlot(str, list)
     def move(self, path: str, renders: list[str]) -> None:
         """One ``set_pool`` action for every render dropped; a sentence when none could."""
-        result = self._run(
+        result = self.guarded(
             lambda: self.native.move(path, renders),
             lambda sentence: self.move_failed.emit(path, renders, sentence),
         )
@@ -80,13 +71,3 @@ class NativeWorker(Worker):
             self.made_from_pool.emit(plan, created, result)
 
         self.guarded(make)
-
-    def _run(self, job: Callable[[], T], on_error: Callable[[str], None]) -> T | None:
-        try:
-            return job()
-        except AfpoolsError as error:
-            on_error(str(error))
-        except Exception as error:
-            log.exception("native pool job failed")
-            on_error(f"Unexpected error ({type(error).__name__}: {error}).")
-        return None

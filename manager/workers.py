@@ -75,15 +75,19 @@ class Worker(QObject):
         """Callable from any thread; long jobs check ``stopping`` between steps."""
         self._stop.set()
 
-    def guarded(self, job: Callable[[], T]) -> T | None:
-        """Run a job; an error becomes one sentence on ``failed`` instead of a traceback."""
+    def guarded(
+        self, job: Callable[[], T], on_error: Callable[[str], None] | None = None
+    ) -> T | None:
+        """Run a job; an error becomes one sentence (on ``failed``, or to ``on_error``)
+        instead of a traceback."""
+        say = self.failed.emit if on_error is None else on_error
         try:
             return job()
         except AfpoolsError as error:
-            self.failed.emit(str(error))
+            say(str(error))
         except Exception as error:
             log.exception("worker job failed")
-            self.failed.emit(f"Unexpected error ({type(error).__name__}: {error}).")
+            say(f"Unexpected error ({type(error).__name__}: {error}).")
         return None
 
     def every(self, seconds: float, job: Callable[[], None], *, apart: bool = False) -> None:
