@@ -4,14 +4,23 @@ The default render list has names, states and pools; machine sizes come only fro
 ``mode:"resources"`` list, a different object per render keyed by the same ``id``. Both are
 read defensively: a field that is missing or of the wrong type leaves the default, because
 one odd render must not blank the whole board.
+
+A board polls the list every few seconds. ``decode_renders`` reads only the fields a ``Host``
+is made of (not the heartbeats, which change every poll), and ``PolledHosts`` keeps the
+``Host`` of every render that came back as it was: a steady poll of a big farm builds only
+what changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypedDict
 
+import msgspec
+
+from afserver.framing import JsonObject, parse_json_object
 from pools.model import Host, HostState, RenderFlags
 
 AFSERVER_SOURCE = "afserver"
@@ -32,18 +41,129 @@ _STATE_TOKENS: dict[str, RenderFlags] = {
 }
 
 
+RENDERS_PER_STEP = 400  # a fraction of a millisecond of decoding: other threads go on between
+
+
+class _Address(TypedDict, total=False):
+    ip: Any
+
+
+class _Task(TypedDict, total=False):
+    """Nothing of a running task is read: a host shows how many it runs."""
+
+
+class _Render(TypedDict, total=False):
+    """What ``host_from_render`` reads of a render, and nothing that changes by itself."""
+
+    name: Any
+    id: Any
+    st: Any
+    state: Any
+    address: _Address
+    pool: Any
+    tasks: list[_Task]
+    capacity_used: Any
+    os: Any
+    engine: Any
+
+
+class _Reply(TypedDict, total=False):
+    renders: list[msgspec.Raw]
+
+
+_REPLY = msgspec.json.Decoder(_Reply)
+_STEP = msgspec.json.Decoder(list[_Render])
+_ONE = msgspec.json.Decoder(_Render)
+
+
+def decode_renders(body: bytes, between_steps: Callable[[], None] | None = None) -> JsonObject:
+    """afserver's reply to a render list, each render cut down to the fields of its ``Host``.
+
+    The list is read some renders at a time, in C (``msgspec``); ``between_steps`` is called
+    after each. A render of an unexpected shape (an address that is no object, say) comes
+    whole, for ``host_from_render`` to read what it can; a reply that is not a render list
+    is read whole, for the caller to say what it is."""
+    try:
+        raw = _REPLY.decode(body).get("renders")
+    except msgspec.MsgspecError:
+        raw = None
+    if raw is None:
+        return parse_json_object(body)
+    renders: list[Any] = []
+    for start in range(0, len(raw), RENDERS_PER_STEP):
+        step = raw[start : start + RENDERS_PER_STEP]
+        try:
+            renders += _STEP.decode(b"[" + b",".join(step) + b"]")
+        except msgspec.ValidationError:
+            renders += (_decode_one(render) for render in step)
+        if between_steps is not None:
+            between_steps()
+    return {"renders": renders}
+
+
+def _decode_one(raw: msgspec.Raw) -> Any:
+    try:
+        return _ONE.decode(raw)
+    except msgspec.ValidationError:
+        return json.loads(bytes(raw))
+
+
 def hosts_from_renders(
     renders: Iterable[Mapping[str, Any]],
     resources: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[Host]:
     """One ``Host`` per named render, in afserver's order, with resources joined by id."""
-    sizes = _resources_by_id(resources or ())
-    hosts: list[Host] = []
-    for render in renders:
-        host = host_from_render(render, sizes)
-        if host is not None:
-            hosts.append(host)
-    return hosts
+    return PolledHosts().hosts(renders, resources_by_id(resources or ()))
+
+
+class PolledHosts:
+    """The hosts of one poll after another.
+
+    A render whose fields and machine are what they were last poll keeps the ``Host`` it had
+    (the very object), so a steady poll builds only the hosts that changed, and comparing
+    the two polls finds the others unchanged at a glance. Only renders as ``decode_renders``
+    cuts them compare equal from poll to poll: a whole render carries heartbeats.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Mapping[str, Any], Mapping[str, Any] | None, Host | None]]
+        self._last = {}
+        self._sizes: Mapping[int, Mapping[str, Any]] | None = None
+
+    def hosts(
+        self,
+        renders: Iterable[Mapping[str, Any]],
+        sizes: Mapping[int, Mapping[str, Any]],
+        between_steps: Callable[[], None] | None = None,
+    ) -> list[Host]:
+        """One ``Host`` per named render, in afserver's order. ``sizes`` as ``resources_by_id``
+        gives them; the very mapping of the last poll again says that no machine changed.
+        ``between_steps`` is called every ``RENDERS_PER_STEP`` renders."""
+        last, now = self._last, {}
+        same_machines = sizes is self._sizes
+        hosts: list[Host] = []
+        for count, render in enumerate(renders, 1):
+            if between_steps is not None and not count % RENDERS_PER_STEP:
+                between_steps()
+            if type(render) is not dict and not isinstance(render, Mapping):
+                continue
+            name = render.get("name")
+            known = last.get(name) if type(name) is str else None
+            if same_machines and known is not None and known[0] == render:
+                entry = known  # the render as it was, on the machine it was on
+            else:
+                render_id = _integer(render.get("id"))
+                machine = sizes.get(render_id) if render_id is not None else None
+                if known is not None and known[0] == render and known[1] == machine:
+                    entry = known
+                else:
+                    entry = (render, machine, _host_from(render, machine))
+            if type(name) is str:
+                now[name] = entry
+            if entry[2] is not None:
+                hosts.append(entry[2])
+        self._last, self._sizes = now, sizes
+        return hosts
 
 
 def host_from_render(
@@ -52,12 +172,16 @@ def host_from_render(
     """Decode one render object; None when it has no usable name."""
     if type(render) is not dict and not isinstance(render, Mapping):  # dict: the usual, fast
         return None
+    render_id = _integer(render.get("id"))
+    return _host_from(render, (sizes or {}).get(render_id) if render_id is not None else None)
+
+
+def _host_from(render: Mapping[str, Any], machine: Mapping[str, Any] | None) -> Host | None:
     name = _text(render.get("name")).strip()
     if not name:
         return None
     render_id = _integer(render.get("id"))
     flags, state = _flags_and_state(render)
-    machine = (sizes or {}).get(render_id) if render_id is not None else None
     tasks = render.get("tasks")
     address = render.get("address")
     return Host(
@@ -73,7 +197,6 @@ def host_from_render(
         mem_total_mb=_integer(machine.get("mem_total_mb")) if machine else None,
         os=_text(render.get("os")),
         engine=_text(render.get("engine")),
-        time_update=_integer(render.get("time_update")) or 0,
         sources=_SOURCES,
     )
 
@@ -105,7 +228,7 @@ def render_flags(render: Mapping[str, Any]) -> RenderFlags:
     return flags
 
 
-def _resources_by_id(resources: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+def resources_by_id(resources: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
     """``host_resources`` per render id; offline renders have none and are left out."""
     sizes: dict[int, Mapping[str, Any]] = {}
     for entry in resources:

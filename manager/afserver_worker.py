@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PyQt5.QtCore import pyqtSignal
 
 from afserver.client import AfserverClient
-from afserver.framing import JsonObject, parse_json_object
+from afserver.framing import JsonObject
 from afserver.native import NativePools, NativePoolsUnsupportedError
-from afserver.renders import hosts_from_renders
-from manager.workers import Worker, collector_waiting, release_in_steps
+from afserver.renders import PolledHosts, decode_renders, resources_by_id
+from manager.workers import WindowFirst, Worker, collector_waiting, release_in_steps
 from pools.farm import diff_hosts
 from pools.model import Host
 from pools.native import NativePool
@@ -51,10 +51,12 @@ class AfserverPoller(Worker):
         self.client = client
         self.interval = interval
         self._previous: dict[str, Host] = {}
-        self._resources: list[dict[str, object]] | None = None
+        self._hosts = PolledHosts()
+        self._sizes: Mapping[int, Mapping[str, Any]] | None = None  # machine sizes by render id
         self._polls = 0
         self._native = NativePools(client)
         self._native_known: bool | None = None  # whether afserver has native pools
+        self._window_first = WindowFirst()  # made in the window's thread
 
     def on_started(self) -> None:
         self.poll()
@@ -69,12 +71,14 @@ class AfserverPoller(Worker):
             self.polled.emit(result)
 
     def _poll(self) -> PollResult:
+        # The window waits for the first poll (it has nothing else to show): no turn given.
+        self._window_first.start(most=None if self._polls else 0.0)
         with collector_waiting():
             renders, beside = self._read()
             try:
                 return self._news(renders, *beside)
-            finally:
-                release_in_steps(renders)  # all of it before the collector looks again
+            finally:  # all of it before the collector looks again
+                release_in_steps(renders, between_steps=self._window_first)
 
     def _read(self) -> tuple[list[JsonObject], Beside]:
         """The renders, and what the poll reads besides them: the native pool tree, and the
@@ -82,12 +86,12 @@ class AfserverPoller(Worker):
         ``RESOURCES_EVERY``). Those are asked for the moment the renders have arrived, so
         that afserver sends them while the renders are decoded (at 20,000 renders, the
         first paint comes a seventh of a second sooner)."""
-        with_resources = self._resources is None or self._polls % RESOURCES_EVERY == 0
+        with_resources = self._sizes is None or self._polls % RESOURCES_EVERY == 0
         beside = Alongside(lambda: self._beside(with_resources))
 
         def decode(body: bytes) -> JsonObject:
             beside.start()
-            return parse_json_object(body)
+            return decode_renders(body, self._window_first)
 
         try:
             renders = self.client.renders(decode=decode)
@@ -106,14 +110,15 @@ class AfserverPoller(Worker):
         native: tuple[NativePool, ...] | None,
         problem: str,
     ) -> PollResult:
-        if resources is None:
-            new_names = {str(r.get("name")) for r in renders} - set(self._previous)
-            if new_names:  # a new render: its machine's size at once
-                resources = self.client.render_resources()
         if resources is not None:
-            self._resources = resources
+            self._sizes = resources_by_id(resources)
         self._polls += 1
-        hosts = hosts_from_renders(renders, self._resources)
+        hosts = self._hosts.hosts(renders, self._sizes or {}, self._window_first)
+        previous = self._previous
+        if resources is None and any(host.name not in previous for host in hosts):
+            # a new render: its machine's size at once (the others keep their hosts)
+            self._sizes = resources_by_id(self.client.render_resources())
+            hosts = self._hosts.hosts(renders, self._sizes, self._window_first)
         changed, removed = diff_hosts(self._previous, hosts)
         # Keep the hosts of the last poll that did not change: the new copies go at once
         # instead of aging into the collector's oldest generation, poll after poll.
@@ -121,7 +126,7 @@ class AfserverPoller(Worker):
             del self._previous[name]
         self._previous.update((host.name, host) for host in changed)
         total = len(hosts)
-        release_in_steps(hosts)
+        release_in_steps(hosts, between_steps=self._window_first)
         return PollResult(changed, removed, total, native=native, native_problem=problem)
 
     def _native_pools(self) -> tuple[tuple[NativePool, ...] | None, str]:

@@ -319,6 +319,7 @@ def diff_hosts(
     changed: list[Host] = []
     for host in current:
         seen.add(host.name)
-        if previous.get(host.name) != host:
+        before = previous.get(host.name)
+        if before is not host and before != host:  # the same object: a render that was as it was
             changed.append(host)
     return changed, set(previous) - seen

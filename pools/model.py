@@ -82,7 +82,6 @@ class Host:
     mem_total_mb: int | None = None
     os: str = ""
     engine: str = ""
-    time_update: int = field(default=0, compare=False)  # a heartbeat, not a change
     sources: frozenset[str] = field(default_factory=frozenset)
 
     @property

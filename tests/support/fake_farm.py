@@ -214,6 +214,14 @@ class FakeFarm:
                 changed = with_render_st(changed, int(fields["st"]))
             self._nodes.replace("renders", render, changed)
 
+    def set_machine(self, name: str, *, cpu_num: int, mem_total_mb: int) -> None:
+        """A render's machine, as ``mode:"resources"`` reports it while the render is online."""
+        with self._lock:
+            render = self._render(name)
+            self._nodes.resources[render["id"]] = make_resources(
+                {**render, "st": ONLINE}, cpu_num=cpu_num, mem_total_mb=mem_total_mb
+            )
+
     def add_render(self, render: Node) -> Node:
         """Register a render; a missing or taken id gets the next free one, like afserver."""
         with self._lock:

@@ -70,6 +70,33 @@ def test_later_polls_ask_for_resources_only_when_a_render_is_new_or_they_are_due
     assert asked(server, since).count("renders:resources") == 2  # once every RESOURCES_EVERY
 
 
+def test_a_heartbeat_is_no_change_and_a_new_pool_is_one(server: FakeAfserver) -> None:
+    poller = poller_of(server)
+    poller._poll()
+    (first, second, *_) = server.farm.handle({"get": {"type": "renders"}})["renders"]
+
+    server.farm.update_render(first["name"], time_update=first["time_update"] + 60, idle_time=1)
+    server.farm.update_render(second["name"], pool="/gpu")
+    result = poller._poll()
+
+    assert [(host.name, host.native_pool) for host in result.changed] == [(second["name"], "/gpu")]
+    assert result.total == len(server.farm.renders())
+
+
+def test_a_machine_that_grew_shows_its_size_when_the_resources_are_next_read(
+    server: FakeAfserver,
+) -> None:
+    poller = poller_of(server)
+    first = next(host for host in poller._poll().changed if host.mem_total_mb)
+
+    server.farm.set_machine(first.name, cpu_num=64, mem_total_mb=262144)
+    changed = [host for _ in range(RESOURCES_EVERY) for host in poller._poll().changed]
+
+    assert [(host.name, host.cpu_num, host.mem_total_mb) for host in changed] == [
+        (first.name, 64, 262144)
+    ]
+
+
 def test_a_poll_whose_renders_fail_reads_nothing_more_and_leaves_no_thread(
     server: FakeAfserver,
 ) -> None:

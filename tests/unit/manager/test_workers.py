@@ -1,11 +1,17 @@
-"""Repeated jobs of a worker: a job that takes long is not run again back to back."""
+"""Repeated jobs of a worker: a job that takes long is not run again back to back, and a
+long job lets the window's thread go first."""
 
 from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from manager.workers import Worker, WorkerThread
+from manager.workers import WindowFirst, Worker, WorkerThread
 
 
 class RepeatingWorker(Worker):
@@ -37,3 +43,82 @@ def test_a_job_run_apart_waits_its_interval_after_each_run(qtbot: QtBot, apart: 
     # Apart, the wait starts when a run ends (a poll of a big farm that takes longer than
     # the interval is not followed at once by the next); otherwise it keeps its own beat.
     assert set(worker.due_during_run[:3]) == {not apart}
+
+
+@contextmanager
+def window_thread(
+    work: Callable[[threading.Event], object],
+) -> Iterator[tuple[int, threading.Event]]:
+    """A stand-in for the window's thread doing ``work`` until the event it gets is set:
+    its thread id, and the event."""
+    done = threading.Event()
+    thread = threading.Thread(target=work, args=(done,), name="test-window")
+    thread.start()
+    try:
+        assert thread.ident is not None
+        yield thread.ident, done
+    finally:
+        done.set()
+        thread.join()
+
+
+def busy(done: threading.Event) -> None:
+    while not done.is_set():
+        sum(range(1000))  # a window repainting: its thread's CPU clock runs
+
+
+def step_of_a_job(gate: WindowFirst) -> threading.Thread:
+    job = threading.Thread(target=gate, name="test-job")
+    job.start()
+    return job
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        threading.Event().wait(0.001)
+
+
+def test_a_step_waits_while_the_window_is_busy_and_goes_on_when_it_is_idle() -> None:
+    with window_thread(busy) as (window, idle):
+        gate = WindowFirst(window, most=60)
+        gate.start()
+        job = step_of_a_job(gate)
+        wait_until(lambda: gate.waited > 0)  # the job is holding back
+        assert job.is_alive()
+        idle.set()  # the window has nothing more to do
+        job.join(timeout=10)
+
+    assert not job.is_alive()
+
+
+def test_a_window_that_is_never_idle_slows_a_job_down_but_does_not_stop_it() -> None:
+    with window_thread(busy) as (window, idle):
+        gate = WindowFirst(window, most=0.05)
+        gate.start()
+        job = step_of_a_job(gate)
+        job.join(timeout=10)
+        still_busy = not idle.is_set()
+
+    assert not job.is_alive() and still_busy
+    assert gate.waited >= 0.05
+
+
+def test_a_window_waiting_for_events_lets_a_job_go_on_at_once() -> None:
+    with window_thread(lambda done: done.wait()) as (window, _):
+        gate = WindowFirst(window, most=60)
+        gate.start()
+        for _step in range(100):
+            gate()
+
+    assert gate.waited == 0
+
+
+def test_the_first_job_may_be_told_not_to_wait() -> None:
+    with window_thread(busy) as (window, _):
+        gate = WindowFirst(window, most=60)
+        gate.start(most=0.0)
+        gate()
+
+    assert gate.waited == 0

@@ -91,13 +91,25 @@ def test_hosts_sort_the_way_an_admin_counts() -> None:
     assert sorted(names, key=natural_key) == ["gpu-1", "rnd-2", "RND-3", "rnd-10"]
 
 
-def test_a_heartbeat_alone_is_not_a_change() -> None:
-    before = {"rnd-01": Host("rnd-01", time_update=1)}
+def test_a_poll_reports_the_hosts_that_changed_or_came_and_the_names_that_went() -> None:
+    before = {name: Host(name, state=HostState.ONLINE) for name in ("rnd-01", "rnd-02", "rnd-03")}
 
-    changed, removed = diff_hosts(before, [Host("rnd-01", time_update=2), Host("rnd-02")])
+    changed, removed = diff_hosts(
+        before,
+        [
+            Host("rnd-01", state=HostState.ONLINE),  # a new object, equal: no change
+            before["rnd-02"],
+            Host("rnd-03", state=HostState.BUSY),
+            Host("rnd-04"),
+        ],
+    )
 
-    assert [h.name for h in changed] == ["rnd-02"]
+    assert [(h.name, h.state) for h in changed] == [
+        ("rnd-03", HostState.BUSY),
+        ("rnd-04", HostState.UNKNOWN),
+    ]
     assert removed == set()
+    assert diff_hosts(before, [before["rnd-01"]]) == ([], {"rnd-02", "rnd-03"})
 
 
 def test_a_scan_spelling_the_name_in_lower_case_joins_the_render() -> None:
