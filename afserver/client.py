@@ -22,6 +22,7 @@ from afserver.errors import (
 )
 from afserver.framing import FrameError, JsonObject, ReplyDecoder, encode_request, parse_json_object
 from afserver.job_list import decode_job_list
+from afserver.renders import decode_renders
 
 # Each recv takes the interpreter lock again: while another thread runs Python (the board's
 # window), a 64 KiB chunk at a time made 8 MB of renders arrive in 1.1 s instead of 0.2 s.
@@ -93,11 +94,12 @@ class AfserverClient:
         mask: str | None = None,
         *,
         ids: Sequence[int] | None = None,
-        decode: Callable[[bytes], JsonObject] = parse_json_object,
+        decode: Callable[[bytes], JsonObject] = decode_renders,
     ) -> list[JsonObject]:
         """Every render, those whose name starts with a token of ``mask`` (find mask), or
-        those of ``ids`` that still exist (a cheap read-back after an action). ``decode``
-        gets the reply's body once it has arrived whole."""
+        those of ``ids`` that still exist (a cheap read-back after an action), each cut down
+        to what its ``Host`` is made of (``renders.decode_renders``). ``decode`` gets the
+        reply's body once it has arrived whole."""
         get: JsonObject = {"type": "renders"}
         if ids is not None:
             id_list = _id_list(ids)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, TypedDict
 
 import msgspec
@@ -41,6 +42,7 @@ _STATE_TOKENS: dict[str, RenderFlags] = {
 }
 
 
+NO_SIZES: Mapping[int, Mapping[str, Any]] = MappingProxyType({})  # machine sizes not read
 RENDERS_PER_STEP = 400  # a fraction of a millisecond of decoding: other threads go on between
 
 
@@ -133,7 +135,7 @@ class PolledHosts:
     def hosts(
         self,
         renders: Iterable[Mapping[str, Any]],
-        sizes: Mapping[int, Mapping[str, Any]],
+        sizes: Mapping[int, Mapping[str, Any]] = NO_SIZES,
         between_steps: Callable[[], None] | None = None,
     ) -> list[Host]:
         """One ``Host`` per named render, in afserver's order. ``sizes`` as ``resources_by_id``

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from afserver.client import AfserverClient
-from afserver.renders import hosts_from_renders
+from afserver.renders import PolledHosts
 from agent.loop import OFF, AgentStatus
 from pools.errors import AfpoolsError
 from pools.job_list import unattended as jobs_unattended
@@ -74,6 +74,7 @@ class SnapshotKeeper:
         self._data: StoreData | None = None
         self._loaded_at = 0.0
         self._renders: tuple[Host, ...] = ()
+        self._polled = PolledHosts()  # a render as it was keeps its host, poll after poll
         self._afserver_state = AFSERVER_OFF if self._afserver is None else AFSERVER_DOWN
         self._afserver_error = ""
         self._afserver_fault = False  # the last poll failed in a way nobody foresaw
@@ -219,7 +220,7 @@ class SnapshotKeeper:
                 self.native.unreachable(str(failure))
             await self._use_renders(self._renders, AFSERVER_DOWN)
             return
-        hosts = tuple(hosts_from_renders(renders))
+        hosts = tuple(self._polled.hosts(renders))
         if self.native is not None:
             await self._in_thread(self.native.read, client, hosts)
         if self._afserver_error:

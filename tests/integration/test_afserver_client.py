@@ -68,7 +68,12 @@ def client(make_client: MakeClient) -> AfserverClient:
 def test_renders_list_the_whole_farm(
     client: AfserverClient, server: FakeAfserver, http: bool
 ) -> None:
-    assert client.renders() == recorded_response("01")["renders"]
+    recorded = recorded_response("01")["renders"]
+
+    renders = client.renders()  # each cut down to what its host is made of
+
+    assert [r["name"] for r in renders] == [r["name"] for r in recorded]
+    assert hosts_from_renders(renders) == hosts_from_renders(recorded)
     assert server.received[0].framing == ("http" if http else "raw")
 
 
