@@ -16,7 +16,8 @@ from tests.support.studio_farm import studio_farm
 
 
 def _serve(hosts: int, pools: int, native_pools: int, pipe: Connection) -> None:
-    server = FakeAfserver(studio_farm(hosts, pools, native_pools=native_pools).farm).start()
+    farm = studio_farm(hosts, pools, native_pools=native_pools).farm
+    server = FakeAfserver(farm, remember_reads=True).start()  # changed only through its pipe
     pipe.send(server.port)
     while True:
         command, *args = pipe.recv()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from afserver.client import AfserverClient
 from tests.support.afserver_fixtures import recorded_request, recorded_response
 from tests.support.fake_afserver import FakeAfserver
 
@@ -145,3 +146,19 @@ def test_stop_interrupts_a_delayed_reply_and_leaves_no_threads() -> None:
     idle.close()
     assert not [t for t in threading.enumerate() if t.name.startswith(f"fake-afserver-{srv.port}")]
     assert {record.ending for record in srv.connections} == {"stopped"}
+
+
+def test_a_benchmark_stand_in_answers_a_read_again_from_memory_until_its_farm_changes() -> None:
+    with FakeAfserver(remember_reads=True) as server:
+        client = AfserverClient("127.0.0.1", server.port, user_name="admin", host_name="ws")
+
+        def pool_and_state(name: str) -> tuple[str, int]:
+            render = next(r for r in client.renders() if r["name"] == name)
+            return render["pool"], render["st"]
+
+        before = pool_and_state("gpu-01")
+        assert pool_and_state("gpu-01") == before
+        server.set_render_state("gpu-01", 0)  # through the server: remembered reads go
+        assert pool_and_state("gpu-01") == (before[0], 0)
+        client.action("renders", mask="gpu-01", operation={"type": "set_pool", "name": "/"})
+        assert pool_and_state("gpu-01") == ("/", 0)  # an action: remembered reads go too
