@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from afserver.errors import (
@@ -205,7 +206,7 @@ class AfserverClient:
     ) -> list[JsonObject]:
         reply = self.request({"get": get}, decode=decode)
         items = reply.get(key)
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        if not isinstance(items, list) or not all(map(isinstance, items, repeat(dict))):
             raise AfserverProtocolError(self.address, f'a reply without a "{key}" list')
         return items
 

@@ -13,7 +13,7 @@ from PyQt5.QtCore import pyqtSignal
 from afserver.client import AfserverClient
 from afserver.framing import JsonObject
 from afserver.native import NativePools, NativePoolsUnsupportedError
-from afserver.renders import PolledHosts, decode_renders, resources_by_id
+from afserver.renders import NO_SIZES, PolledHosts, decode_renders, resources_by_id
 from manager.workers import WindowFirst, Worker, collector_waiting, release_in_steps
 from pools.farm import diff_hosts
 from pools.model import Host
@@ -113,13 +113,14 @@ class AfserverPoller(Worker):
         if resources is not None:
             self._sizes = resources_by_id(resources)
         self._polls += 1
-        hosts = self._hosts.hosts(renders, self._sizes or {}, self._window_first)
-        previous = self._previous
-        if resources is None and any(host.name not in previous for host in hosts):
+        step = self._window_first
+        hosts = self._hosts.hosts(renders, self._sizes or NO_SIZES, step)
+        changed, removed = diff_hosts(self._previous, hosts, step)
+        if resources is None and any(host.name not in self._previous for host in changed):
             # a new render: its machine's size at once (the others keep their hosts)
             self._sizes = resources_by_id(self.client.render_resources())
-            hosts = self._hosts.hosts(renders, self._sizes, self._window_first)
-        changed, removed = diff_hosts(self._previous, hosts)
+            hosts = self._hosts.hosts(renders, self._sizes, step)
+            changed, removed = diff_hosts(self._previous, hosts, step)
         # Keep the hosts of the last poll that did not change: the new copies go at once
         # instead of aging into the collector's oldest generation, poll after poll.
         for name in removed:

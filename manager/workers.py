@@ -80,9 +80,10 @@ class WindowFirst:
 
     def __init__(self, window_thread: int | None = None, most: float = 0.25) -> None:
         self._most = most
+        self._window = window_thread or threading.get_ident()
         self._clock: int | None = None
         with contextlib.suppress(AttributeError, OSError):  # no thread CPU clocks here
-            self._clock = time.pthread_getcpuclockid(window_thread or threading.get_ident())
+            self._clock = time.pthread_getcpuclockid(self._window)
         self._allowance, self._waited = most, 0.0
         self._wall, self._cpu = time.perf_counter(), self._window_cpu()
 
@@ -98,8 +99,8 @@ class WindowFirst:
         return self._waited
 
     def __call__(self) -> None:
-        if self._clock is None:
-            return
+        if self._clock is None or threading.get_ident() == self._window:
+            return  # nothing to tell, or the job runs in the window's own thread
         wall, cpu = time.perf_counter(), self._window_cpu()
         while (
             cpu - self._cpu > self.BUSY_SHARE * (wall - self._wall)

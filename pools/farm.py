@@ -9,7 +9,7 @@ Plain Python: the board's Qt models only adapt this.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -18,6 +18,7 @@ from pools.host_merge import HostSources
 from pools.model import Host, HostState, KnownHost, Pool, memberships
 
 _DIGITS = re.compile(r"(\d+)")
+DIFF_STEP = 2000  # hosts compared between two turns given to other threads
 
 
 NaturalKey = tuple[bool | int | str, ...]
@@ -312,12 +313,17 @@ def _renames(before: dict[str, Pool], after: dict[str, Pool], change: FarmChange
 
 
 def diff_hosts(
-    previous: Mapping[str, Host], current: Iterable[Host]
+    previous: Mapping[str, Host],
+    current: Iterable[Host],
+    between_steps: Callable[[], None] | None = None,
 ) -> tuple[list[Host], set[str]]:
-    """What a poll changed compared to the one before: run it off the UI thread."""
+    """What a poll changed compared to the one before: run it off the UI thread
+    (``between_steps`` is called every ``DIFF_STEP`` hosts)."""
     seen: set[str] = set()
     changed: list[Host] = []
-    for host in current:
+    for count, host in enumerate(current, 1):
+        if between_steps is not None and not count % DIFF_STEP:
+            between_steps()
         seen.add(host.name)
         before = previous.get(host.name)
         if before is not host and before != host:  # the same object: a render that was as it was

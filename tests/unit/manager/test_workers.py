@@ -67,8 +67,15 @@ def busy(done: threading.Event) -> None:
         sum(range(1000))  # a window repainting: its thread's CPU clock runs
 
 
-def step_of_a_job(gate: WindowFirst) -> threading.Thread:
-    job = threading.Thread(target=gate, name="test-job")
+def a_job(gate: WindowFirst, steps: int = 50) -> threading.Thread:
+    """A worker's job in steps, telling the gate between them."""
+
+    def run() -> None:
+        for _step in range(steps):
+            sum(range(20_000))
+            gate()
+
+    job = threading.Thread(target=run, name="test-job")
     job.start()
     return job
 
@@ -84,7 +91,7 @@ def test_a_step_waits_while_the_window_is_busy_and_goes_on_when_it_is_idle() -> 
     with window_thread(busy) as (window, idle):
         gate = WindowFirst(window, most=60)
         gate.start()
-        job = step_of_a_job(gate)
+        job = a_job(gate)
         wait_until(lambda: gate.waited > 0)  # the job is holding back
         assert job.is_alive()
         idle.set()  # the window has nothing more to do
@@ -97,7 +104,7 @@ def test_a_window_that_is_never_idle_slows_a_job_down_but_does_not_stop_it() -> 
     with window_thread(busy) as (window, idle):
         gate = WindowFirst(window, most=0.05)
         gate.start()
-        job = step_of_a_job(gate)
+        job = a_job(gate)
         job.join(timeout=10)
         still_busy = not idle.is_set()
 
@@ -119,6 +126,16 @@ def test_the_first_job_may_be_told_not_to_wait() -> None:
     with window_thread(busy) as (window, _):
         gate = WindowFirst(window, most=60)
         gate.start(most=0.0)
+        gate()
+
+    assert gate.waited == 0
+
+
+def test_a_job_run_in_the_window_s_own_thread_never_waits_for_itself() -> None:
+    gate = WindowFirst(most=60)  # made here: this thread is the window's
+    gate.start()
+    for _step in range(100):
+        sum(range(10_000))  # the thread's CPU clock runs
         gate()
 
     assert gate.waited == 0
