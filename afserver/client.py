@@ -23,7 +23,7 @@ from afserver.errors import (
 )
 from afserver.framing import FrameError, JsonObject, ReplyDecoder, encode_request, parse_json_object
 from afserver.job_list import decode_job_list
-from afserver.renders import decode_renders
+from afserver.renders import decode_renders, decode_resources
 
 # Each recv takes the interpreter lock again: while another thread runs Python (the board's
 # window), a 64 KiB chunk at a time made 8 MB of renders arrive in 1.1 s instead of 0.2 s.
@@ -111,9 +111,12 @@ class AfserverClient:
             get["mask"] = mask
         return self._get_list("renders", get, decode)
 
-    def render_resources(self) -> list[JsonObject]:
-        """Machine resources per render id (``host_name``, ``host_resources``); join by id."""
-        return self._get_list("renders", {"type": "renders", "mode": "resources"})
+    def render_resources(
+        self, decode: Callable[[bytes], JsonObject] = decode_resources
+    ) -> list[JsonObject]:
+        """Machine resources per render id (``host_resources``, cut down to the cores and
+        the memory: ``renders.decode_resources``); join by id."""
+        return self._get_list("renders", {"type": "renders", "mode": "resources"}, decode)
 
     def jobs(self, ids: Sequence[int] | None = None) -> list[JsonObject]:
         """Every job, or the jobs with these ids that still exist."""

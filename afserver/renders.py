@@ -69,13 +69,47 @@ class _Render(TypedDict, total=False):
     engine: Any
 
 
+class _Machine(TypedDict, total=False):
+    cpu_num: Any
+    mem_total_mb: Any
+
+
+class _Resources(TypedDict, total=False):
+    """What a host shows of its machine (not the free memory, which changes by itself)."""
+
+    id: Any
+    host_resources: _Machine
+
+
 class _Reply(TypedDict, total=False):
     renders: list[msgspec.Raw]
 
 
 _REPLY = msgspec.json.Decoder(_Reply)
-_STEP = msgspec.json.Decoder(list[_Render])
-_ONE = msgspec.json.Decoder(_Render)
+
+
+class _Cut:
+    """Decoders of one kind of list item, cut down to a ``TypedDict``: some at once, one."""
+
+    def __init__(self, item: type) -> None:
+        items: Any = list[item]  # type: ignore[valid-type]
+        self.step: msgspec.json.Decoder[list[Any]] = msgspec.json.Decoder(items)
+        self.one: msgspec.json.Decoder[Any] = msgspec.json.Decoder(item)
+
+    def decode(self, raw: list[msgspec.Raw]) -> list[Any]:
+        try:
+            return list(self.step.decode(b"[" + b",".join(raw) + b"]"))
+        except msgspec.ValidationError:  # an item of an unexpected shape: one at a time
+            return [self._decode_one(item) for item in raw]
+
+    def _decode_one(self, raw: msgspec.Raw) -> Any:
+        try:
+            return self.one.decode(raw)
+        except msgspec.ValidationError:  # whole, for the reader to read what it can
+            return json.loads(bytes(raw))
+
+
+_RENDERS, _RESOURCES = _Cut(_Render), _Cut(_Resources)
 
 
 def decode_renders(body: bytes, between_steps: Callable[[], None] | None = None) -> JsonObject:
@@ -85,29 +119,28 @@ def decode_renders(body: bytes, between_steps: Callable[[], None] | None = None)
     after each. A render of an unexpected shape (an address that is no object, say) comes
     whole, for ``host_from_render`` to read what it can; a reply that is not a render list
     is read whole, for the caller to say what it is."""
+    return _decode_cut(body, _RENDERS, between_steps)
+
+
+def decode_resources(body: bytes, between_steps: Callable[[], None] | None = None) -> JsonObject:
+    """afserver's reply to ``mode:"resources"``, each entry cut down to its render's id and
+    the machine's cores and memory, read like ``decode_renders``."""
+    return _decode_cut(body, _RESOURCES, between_steps)
+
+
+def _decode_cut(body: bytes, cut: _Cut, between_steps: Callable[[], None] | None) -> JsonObject:
     try:
         raw = _REPLY.decode(body).get("renders")
     except msgspec.MsgspecError:
         raw = None
     if raw is None:
         return parse_json_object(body)
-    renders: list[Any] = []
+    items: list[Any] = []
     for start in range(0, len(raw), RENDERS_PER_STEP):
-        step = raw[start : start + RENDERS_PER_STEP]
-        try:
-            renders += _STEP.decode(b"[" + b",".join(step) + b"]")
-        except msgspec.ValidationError:
-            renders += (_decode_one(render) for render in step)
+        items += cut.decode(raw[start : start + RENDERS_PER_STEP])
         if between_steps is not None:
             between_steps()
-    return {"renders": renders}
-
-
-def _decode_one(raw: msgspec.Raw) -> Any:
-    try:
-        return _ONE.decode(raw)
-    except msgspec.ValidationError:
-        return json.loads(bytes(raw))
+    return {"renders": items}
 
 
 def hosts_from_renders(

@@ -13,7 +13,13 @@ from PyQt5.QtCore import pyqtSignal
 from afserver.client import AfserverClient
 from afserver.framing import JsonObject
 from afserver.native import NativePools, NativePoolsUnsupportedError
-from afserver.renders import NO_SIZES, PolledHosts, decode_renders, resources_by_id
+from afserver.renders import (
+    NO_SIZES,
+    PolledHosts,
+    decode_renders,
+    decode_resources,
+    resources_by_id,
+)
 from manager.workers import WindowFirst, Worker, collector_waiting, release_in_steps
 from pools.farm import diff_hosts
 from pools.model import Host
@@ -83,15 +89,19 @@ class AfserverPoller(Worker):
     def _read(self) -> tuple[list[JsonObject], Beside]:
         """The renders, and what the poll reads besides them: the native pool tree, and the
         resources when they are due whatever the renders say (the first poll, then every
-        ``RESOURCES_EVERY``). Those are asked for the moment the renders have arrived, so
-        that afserver sends them while the renders are decoded (at 20,000 renders, the
-        first paint comes a seventh of a second sooner)."""
+        ``RESOURCES_EVERY``). The first poll asks for those the moment the renders have
+        arrived, so that afserver sends them while the renders are decoded (at 20,000
+        renders, the first paint comes a seventh of a second sooner). Later polls, which
+        nobody waits for, read one thing after the other, the window first between steps."""
         with_resources = self._sizes is None or self._polls % RESOURCES_EVERY == 0
+        if self._polls:
+            renders = self.client.renders(decode=self._decode_renders)
+            return renders, self._beside(with_resources)
         beside = Alongside(lambda: self._beside(with_resources))
 
         def decode(body: bytes) -> JsonObject:
             beside.start()
-            return decode_renders(body, self._window_first)
+            return self._decode_renders(body)
 
         try:
             renders = self.client.renders(decode=decode)
@@ -99,8 +109,16 @@ class AfserverPoller(Worker):
             beside.join()  # never left running, whatever happened to the renders
         return renders, beside.result()
 
+    def _decode_renders(self, body: bytes) -> JsonObject:
+        return decode_renders(body, self._window_first)
+
+    def _resources(self) -> list[JsonObject]:
+        return self.client.render_resources(
+            decode=lambda body: decode_resources(body, self._window_first)
+        )
+
     def _beside(self, with_resources: bool) -> Beside:
-        resources = self.client.render_resources() if with_resources else None
+        resources = self._resources() if with_resources else None
         return (resources, *self._native_pools())
 
     def _news(
@@ -118,7 +136,7 @@ class AfserverPoller(Worker):
         changed, removed = diff_hosts(self._previous, hosts, step)
         if resources is None and any(host.name not in self._previous for host in changed):
             # a new render: its machine's size at once (the others keep their hosts)
-            self._sizes = resources_by_id(self.client.render_resources())
+            self._sizes = resources_by_id(self._resources())
             hosts = self._hosts.hosts(renders, self._sizes, step)
             changed, removed = diff_hosts(self._previous, hosts, step)
         # Keep the hosts of the last poll that did not change: the new copies go at once

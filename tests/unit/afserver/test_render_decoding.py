@@ -15,6 +15,7 @@ from afserver.renders import (
     RENDERS_PER_STEP,
     PolledHosts,
     decode_renders,
+    decode_resources,
     hosts_from_renders,
     resources_by_id,
 )
@@ -39,6 +40,18 @@ def test_the_cut_renders_make_the_same_hosts_as_the_whole_ones() -> None:
     assert "time_update" not in {key for render in cut for key in render}
     assert hosts_from_renders(cut, resources) == hosts_from_renders(reply["renders"], resources)
     assert any(host.tasks for host in hosts_from_renders(cut))  # running tasks still counted
+
+
+def test_the_cut_resources_size_the_same_machines_as_the_whole_ones() -> None:
+    renders = recorded_response("01")["renders"]
+    reply = recorded_response("02")  # every render's resources, free memory and disks too
+
+    cut = decode_resources(body(reply))["renders"]
+
+    assert all(set(entry) <= {"id", "host_resources"} for entry in cut)
+    machines = [entry["host_resources"] for entry in cut if "host_resources" in entry]
+    assert machines and all(set(m) <= {"cpu_num", "mem_total_mb"} for m in machines)
+    assert hosts_from_renders(renders, cut) == hosts_from_renders(renders, reply["renders"])
 
 
 def test_a_list_longer_than_a_step_comes_whole_and_in_order() -> None:

@@ -114,7 +114,7 @@ def test_a_poll_whose_resources_fail_fails_as_a_whole(
     them; the board keeps the last poll and says afserver cannot be reached."""
     poller = poller_of(server)
 
-    def unreachable() -> list[object]:
+    def unreachable(**_read_as: object) -> list[object]:
         raise AfserverUnreachableError(poller.client.address)
 
     monkeypatch.setattr(poller.client, "render_resources", unreachable)
