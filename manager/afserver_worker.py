@@ -95,6 +95,7 @@ class AfserverPoller(Worker):
         nobody waits for, read one thing after the other, the window first between steps."""
         with_resources = self._sizes is None or self._polls % RESOURCES_EVERY == 0
         if self._polls:
+            self._window_first.before_first_step()
             renders = self.client.renders(decode=self._decode_renders)
             return renders, self._beside(with_resources)
         beside = Alongside(lambda: self._beside(with_resources))

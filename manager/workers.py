@@ -98,6 +98,15 @@ class WindowFirst:
         """Seconds this job has waited for the window so far."""
         return self._waited
 
+    def before_first_step(self) -> None:
+        """Look at the window for a moment before a job starts, and wait while it is busy:
+        work that loads the machine (a transfer of megabytes) waits for a keystroke to end."""
+        if self._clock is None or threading.get_ident() == self._window:
+            return
+        self._wall, self._cpu = time.perf_counter(), self._window_cpu()
+        time.sleep(self.PAUSE)
+        self()
+
     def __call__(self) -> None:
         if self._clock is None or threading.get_ident() == self._window:
             return  # nothing to tell, or the job runs in the window's own thread

@@ -139,3 +139,17 @@ def test_a_job_run_in_the_window_s_own_thread_never_waits_for_itself() -> None:
         gate()
 
     assert gate.waited == 0
+
+
+def test_a_job_waits_to_start_while_the_window_is_busy() -> None:
+    with window_thread(busy) as (window, idle):
+        gate = WindowFirst(window, most=60)
+        gate.start()
+        job = threading.Thread(target=gate.before_first_step, name="test-job")
+        job.start()
+        wait_until(lambda: gate.waited > 0)
+        assert job.is_alive()
+        idle.set()
+        job.join(timeout=10)
+
+    assert not job.is_alive()
