@@ -49,10 +49,8 @@ def _alerts(args: argparse.Namespace, settings: Settings) -> int:
     if minutes < 1:
         raise AfpoolsError(f"alert_minutes must be at least 1, not {minutes}.")
     with open_store(settings) as store:
-        names = {key: pool.name for key, pool in store.pool_entries()}
-        reader = store.usage
-        found = reader.alerts(names, time.time(), minutes)
-    for problem in dict.fromkeys(reader.problems):
+        found, problems = store.alerts(minutes, time.time())
+    for problem in problems:
         notice(problem)
     if args.json:
         print_json({**found.json(), "minutes": minutes})

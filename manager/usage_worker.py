@@ -91,7 +91,7 @@ class UsageWorker(Worker):
         """Pool ids and names, read again only when the pools changed (cheap to ask)."""
         token = store.change_token()
         if token != self._token:
-            self._names = {key: pool.name for key, pool in store.pool_entries()}
+            self._names = store.pool_names()
             self._token = token
         return self._names
 
@@ -114,7 +114,7 @@ class UsageWorker(Worker):
         by_id = usage.sparklines(names, now)
         alerts = usage.alerts(names, now, self.settings.alert_minutes)
         lines = {names[key]: line for key, line in by_id.items()}
-        return UsageNews(lines, alerts, now, tuple(dict.fromkeys(usage.problems)))
+        return UsageNews(lines, alerts, now, usage.sentences())
 
     @pyqtSlot(object)
     def read_chart(self, request: ChartRequest) -> None:

@@ -38,15 +38,8 @@ class AlertsSource:
         found = self._cache.get((minute, minutes))
         if found is not None:
             return found
-        store = self.link.store
-        names = {key: pool.name for key, pool in store.pool_entries()}
-        reader = store.usage
-        alerts = reader.alerts(names, time.time(), minutes)
-        data: dict[str, Any] = {
-            **alerts.json(),
-            "minutes": minutes,
-            "problems": list(dict.fromkeys(reader.problems)),
-        }
+        alerts, problems = self.link.store.alerts(minutes, time.time())
+        data: dict[str, Any] = {**alerts.json(), "minutes": minutes, "problems": list(problems)}
         made = resource(data)
         self._cache = {(minute, minutes): made}
         return made

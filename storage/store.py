@@ -18,6 +18,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from pools.alerts import Alerts
 from pools.errors import (
     InvalidNameError,
     NothingChangedError,
@@ -179,6 +180,17 @@ class PoolStore(KnownHostsMixin, SchedulesMixin, LoansMixin):
             for doc in self._db.pools.find({})
             if has_name(doc) and not _deleted(doc)
         ]
+
+    def pool_names(self) -> dict[str, str]:
+        """Each pool's name by its ``_id``: usage is kept by id, so a renamed pool keeps
+        its past."""
+        return {key: pool.name for key, pool in self.pool_entries()}
+
+    def alerts(self, minutes: int, now: float) -> tuple[Alerts, tuple[str, ...]]:
+        """The pools starved or idle for ``minutes`` now, and the sentences about usage
+        records that could not be read."""
+        reader = self.usage
+        return reader.alerts(self.pool_names(), now, minutes), reader.sentences()
 
     @translate_errors
     def pool_id(self, name: str) -> str:

@@ -145,6 +145,10 @@ class UsageReader:
         self.address = "the database"
         self.problems: list[str] = []
 
+    def sentences(self) -> tuple[str, ...]:
+        """What could not be read so far, each sentence once."""
+        return tuple(dict.fromkeys(self.problems))
+
     def _docs(self, keys: Iterable[str], start: float, end: float) -> list[Document]:
         ids = [doc_id(key, day) for key in keys for day in _days(start, end)]
         found = []
