@@ -7,9 +7,10 @@ stand-in and nx-27017.
 The stand-in runs in a process of its own (as afserver does, on another machine), and answers
 a read it answered before from memory while its farm is unchanged: encoding 5,000 renders in
 Python took 35 ms of the measured machine's CPU every poll, where afserver's C++ reply costs
-the board's machine nothing. Each farm is measured in a fresh process. The board is opened as ``main.py`` opens it (``manager.app.open_board``): once
-the first poll is shown, what it holds is left out of the cycle collector's full passes
-(``gc.freeze``), as in a user's board. Measures, offscreen, in a 1600x1000 window:
+the board's machine nothing. Each farm is measured in a fresh process. The board is opened
+as ``main.py`` opens it (``manager.app.open_board``): once the first poll is shown, what it
+holds is left out of the cycle collector's full passes (``gc.freeze``), as in a user's board.
+Measures, offscreen, in a 1600x1000 window:
   build_ms        window created -> pools and first poll shown -> painted (wall time)
   poll_update_ms  UI-thread time to apply a poll in which 50 renders changed, header
                   counts included (median of runs, and the max; the repaint is apart)

@@ -72,7 +72,9 @@ class WindowFirst:
     renders: a keystroke of 15 ms took 40 to 70. The window's thread is busy when its CPU
     clock moved during a good part of the last step. A job waits ``most`` seconds at most
     per ``start``, so a window that is never idle slows the job down but does not stop it.
-    Where a thread's CPU clock cannot be read (Windows), nothing waits.
+    ``before_first_step`` waits the same way before work that loads the machine rather than
+    the interpreter (a reply of megabytes). Where a thread's CPU clock cannot be read
+    (Windows), nothing waits.
     """
 
     BUSY_SHARE = 0.2  # of the wall time since the last look
@@ -111,10 +113,7 @@ class WindowFirst:
         if self._clock is None or threading.get_ident() == self._window:
             return  # nothing to tell, or the job runs in the window's own thread
         wall, cpu = time.perf_counter(), self._window_cpu()
-        while (
-            cpu - self._cpu > self.BUSY_SHARE * (wall - self._wall)
-            and self._waited < self._allowance
-        ):
+        while self._waited < self._allowance and self._busy(wall, cpu):
             time.sleep(self.PAUSE)
             self._waited += time.perf_counter() - wall
             self._wall, self._cpu = wall, cpu
