@@ -89,7 +89,8 @@ _REPLY = msgspec.json.Decoder(_Reply)
 
 
 class _Cut:
-    """Decoders of one kind of list item, cut down to a ``TypedDict``: some at once, one."""
+    """Reads list items of one kind cut down to a ``TypedDict``: a step of them at once, or,
+    when one of the step has an unexpected shape, each on its own."""
 
     def __init__(self, item: type) -> None:
         items: Any = list[item]  # type: ignore[valid-type]
