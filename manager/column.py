@@ -3,6 +3,7 @@ host cards, made when the column first comes into sight."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -45,12 +46,8 @@ def mask_preview(farm: Farm, pool: str) -> str:
         mask = mask[:MASK_PREVIEW_CHARS] + "…"
     return (
         f"<b>{pool}</b> — {plural(len(members), 'host')}<br>"
-        f"hosts_mask (regex): <code>{_html(mask)}</code>"
+        f"hosts_mask (regex): <code>{html.escape(mask, quote=False)}</code>"
     )
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ColumnSignals(QObject):

@@ -114,9 +114,9 @@ class ColumnHeader(QWidget):
         self.description_label.setObjectName("ColumnDescription")
         self.description_label.setWordWrap(True)
         self.description_label.hide()
-        self.collapse_button = _tool_button("collapse", "Collapse this column")
+        self.collapse_button = tool_button("collapse", "Collapse this column")
         self.collapse_button.clicked.connect(self.collapse_requested)
-        self.menu_button = _tool_button("menu", "Pool actions")
+        self.menu_button = tool_button("menu", "Pool actions")
         self.menu_button.clicked.connect(self._on_menu_button_clicked)
         if tip is None:  # the Farm: no colour, no token, no pool menu
             self.swatch.hide()
@@ -217,7 +217,7 @@ class CollapsedStrip(QWidget):
             event.acceptProposedAction()
 
 
-def _tool_button(icon_name: str, tip: str) -> QToolButton:
+def tool_button(icon_name: str, tip: str) -> QToolButton:
     button = QToolButton()
     button.setIcon(theme.icon(icon_name))
     button.setToolTip(tip)

@@ -60,10 +60,17 @@ class HostCardDelegate(QStyledItemDelegate):
     the texts that fit a host into the column's width.
     """
 
-    def __init__(self, color_of: Callable[[str], QColor], *, own_pool: str | None = None) -> None:
+    def __init__(
+        self,
+        color_of: Callable[[str], QColor],
+        *,
+        own_pool: str | None = None,
+        notes: bool = False,
+    ) -> None:
         super().__init__()
         self.color_of = color_of
         self.own_pool = own_pool  # a pool column does not badge its own pool
+        self.notes = notes  # whether its model gives cards notes (the native pools view's)
         self._fonts: dict[str, _Fonts] = {}
         self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
         self._texts: dict[tuple[object, ...], tuple[str, str]] = {}
@@ -138,7 +145,7 @@ class HostCardDelegate(QStyledItemDelegate):
         detail_metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
         painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
-        note = index.data(NOTE_ROLE)
+        note = index.data(NOTE_ROLE) if self.notes else None  # one call less per card
         if note:  # rare: fitted here, not remembered
             detail_metrics = fonts.detail_metrics
             painter.setFont(fonts.detail)

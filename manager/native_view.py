@@ -8,6 +8,7 @@ children, so a subtree sits together in the row.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PyQt5.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, pyqtSignal
@@ -19,15 +20,13 @@ from PyQt5.QtWidgets import (
     QLayout,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from manager import theme
 from manager.column import COLUMN_WIDTH_EM
-from manager.column_parts import fold_parts
+from manager.column_parts import COUNTS_SEPARATOR, fold_parts, tool_button
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_view import HostListView
@@ -37,9 +36,6 @@ from pools.farm_counts import StateTally
 from pools.native import NativePool, settings_lines
 from pools.native_paths import ROOT, leaf_name, parent_path
 from pools.wording import counts_text, plural
-
-COUNTS_SEPARATOR = " · "
-
 
 ELLIPSIS = "…"
 
@@ -53,7 +49,8 @@ def breadcrumbs(path: str, fit: Callable[[str, str], tuple[str, str]] | None = N
     lead, leaf = ("/" if parent == ROOT else parent + "/"), leaf_name(path)
     if fit is not None:
         lead, leaf = fit(lead, leaf)
-    return f"<span style='color:#7d878f'>{_html(lead)}</span><b>{_html(leaf)}</b>"
+    lead, leaf = html.escape(lead, quote=False), html.escape(leaf, quote=False)
+    return f"<span style='color:#7d878f'>{lead}</span><b>{leaf}</b>"
 
 
 def fit_crumbs(
@@ -78,7 +75,7 @@ def settings_tip(pool: NativePool, own: int) -> str:
     """A header's tooltip: the path, its counters and its farm settings (read-only)."""
     counts = pool.counters
     lines = [
-        f"<b>{_html(pool.path)}</b> — afserver's native pool",
+        f"<b>{html.escape(pool.path, quote=False)}</b> — afserver's native pool",
         f"{plural(own, 'render')} of its own",
         f"with its subtree: {plural(counts.renders_total, 'render')}, "
         f"{counts.renders_online} online, {counts.renders_busy} busy, "
@@ -86,12 +83,10 @@ def settings_tip(pool: NativePool, own: int) -> str:
     ]
     settings = settings_lines(pool.settings)
     lines.append("<br><b>Farm settings</b> (read-only; AfWatch edits them):")
-    lines += [f"• {_html(line)}" for line in settings] or ["• none of its own (from its parent)"]
+    lines += [f"• {html.escape(line, quote=False)}" for line in settings] or [
+        "• none of its own (from its parent)"
+    ]
     return "<br>".join(line for line in lines if line)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class NativeListView(HostListView):
@@ -133,10 +128,7 @@ class NativeColumn(QFrame):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("ColumnCounts")
         self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.menu_button = QToolButton()
-        self.menu_button.setIcon(theme.icon("menu"))
-        self.menu_button.setToolTip("Native pool actions")
-        self.menu_button.setAutoRaise(True)
+        self.menu_button = tool_button("menu", "Native pool actions")
         self.menu_button.clicked.connect(
             lambda: self.menu_requested.emit(
                 self.path, self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
@@ -176,8 +168,11 @@ class NativeColumn(QFrame):
             QTimer.singleShot(0, self.refresh_counts)
 
     def refresh_counts(self) -> None:
-        """Its own renders (as shown, moves under way included), and its subtree's."""
+        """Its own renders (as shown, moves under way included), and its subtree's; a
+        column out of sight waits for its board to show (``NativeBoard.set_in_sight``)."""
         self._counts_due = False
+        if not self.model.in_sight:
+            return
         hosts = self.model.farm.hosts
         members = self.model.native.members.members(self.path)
         tally = StateTally()  # the pools view's rule of what counts as online
@@ -242,7 +237,7 @@ class NativeBoard(QWidget):
         super().__init__(parent)
         self.source = source
         self.native = native
-        self.delegate = HostCardDelegate(color_of)  # our pools' badges, as on the board
+        self.delegate = HostCardDelegate(color_of, notes=True)  # our pools' badges, as on the board
         self.columns: dict[str, NativeColumn] = {}
         self.in_sight = False  # whether the view shows: hidden, its columns wait
         self._built = False  # columns are made when the tab is first shown

@@ -86,8 +86,7 @@ class WindowFirst:
         self._clock: int | None = None
         with contextlib.suppress(AttributeError, OSError):  # no thread CPU clocks here
             self._clock = time.pthread_getcpuclockid(self._window)
-        self._allowance, self._waited = most, 0.0
-        self._wall, self._cpu = time.perf_counter(), self._window_cpu()
+        self.start()
 
     def start(self, most: float | None = None) -> None:
         """A new job: its own allowance of waiting (``most`` seconds, if not the usual)."""
