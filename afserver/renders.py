@@ -185,15 +185,14 @@ class PolledHosts:
                 continue
             name = render.get("name")
             known = last.get(name) if type(name) is str else None
-            if same_machines and known is not None and known[0] == render:
+            if known is not None and known[0] == render and same_machines:
                 entry = known  # the render as it was, on the machine it was on
             else:
                 render_id = _integer(render.get("id"))
                 machine = sizes.get(render_id) if render_id is not None else None
-                if known is not None and known[0] == render and known[1] == machine:
-                    entry = known
-                else:
-                    entry = (render, machine, _host_from(render, machine))
+                if known is None or known[0] != render or known[1] != machine:
+                    known = (render, machine, _host_from(render, render_id, machine))
+                entry = known
             if type(name) is str:
                 now[name] = entry
             if entry[2] is not None:
@@ -202,21 +201,20 @@ class PolledHosts:
         return hosts
 
 
-def host_from_render(
-    render: Mapping[str, Any], sizes: Mapping[int, Mapping[str, Any]] | None = None
-) -> Host | None:
-    """Decode one render object; None when it has no usable name."""
+def host_from_render(render: Mapping[str, Any]) -> Host | None:
+    """Decode one render object, without its machine's size; None when it has no usable
+    name."""
     if type(render) is not dict and not isinstance(render, Mapping):  # dict: the usual, fast
         return None
-    render_id = _integer(render.get("id"))
-    return _host_from(render, (sizes or {}).get(render_id) if render_id is not None else None)
+    return _host_from(render, _integer(render.get("id")), None)
 
 
-def _host_from(render: Mapping[str, Any], machine: Mapping[str, Any] | None) -> Host | None:
+def _host_from(
+    render: Mapping[str, Any], render_id: int | None, machine: Mapping[str, Any] | None
+) -> Host | None:
     name = _text(render.get("name")).strip()
     if not name:
         return None
-    render_id = _integer(render.get("id"))
     flags, state = _flags_and_state(render)
     tasks = render.get("tasks")
     address = render.get("address")

@@ -29,9 +29,6 @@ class NativeMembers:
         """The pool a render shows in ('' for a machine afserver does not list)."""
         return self._pool_of.get(name, "")
 
-    def expected(self, name: str) -> str:
-        return self._expected.get(name, "")
-
     def update(self, hosts: Mapping[str, Host], names: Iterable[str]) -> set[str]:
         """These hosts changed (or came, or went); returns the pools whose members changed."""
         touched: set[str] = set()

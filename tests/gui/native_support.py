@@ -19,8 +19,7 @@ TREE = ["/", "/cpu", "/cpu/big", "/gpu"]
 
 
 def set_pool_actions(server: FakeAfserver) -> list[dict[str, object]]:
-    actions = [r["action"] for r in server.requests if isinstance(r.get("action"), dict)]
-    return [a for a in actions if a.get("operation", {}).get("type") == "set_pool"]
+    return server.actions("set_pool")
 
 
 def all_actions(server: FakeAfserver) -> list[object]:

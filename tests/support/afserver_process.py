@@ -29,9 +29,7 @@ def _serve(hosts: int, pools: int, native_pools: int, pipe: Connection) -> None:
             server.set_render_state(*args)
             pipe.send("ok")
         if command == "actions":  # how many actions of this operation type arrived
-            requests = (r.get("action") for r in server.requests)
-            kinds = [a.get("operation", {}).get("type") for a in requests if isinstance(a, dict)]
-            pipe.send(kinds.count(args[0]))
+            pipe.send(len(server.actions(args[0])))
 
 
 class AfserverProcess:

@@ -216,6 +216,17 @@ class FakeAfserver:
         """The parsed request objects, oldest first."""
         return [entry.obj for entry in self.received if entry.obj is not None]
 
+    def actions(self, operation: str) -> list[dict[str, Any]]:
+        """The actions of this operation type (``set_pool``...) received, oldest first."""
+        actions = (r.get("action") for r in self.requests if isinstance(r, dict))
+        return [
+            a
+            for a in actions
+            if isinstance(a, dict)
+            and isinstance(a.get("operation"), dict)
+            and a["operation"].get("type") == operation
+        ]
+
     @property
     def connections(self) -> list[ConnectionRecord]:
         """Connections that have ended, in the order they ended."""

@@ -70,11 +70,7 @@ def main() -> int:
     landed = wait_for(lambda: server.farm.render("gpu-01")["pool"] == "/cpu")
     mouse.join(timeout=30)
     shown = wait_for(lambda: "gpu-01" in target.model.names() and not source.model.names())
-    actions = [
-        r["action"]
-        for r in server.requests
-        if isinstance(r.get("action"), dict) and r["action"]["operation"]["type"] == "set_pool"
-    ]
+    actions = server.actions("set_pool")
     window.close()
     server.stop()
     client.drop_database(database)
