@@ -61,7 +61,7 @@ class AfserverPoller(Worker):
         self._sizes: Mapping[int, Mapping[str, Any]] | None = None  # machine sizes by render id
         self._polls = 0
         self._native = NativePools(client)
-        self._native_known: bool | None = None  # whether afserver has native pools
+        self._native_missing = False  # afserver said it has no native pools
         self._window_first = WindowFirst()  # made in the window's thread
 
     def on_started(self) -> None:
@@ -151,14 +151,14 @@ class AfserverPoller(Worker):
 
     def _native_pools(self) -> tuple[tuple[NativePool, ...] | None, str]:
         """afserver's pool tree, in the same poll as the renders (no second poll loop)."""
-        if self._native_known is False and (self._polls + 1) % NATIVE_RETRY_EVERY:
+        if self._native_missing and (self._polls + 1) % NATIVE_RETRY_EVERY:
             return None, ""
         try:
             pools = tuple(self._native.pools())
         except NativePoolsUnsupportedError as error:
-            self._native_known = False
+            self._native_missing = True
             return None, str(error)
-        self._native_known = True
+        self._native_missing = False
         return pools, ""
 
 

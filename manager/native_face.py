@@ -202,9 +202,9 @@ class NativeFace:
         if self.confirm("Delete native pool", f"Delete the native pool '{path}' on afserver?"):
             self.native.delete(path)
 
-    def make_from_pool(self, pool: str | None = None) -> None:
+    def make_from_pool(self) -> None:
         """The current pool (of the pools view) becomes a native pool of its idle renders."""
-        pool = pool or self.board.current_pool
+        pool = self.board.current_pool
         if pool is None:
             self.show_status("Choose a pool first: click its column.", 6000)
             return

@@ -211,7 +211,9 @@ class SnapshotKeeper:
 
     async def _poll_afserver(self, client: AfserverClient) -> None:
         try:
-            renders = await self._in_thread(client.renders)
+            # read and turned into hosts off the event loop (a big farm's first poll builds
+            # every host)
+            hosts = tuple(await self._in_thread(lambda: self._polled.hosts(client.renders())))
         except (AfpoolsError, OSError) as failure:
             if str(failure) != self._afserver_error:
                 log.warning("%s Host states are unknown until it answers.", failure)
@@ -220,7 +222,6 @@ class SnapshotKeeper:
                 self.native.unreachable(str(failure))
             await self._use_renders(self._renders, AFSERVER_DOWN)
             return
-        hosts = tuple(self._polled.hosts(renders))
         if self.native is not None:
             await self._in_thread(self.native.read, client, hosts)
         if self._afserver_error:
