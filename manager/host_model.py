@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PyQt5.QtCore import (
@@ -46,24 +47,46 @@ MOVE_OR_COPY = Qt.DropActions(Qt.DropAction.MoveAction) | Qt.DropAction.CopyActi
 RESET_ABOVE = 64  # more separate row ranges than this: one reset is cheaper than the signals
 
 
+@dataclass(frozen=True)
+class DragPayload:
+    """Names dragged out of a column and the column they come from, under a MIME type of
+    their own (the pools view's hosts, a native view's renders), so a drag lands only
+    where its kind belongs. Other programs get the names as plain text, one per line."""
+
+    mime_type: str
+    names_key: str
+    origin_key: str
+
+    def encode(self, names: Sequence[str], origin: str | None) -> QMimeData:
+        data = QMimeData()
+        payload = {self.names_key: list(names), self.origin_key: origin}
+        data.setData(self.mime_type, json.dumps(payload).encode())
+        data.setText("\n".join(names))
+        return data
+
+    def decode(self, data: QMimeData | None) -> tuple[list[str], str | None] | None:
+        """The names and their origin (None: none was given); None if not this kind of drag."""
+        if data is None or not data.hasFormat(self.mime_type):
+            return None
+        try:
+            payload = json.loads(bytes(data.data(self.mime_type)).decode())
+            names = [str(name) for name in payload[self.names_key]]
+            origin = payload.get(self.origin_key)
+        except (ValueError, KeyError, TypeError):
+            return None
+        return names, (str(origin) if origin is not None else None)
+
+
+HOSTS_DRAG = DragPayload(MIME_TYPE, "hosts", "from_pool")
+
+
 def encode_hosts(hosts: Sequence[str], from_pool: str | None) -> QMimeData:
-    data = QMimeData()
-    data.setData(MIME_TYPE, json.dumps({"hosts": list(hosts), "from_pool": from_pool}).encode())
-    data.setText("\n".join(hosts))
-    return data
+    return HOSTS_DRAG.encode(hosts, from_pool)
 
 
 def decode_hosts(data: QMimeData | None) -> tuple[list[str], str | None] | None:
     """The hosts of a drag and the pool they come from (None: the Farm); None if not ours."""
-    if data is None or not data.hasFormat(MIME_TYPE):
-        return None
-    try:
-        payload = json.loads(bytes(data.data(MIME_TYPE)).decode())
-        hosts = [str(h) for h in payload["hosts"]]
-        origin = payload.get("from_pool")
-    except (ValueError, KeyError, TypeError):
-        return None
-    return hosts, (str(origin) if origin is not None else None)
+    return HOSTS_DRAG.decode(data)
 
 
 def _ranges(indexes: Iterable[int]) -> list[tuple[int, int]]:

@@ -95,12 +95,14 @@ class NativeFace:
         *,
         confirm: Callable[[str, str], bool],
         show_status: Callable[[str, int], None],
+        copy_names: Callable[[list[str]], None],
     ) -> None:
         self.window = window
         self.board = board
         self.native = native
         self.confirm = confirm
         self.show_status = show_status
+        self.copy_names = copy_names
         self.view = NativeBoard(board.source, native, board.pool_color)
         self.view.hide()
         self.tabs = QTabBar()
@@ -168,7 +170,7 @@ class NativeFace:
         delete = menu.addAction("Delete pool…", lambda: self.delete(path))
         delete.setEnabled(path != ROOT)
         menu.addSeparator()
-        menu.addAction("Copy path", lambda: QApplication.clipboard().setText(path))
+        menu.addAction("Copy path", lambda: self.copy_path(path))
         menu.exec(where)
 
     def host_menu(self, view: NativeListView, pos: QPoint) -> None:
@@ -181,10 +183,14 @@ class NativeFace:
         for path in self.native.pools:
             if path != here:
                 move.addAction(path, lambda p=path: self.native.move(names, p))
-        menu.addAction("Copy names", lambda: QApplication.clipboard().setText("\n".join(names)))
+        menu.addAction("Copy names", lambda: self.copy_names(names))
         menu.exec(view.viewport().mapToGlobal(pos))
 
     # -- gestures ------------------------------------------------------------------------
+
+    def copy_path(self, path: str) -> None:
+        QApplication.clipboard().setText(path)
+        self.show_status(f"Copied '{path}'.", 4000)
 
     def new_child(self, parent: str) -> None:
         dialog = NativePathDialog(

@@ -9,39 +9,28 @@ drop only asks the session for the move.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from PyQt5.QtCore import QMimeData, QModelIndex, QObject, Qt, pyqtSignal
 
 from manager.evented_farm import EventedFarm
-from manager.host_model import NOTE_ROLE, HostListModel
+from manager.host_model import NOTE_ROLE, DragPayload, HostListModel
 from manager.native_session import NativeSession
 from pools.farm import FarmChange
 
 NATIVE_MIME_TYPE = "application/x-afpools-native-renders"
 
 
-def encode_renders(names: Sequence[str], from_path: str) -> QMimeData:
-    data = QMimeData()
-    payload = {"renders": list(names), "from_path": from_path}
-    data.setData(NATIVE_MIME_TYPE, json.dumps(payload).encode())
-    data.setText("\n".join(names))
-    return data
+NATIVE_DRAG = DragPayload(NATIVE_MIME_TYPE, "renders", "from_path")
 
 
-def decode_renders(data: QMimeData | None) -> tuple[list[str], str] | None:
+def decode_native_drag(data: QMimeData | None) -> tuple[list[str], str] | None:
     """The renders of a native drag and the pool they come from; None if not one."""
-    if data is None or not data.hasFormat(NATIVE_MIME_TYPE):
+    decoded = NATIVE_DRAG.decode(data)
+    if decoded is None or decoded[1] is None:
         return None
-    try:
-        payload = json.loads(bytes(data.data(NATIVE_MIME_TYPE)).decode())
-        names = [str(name) for name in payload["renders"]]
-        origin = str(payload["from_path"])
-    except (ValueError, KeyError, TypeError):
-        return None
-    return names, origin
+    return decoded[0], decoded[1]
 
 
 class NativeHostModel(HostListModel):
@@ -127,7 +116,7 @@ class NativeHostModel(HostListModel):
 
     def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        return encode_renders([self.name_at(r) for r in rows], self.path)
+        return NATIVE_DRAG.encode([self.name_at(r) for r in rows], self.path)
 
     def canDropMimeData(
         self,
@@ -156,7 +145,7 @@ class NativeHostModel(HostListModel):
 
     def _incoming(self, data: QMimeData | None) -> list[str] | None:
         """The renders a drag would bring here; None if not a native drag or from this pool."""
-        decoded = decode_renders(data)
+        decoded = decode_native_drag(data)
         if decoded is None or decoded[1] == self.path:
             return None
         return decoded[0]

@@ -26,7 +26,7 @@ from PyQt5.QtWidgets import (
 )
 
 from manager.column import COLUMN_WIDTH_EM
-from manager.column_parts import COUNTS_SEPARATOR, fold_parts, tool_button
+from manager.column_parts import COUNTS_SEPARATOR, CountsLabel, tool_button
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_view import HostListView
@@ -125,9 +125,7 @@ class NativeColumn(QFrame):
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.title_label.installEventFilter(self)  # the path is fitted to its width
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("ColumnCounts")
-        self.counts_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.counts_label = CountsLabel()
         self.menu_button = tool_button("menu", "Native pool actions")
         self.menu_button.clicked.connect(
             lambda: self.menu_requested.emit(
@@ -189,9 +187,7 @@ class NativeColumn(QFrame):
                 f"{COUNTS_SEPARATOR}subtree: {plural(below.renders_total, 'render')}, "
                 f"{plural(below.pools_total, 'pool')}"
             )
-        label = self.counts_label
-        width = label.contentsRect().width() if label.isVisible() else 0
-        label.setText(fold_parts(text.split(COUNTS_SEPARATOR), label.fontMetrics(), width))
+        self.counts_label.set_parts(text.split(COUNTS_SEPARATOR))
 
     def fit_title(self) -> None:
         """The breadcrumbs shortened to the title's width, the pool's own name kept whole."""

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
             # looked up at each question: tests answer for the user through gestures.confirm
             confirm=lambda title, question: self.gestures.confirm(title, question),  # noqa: PLW0108
             show_status=self.status.showMessage,
+            copy_names=self.gestures.copy_names,
         )
         self.native.place(self.centralWidget().layout())
         pool_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Pool")

@@ -7,6 +7,8 @@ A real board against the afserver stand-in and a real nx-27017.
 from __future__ import annotations
 
 import pytest
+from PyQt5.QtGui import QFont
+from PyQt5.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from afserver.client import AfserverClient
@@ -24,6 +26,7 @@ from tests.gui.native_support import (
     shown_in,
 )
 from tests.support.fake_afserver import FakeAfserver
+from tests.unit.manager.test_column_counts import lines_fit
 
 pytestmark = pytest.mark.gui
 
@@ -46,6 +49,21 @@ def test_move_to_native_pool_from_a_renders_menu(
     qtbot.waitUntil(lambda: not native_board.session.native.moves_under_way, timeout=WAIT_MS)
     assert "Moved 2 renders to '/cpu/big'" in native_board.status.currentMessage()
     assert shown_in(native_board, "/cpu/big") == ["rnd-a01", "rnd-a04", "rnd-b01", "rnd-b02"]
+
+
+@MENU_REMARKS
+def test_copy_names_and_path_from_the_native_menus_say_what_they_copied(
+    native_board: MainWindow,
+) -> None:
+    open_render_menu(
+        native_board, "/", ["rnd-a01", "rnd-a04"], lambda: pick_menu_item("Copy names")
+    )
+    assert QApplication.clipboard().text() == "rnd-a01\nrnd-a04"
+    assert native_board.status.currentMessage() == "Copied 2 names."
+
+    open_column_menu(native_board, "/cpu/big", "Copy path")
+    assert QApplication.clipboard().text() == "/cpu/big"
+    assert native_board.status.currentMessage() == "Copied '/cpu/big'."
 
 
 # -- bad input ---------------------------------------------------------------------------
@@ -235,3 +253,22 @@ def test_a_deep_pools_header_keeps_its_own_name_whole(
     assert title.sizeHint().width() <= title.width()  # nothing cut off at the right
     short = view.columns["/cpu/big/x"].title_label
     assert short.text().endswith("/cpu/big/</span><b>x</b>")  # room enough: the whole path
+
+
+def test_a_native_columns_counts_fold_again_when_the_font_grows(
+    qtbot: QtBot, native_board: MainWindow
+) -> None:
+    """As the pools view's headers do: broken between their parts, never cut off."""
+    column = native_board.native.view.columns["/cpu"]
+    label = column.counts_label
+    qtbot.waitUntil(lambda: "subtree: 2 renders, 1 pool" in label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: lines_fit(label), timeout=WAIT_MS)
+    before = label.text()
+
+    font = QFont(column.font())  # "0 renders · 0 online · 0 busy" no longer fits on one line
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    column.setFont(font)
+
+    qtbot.waitUntil(lambda: label.text().count("\n") > before.count("\n"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: lines_fit(label), timeout=WAIT_MS)
+    assert label.text().replace("\n", " · ") == before.replace("\n", " · ")  # nothing cut

@@ -10,7 +10,7 @@ from afserver.client import AfserverClient
 from manager.afserver_worker import AfserverPoller, PollResult
 from manager.evented_farm import EventedFarm
 from manager.host_model import NOTE_ROLE, decode_hosts
-from manager.native_model import NativeHostModel, decode_renders
+from manager.native_model import NativeHostModel, decode_native_drag
 from manager.native_session import NativeSession
 from manager.native_worker import NativeWorker
 from pools.native import NativePool
@@ -68,7 +68,7 @@ def test_a_drop_shows_at_once_and_a_refused_render_goes_back_with_its_note(
 
     data = root.mimeData([root.index(0), root.index(1)])
     assert decode_hosts(data) is None  # not our pools' drag: it cannot land on one of them
-    assert decode_renders(data) == (["a", "busy-1"], "/")
+    assert decode_native_drag(data) == (["a", "busy-1"], "/")
     assert not root.canDropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex())
     assert gpu.dropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex())
 
