@@ -189,6 +189,14 @@ class NativeColumn(QFrame):
             )
         self.counts_label.set_parts(text.split(COUNTS_SEPARATOR))
 
+    def discard(self) -> None:
+        """The pool is gone from afserver: stop following the farm, and go, as a pool's
+        column does (``PoolColumn.discard``)."""
+        self.model.detach()
+        self.hide()
+        self.deleteLater()
+        self.model.deleteLater()
+
     def fit_title(self) -> None:
         """The breadcrumbs shortened to the title's width, the pool's own name kept whole."""
         label = self.title_label
@@ -304,10 +312,7 @@ class NativeBoard(QWidget):
     def _remove(self, path: str) -> None:
         column = self.columns.pop(path)
         self.row.removeWidget(column)
-        column.hide()
-        column.model.detach()
-        column.deleteLater()
-        column.model.deleteLater()
+        column.discard()
 
     def scroll_to(self, path: str) -> None:
         column = self.columns.get(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PyQt5.QtCore import QPoint, QTimer
 from PyQt5.QtGui import QImage, QPainter
 from PyQt5.QtWidgets import QApplication, QDialog, QMenu
 
@@ -14,6 +14,7 @@ from manager.native_view import NativeColumn, NativeListView
 from manager.window import MainWindow
 from tests.gui.conftest import answer_dialog, ok_button
 from tests.support.fake_afserver import FakeAfserver
+from tests.support.native_drop import drop as drop_on
 
 TREE = ["/", "/cpu", "/cpu/big", "/gpu"]
 
@@ -36,14 +37,7 @@ def shown_in(window: MainWindow, path: str) -> list[str]:
 
 def drop(window: MainWindow, source: str, names: list[str], target: str) -> bool:
     """What a mouse drag does, through the models' own mimeData/dropMimeData."""
-    from_model = native_column(window, source).model
-    rows = [from_model.row_of(name) for name in names]
-    assert None not in rows, f"not all of {names} are shown in {source}"
-    data = from_model.mimeData([from_model.index(row) for row in rows if row is not None])
-    to_model = native_column(window, target).model
-    if not to_model.canDropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex()):
-        return False
-    return to_model.dropMimeData(data, Qt.MoveAction, -1, 0, QModelIndex())
+    return drop_on(window.native.view, source, names, target)
 
 
 class _RecordingPainter(QPainter):

@@ -65,6 +65,7 @@ def native_view(
     two idle renders and a busy one dropped from the root on /gpu, the busy one back with
     afserver's reason."""
     from manager.native_face import NATIVE_TAB
+    from tests.support.native_drop import drop as drop_on
 
     native = window.session.native
     if not wait_until(lambda: native.supported):
@@ -77,10 +78,11 @@ def native_view(
     view = window.native.view
     wait_until(lambda: len(view.columns) == len(native.pools))
     if drop:
-        root = view.columns["/"].model
-        names = [n for n in root.names() if n in ("rnd-a01", "rnd-a03", "rnd-a04")]
-        data = root.mimeData([root.index(root.row_of(n) or 0) for n in names])
-        view.columns["/gpu"].model.dropMimeData(data, 2, -1, 0, root.index(-1))
+        wanted = ("rnd-a01", "rnd-a03", "rnd-a04")  # two idle renders and a busy one
+        names = [n for n in view.columns["/"].model.names() if n in wanted]
+        if not drop_on(view, "/", names, "/gpu"):
+            print("the drop was refused")
+            return False
         if not wait_until(lambda: native.moves_under_way == 0 and native.notes):
             print("the drop was not answered")
             return False
