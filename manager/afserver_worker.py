@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PyQt5.QtCore import pyqtSignal
 
@@ -24,8 +24,6 @@ from manager.workers import WindowFirst, Worker, collector_waiting, release_in_s
 from pools.farm import diff_hosts
 from pools.model import Host
 from pools.native import NativePool
-
-T = TypeVar("T")
 
 # What a poll reads beside the renders: their resources (None when not due), afserver's
 # native pools (None when not read) and the sentence when it has none.
@@ -98,17 +96,17 @@ class AfserverPoller(Worker):
             self._window_first.before_first_step()
             renders = self.client.renders(decode=self._decode_renders)
             return renders, self._beside(with_resources)
-        beside = Alongside(lambda: self._beside(with_resources))
+        beside: list[Future[Beside]] = []
+        # leaving the block waits for it: never left running, whatever became of the renders
+        with ThreadPoolExecutor(1, thread_name_prefix="afpools-afserver-beside") as alongside:
 
-        def decode(body: bytes) -> JsonObject:
-            beside.start()
-            return self._decode_renders(body)
+            def decode(body: bytes) -> JsonObject:
+                if not beside:
+                    beside.append(alongside.submit(self._beside, with_resources))
+                return self._decode_renders(body)
 
-        try:
             renders = self.client.renders(decode=decode)
-        finally:
-            beside.join()  # never left running, whatever happened to the renders
-        return renders, beside.result()
+        return renders, beside[0].result()
 
     def _decode_renders(self, body: bytes) -> JsonObject:
         return decode_renders(body, self._window_first)
@@ -160,35 +158,3 @@ class AfserverPoller(Worker):
             return None, str(error)
         self._native_missing = False
         return pools, ""
-
-
-class Alongside(Generic[T]):
-    """One call on a short thread of its own, started when wanted; ``result`` gives what it
-    returned or raises what it raised. Whoever starts it joins it."""
-
-    def __init__(self, call: Callable[[], T]) -> None:
-        self._call = call
-        self._value: list[T] = []  # the one value it returned
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="afpools-afserver-beside")
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self) -> None:
-        if self._thread.ident is not None:
-            self._thread.join()
-
-    def result(self) -> T:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        if not self._value:
-            raise RuntimeError("the call was never started")
-        return self._value[0]
-
-    def _run(self) -> None:
-        try:
-            self._value.append(self._call())
-        except BaseException as error:  # handed to whoever asks for the result
-            self._error = error

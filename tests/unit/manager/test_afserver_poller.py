@@ -104,7 +104,19 @@ def test_a_poll_whose_renders_fail_reads_nothing_more_and_leaves_no_thread(
     with pytest.raises(AfserverError):
         poller_of(server)._poll()
     assert asked(server) == ["renders"]
-    assert not [t for t in threading.enumerate() if t.name == "afpools-afserver-beside"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("afpools-afserver-beside")]
+
+
+def test_renders_that_cannot_be_read_leave_no_thread_reading_beside_them(
+    server: FakeAfserver,
+) -> None:
+    """The first poll asks for the rest once the renders arrived; when they then turn out
+    unreadable, the error comes only after that read ended."""
+    server.fault = "not_json"
+    with pytest.raises(AfserverError):
+        poller_of(server)._poll()
+    assert asked(server)[0] == "renders" and len(asked(server)) > 1  # the rest was asked for
+    assert not [t for t in threading.enumerate() if t.name.startswith("afpools-afserver-beside")]
 
 
 def test_a_poll_whose_resources_fail_fails_as_a_whole(
