@@ -3,14 +3,17 @@ and the database on the right.
 
 The lasting parts on the right stay short (a long one is shortened in the middle, whole in its
 tooltip), so that a message on the left is not cut off at 1,024 px: the embedded database's
-address is a socket path longer than the window is wide.
+address is a socket path longer than the window is wide. A message longer than the room left
+for it ends in "…" (Qt's own would be cut off mid-letter) and is whole in the status bar's
+tooltip and in ``currentMessage()``; it is fitted again whenever that room changes.
 """
 
 from __future__ import annotations
 
 import time
 
-from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtCore import QEvent, QObject, Qt, QTimer
+from PyQt5.QtGui import QResizeEvent
 from PyQt5.QtWidgets import QLabel, QStatusBar, QWidget
 
 from manager.scan_status import ScanStatus
@@ -38,6 +41,14 @@ class BoardStatusBar(QStatusBar):
         self.addWidget(self.scan_status)
         for label in (self.saving_label, self.afserver_label, self.poll_label, self.store_label):
             self.addPermanentWidget(label)
+        self.store_label.setContentsMargins(0, 0, 8, 0)  # off the window's edge
+        self._message = ""  # the whole message; what shows may be shortened
+        self._shown = ""
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.clearMessage)
+        self.messageChanged.connect(self._on_message_changed)
+        self.saving_label.installEventFilter(self)  # the first on the right: where room ends
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._update_poll_label)
@@ -48,6 +59,57 @@ class BoardStatusBar(QStatusBar):
 
     def stop(self) -> None:
         self._clock.stop()
+        self._message_timer.stop()
+
+    # -- the message on the left ----------------------------------------------------------
+
+    def showMessage(self, message: str | None, msecs: int = 0) -> None:
+        """As QStatusBar's, shortened to its room when it does not fit."""
+        self._message = message or ""
+        self._message_timer.stop()
+        if msecs > 0 and self._message:
+            self._message_timer.start(msecs)
+        self._fit_message()
+
+    def clearMessage(self) -> None:
+        self._message = ""
+        self._message_timer.stop()
+        self._fit_message()
+
+    def currentMessage(self) -> str:
+        return self._message or super().currentMessage()
+
+    def message_room(self) -> int:
+        """The width Qt paints a message in: up to the first lasting part on the right."""
+        return self.saving_label.x() - 2 - 6 if self.saving_label.isVisible() else self.width() - 18
+
+    def _fit_message(self) -> None:
+        metrics = self.fontMetrics()
+        room = self.message_room()
+        shown = self._message
+        if shown and room > 0 and metrics.horizontalAdvance(shown) > room:
+            shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+        self.setToolTip(self._message if shown != self._message else "")
+        if shown != super().currentMessage():
+            self._shown = shown
+            super().showMessage(shown)
+
+    def _on_message_changed(self, text: str) -> None:
+        if text != self._shown:  # Qt's own (a menu item's status tip) replaced ours
+            self._message = ""
+            self._message_timer.stop()
+            self.setToolTip("")
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        moved = event is not None and event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+        if moved and self._message:
+            self._fit_message()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        if self._message:
+            self._fit_message()
 
     @staticmethod
     def show_state(label: QLabel, sentence: str, color: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PyQt5.QtCore import QRect, Qt
 from PyQt5.QtTest import QTest
-from PyQt5.QtWidgets import QAction, QApplication, QLabel, QToolButton, QWidget
+from PyQt5.QtWidgets import QAction, QApplication, QLabel, QStatusBar, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from manager import theme
@@ -123,6 +123,31 @@ def test_at_1024_px_the_status_bar_leaves_room_for_a_message(
     assert whole.endswith("nx-27017.sock") and "…" in label.text()
     head, tail = label.text().split("…")
     assert whole.startswith(head) and whole.endswith(tail)
+
+
+def test_a_message_longer_than_its_room_ends_in_an_ellipsis_and_is_whole_in_the_tooltip(
+    qtbot: QtBot, board: MainWindow
+) -> None:
+    """Qt's own status bar cuts a long message off mid-letter ("…until 18:00: rn")."""
+    status = board.status
+    sentence = "Lent 6 hosts to lighting until 18:00: " + ", ".join(
+        f"rnd-a{n:02}" for n in range(1, 7)
+    )
+    set_width(qtbot, board, 1024)
+
+    status.showMessage(sentence, 60_000)
+    shown = QStatusBar.currentMessage(status)  # what Qt paints
+    assert shown.endswith("…") and sentence.startswith(shown[:-1])
+    assert status.fontMetrics().horizontalAdvance(shown) <= status.message_room()
+    assert status.toolTip() == sentence
+    assert status.currentMessage() == sentence  # what was said, whole
+
+    set_width(qtbot, board, 1900)  # room enough: the whole sentence, no tooltip
+    qtbot.waitUntil(lambda: QStatusBar.currentMessage(status) == sentence, timeout=WAIT_MS)
+    assert status.toolTip() == ""
+
+    status.clearMessage()
+    assert status.currentMessage() == QStatusBar.currentMessage(status) == ""
 
 
 def test_a_first_window_fits_the_screen(qtbot: QtBot, make_board: BoardFactory) -> None:
