@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
         self.board.columns_changed.connect(self._update_pool_actions)
         self.board.current_changed.connect(self._update_pool_actions)
         self.native.tabs.currentChanged.connect(self._update_pool_actions)
+        self.native.tabs.currentChanged.connect(self._update_undo_actions)
         self.session.native.supported_changed.connect(self._update_pool_actions)
         self._update_undo_actions()
         self._update_pool_actions()
@@ -331,15 +332,21 @@ class MainWindow(QMainWindow):
     def _on_edits_busy_changed(self, _pending: int) -> None:
         self._update_undo_actions()
 
-    def _update_undo_actions(self) -> None:
+    def _update_undo_actions(self, *_: object) -> None:
+        """Undo and Redo step through the pools view's edits, while it shows: over the
+        Native pools tab, Ctrl+Z would change a pool out of sight (a native move is not
+        undone; drag the renders back)."""
         history, idle = self.session.edits.history, not self.session.edits.pending
-        self.undo_action.setEnabled(history.can_undo() and idle)
-        self.redo_action.setEnabled(history.can_redo() and idle)
+        here = not self.native.showing
+        self.undo_action.setEnabled(history.can_undo() and idle and here)
+        self.redo_action.setEnabled(history.can_redo() and idle and here)
         for action, verb, label, shortcut in (
             (self.undo_action, "Undo", history.undo_label(), "Ctrl+Z"),
             (self.redo_action, "Redo", history.redo_label(), "Ctrl+Shift+Z"),
         ):
             whole = f"{verb} {label}" if label else f"Nothing to {verb.lower()}"
+            if label and not here:
+                whole = f"{verb} {label}, in the Pools tab"
             action.setText(f"&{verb} {_menu_text(label)}" if label else f"&{verb}")
             action.setToolTip(f"{whole} ({shortcut})")
             action.setStatusTip(whole)

@@ -7,7 +7,9 @@ A real board against the afserver stand-in and a real nx-27017.
 from __future__ import annotations
 
 import pytest
+from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QFont
+from PyQt5.QtTest import QTest
 from PyQt5.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +17,7 @@ from afserver.client import AfserverClient
 from afserver.native import NativePools
 from manager.window import MainWindow
 from storage.store import PoolStore
-from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory, shown
+from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory, shown, wait_members
 from tests.gui.native_support import (
     all_actions,
     fill_path,
@@ -232,6 +234,32 @@ def test_switching_tabs_keeps_the_filter_and_the_current_pool(
     assert window.filter_edit.text() == "gpu"
     qtbot.waitUntil(lambda: shown(window, "gpu") == ["gpu-01"], timeout=WAIT_MS)
     assert shown(window, "lighting") == []
+
+
+def test_ctrl_z_over_the_native_tab_undoes_nothing_out_of_sight(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    window = board
+    qtbot.waitUntil(window.native.tabs.isVisible, timeout=WAIT_MS)
+    wait_members(qtbot, window, "gpu", ["gpu-01"])
+    window.session.edits.drop(["rnd-a01"], "lighting", "gpu", False)
+    wait_members(qtbot, window, "gpu", ["gpu-01", "rnd-a01"])
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=WAIT_MS)
+
+    window.native.toggle_action.trigger()
+    assert not window.undo_action.isEnabled()
+    assert "in the Pools tab" in window.undo_action.toolTip()
+    qtbot.waitUntil(lambda: "/gpu" in window.native.view.columns, timeout=WAIT_MS)
+    view = window.native.view.columns["/gpu"].view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.session.edits.pending, timeout=WAIT_MS)
+    assert sorted(seeded.pool("gpu").hostnames) == ["gpu-01", "rnd-a01"]  # the move stands
+
+    window.native.tabs.setCurrentIndex(0)
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    wait_members(qtbot, window, "gpu", ["gpu-01"])
 
 
 # -- a deep tree -------------------------------------------------------------------------
