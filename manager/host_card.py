@@ -16,14 +16,7 @@ from PyQt5.QtWidgets import (
 
 from manager import theme
 from manager.card_schedule import PoolSchedules, ScheduleBadge
-from manager.host_model import (
-    HOST_ROLE,
-    NOTE_ROLE,
-    POOLS_ROLE,
-    STALE_ROLE,
-    WAKING_ROLE,
-    HostListModel,
-)
+from manager.host_model import CARD_ROLE, HOST_ROLE, Card, HostListModel
 from pools.model import Host, HostState
 from pools.wording import cores_text, memory_text, state_text
 
@@ -65,12 +58,10 @@ class HostCardDelegate(QStyledItemDelegate):
         color_of: Callable[[str], QColor],
         *,
         own_pool: str | None = None,
-        notes: bool = False,
     ) -> None:
         super().__init__()
         self.color_of = color_of
         self.own_pool = own_pool  # a pool column does not badge its own pool
-        self.notes = notes  # whether its model gives cards notes (the native pools view's)
         self._fonts: dict[str, _Fonts] = {}
         self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
         self._texts: dict[tuple[object, ...], tuple[str, str]] = {}
@@ -93,11 +84,12 @@ class HostCardDelegate(QStyledItemDelegate):
         return fonts
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        host: Host | None = index.data(HOST_ROLE)
-        if host is None:
+        shows: Card | None = index.data(CARD_ROLE)
+        if shows is None:
             return
-        stale = bool(index.data(STALE_ROLE)) and "afserver" in host.sources
-        pools = tuple(p for p in index.data(POOLS_ROLE) or () if p != self.own_pool)
+        host = shows.host
+        stale = shows.stale and "afserver" in host.sources
+        pools = tuple(p for p in shows.pools if p != self.own_pool) if shows.pools else ()
         fonts = self._fonts_for(option.font)
         pad = fonts.pad
         rect = option.rect
@@ -133,9 +125,12 @@ class HostCardDelegate(QStyledItemDelegate):
             int(card.right()) - text_left - pad - schedule_room,
             fonts.height,
         )
-        waking = bool(index.data(WAKING_ROLE))
         name, detail = self._card_texts(
-            fonts, host, waking=waking, stale=stale, widths=(name_rect.width(), detail_rect.width())
+            fonts,
+            host,
+            waking=shows.waking,
+            stale=stale,
+            widths=(name_rect.width(), detail_rect.width()),
         )
         # Texts already fit their room: drawn at their baseline, without the layout pass of
         # a rectangle and alignment flags (half a card's paint time otherwise).
@@ -145,16 +140,11 @@ class HostCardDelegate(QStyledItemDelegate):
         detail_metrics = fonts.detail_stale_metrics if stale else fonts.detail_metrics
         painter.setFont(fonts.detail_stale if stale else fonts.detail)
         painter.setPen(theme.TEXT_STALE if stale else theme.TEXT_DIM)
-        note = index.data(NOTE_ROLE) if self.notes else None  # one call less per card
-        if note:  # rare: fitted here, not remembered
+        if shows.notes:  # rare: fitted here, not remembered
             detail_metrics = fonts.detail_metrics
             painter.setFont(fonts.detail)
             painter.setPen(NOTE_COLOR)
-            detail = fitting_text(
-                (note,) if isinstance(note, str) else tuple(note),
-                detail_metrics,
-                detail_rect.width(),
-            )
+            detail = fitting_text(shows.notes, detail_metrics, detail_rect.width())
         painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
 

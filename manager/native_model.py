@@ -64,11 +64,14 @@ class NativeHostModel(HostListModel):
     def member_count(self) -> int:
         return len(self.native.members.members(self.path))
 
+    def card_notes(self, name: str) -> tuple[str, ...]:
+        return self.native.card_notes(name)
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == NOTE_ROLE:
             if not index.isValid() or not 0 <= index.row() < self.rowCount():
                 return None
-            return self.native.card_notes(self.name_at(index.row())) or None
+            return self.card_notes(self.name_at(index.row())) or None
         value = super().data(index, role)
         if role == Qt.ItemDataRole.ToolTipRole and value:
             note = self.native.note(self.name_at(index.row()))

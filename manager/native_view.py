@@ -241,7 +241,7 @@ class NativeBoard(QWidget):
         super().__init__(parent)
         self.source = source
         self.native = native
-        self.delegate = HostCardDelegate(color_of, notes=True)  # our pools' badges, as on the board
+        self.delegate = HostCardDelegate(color_of)  # our pools' badges, as on the board
         self.columns: dict[str, NativeColumn] = {}
         self.in_sight = False  # whether the view shows: hidden, its columns wait
         self._built = False  # columns are made when the tab is first shown
