@@ -1,6 +1,6 @@
-"""What the board remembers between runs: the order of its columns, the collapsed ones, the
-window's size and place, and the last scan's interface and ranges (``board.ini`` in the
-user's configuration folder)."""
+"""What the board remembers between runs: the order of its columns, the collapsed ones (of
+the native pools tab too), the window's size and place, and the last scan's interface and
+ranges (``board.ini`` in the user's configuration folder)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,13 @@ class BoardMemory:
 
     def _save_collapsed(self) -> None:
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
+
+    def native_folded(self) -> set[str]:
+        """The native pools whose columns were folded (paths)."""
+        return set(self._prefs.value("native/collapsed", [], list) or [])
+
+    def remember_native_folded(self, paths: set[str]) -> None:
+        self._prefs.setValue("native/collapsed", sorted(paths))
 
     def scan_choice(self) -> tuple[str, str]:
         """The interface and ranges of the last scan ("" for what was not chosen)."""

@@ -25,8 +25,8 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from manager.column import COLUMN_WIDTH_EM
-from manager.column_parts import COUNTS_SEPARATOR, CountsLabel, tool_button
+from manager.column import COLLAPSED_WIDTH_EM, COLUMN_WIDTH_EM
+from manager.column_parts import COUNTS_SEPARATOR, CollapsedStrip, CountsLabel, tool_button
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_view import HostListView
@@ -104,9 +104,11 @@ class NativeListView(HostListView):
 
 
 class NativeColumn(QFrame):
-    """One native pool: breadcrumbs, counts and ⋮ over its renders' cards."""
+    """One native pool: breadcrumbs, counts, fold and ⋮ over its renders' cards; folded, a
+    strip with its name and count that still takes drops, as a pool's column does."""
 
     menu_requested = pyqtSignal(str, QPoint)  # path, where
+    collapsed_changed = pyqtSignal(str, bool)  # path, whether folded now
 
     def __init__(
         self, model: NativeHostModel, delegate: HostCardDelegate, parent: QWidget | None = None
@@ -126,6 +128,14 @@ class NativeColumn(QFrame):
         self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.title_label.installEventFilter(self)  # the path is fitted to its width
         self.counts_label = CountsLabel()
+        self.collapsed = False
+        self.in_sight = model.in_sight  # whether its board shows
+        self.collapse_button = tool_button("collapse", "Collapse this column")
+        self.collapse_button.clicked.connect(lambda: self.set_collapsed(True))
+        self.strip = CollapsedStrip(model, leaf_name(self.path) or ROOT)
+        self.strip.setToolTip(self.path)
+        self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
+        self.strip.hide()
         self.menu_button = tool_button("menu", "Native pool actions")
         self.menu_button.clicked.connect(
             lambda: self.menu_requested.emit(
@@ -138,6 +148,7 @@ class NativeColumn(QFrame):
         title_row = QHBoxLayout()
         title_row.setContentsMargins(0, 0, 0, 0)
         title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.collapse_button)
         title_row.addWidget(self.menu_button)
         header_layout = QVBoxLayout(self.header)
         header_layout.setContentsMargins(8, 6, 6, 2)
@@ -149,7 +160,8 @@ class NativeColumn(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
-        self.setFixedWidth(int(COLUMN_WIDTH_EM * QFontMetrics(self.font()).height()))
+        layout.addWidget(self.strip, 1)
+        self._apply_width()
         self._counts_due = False
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self.schedule_counts)
@@ -159,6 +171,28 @@ class NativeColumn(QFrame):
     def set_pool(self, pool: NativePool) -> None:
         self.pool = pool
         self.schedule_counts()
+
+    def set_in_sight(self, in_sight: bool) -> None:
+        """Its board shows or hides; folded, its list waits either way."""
+        self.in_sight = in_sight
+        self.model.set_in_sight(in_sight and not self.collapsed)
+        if in_sight:
+            self.refresh_counts()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        if collapsed == self.collapsed:
+            return
+        self.collapsed = collapsed
+        self.header.setVisible(not collapsed)
+        self.view.setVisible(not collapsed)
+        self.strip.setVisible(collapsed)
+        self._apply_width()
+        self.set_in_sight(self.in_sight)  # unfolded: the list catches up with the farm
+        self.collapsed_changed.emit(self.path, collapsed)
+
+    def _apply_width(self) -> None:
+        em = QFontMetrics(self.font()).height()
+        self.setFixedWidth(int((COLLAPSED_WIDTH_EM if self.collapsed else COLUMN_WIDTH_EM) * em))
 
     def schedule_counts(self, *_: object) -> None:
         if not self._counts_due:
@@ -170,6 +204,8 @@ class NativeColumn(QFrame):
         column out of sight waits for its board to show (``NativeBoard.set_in_sight``)."""
         self._counts_due = False
         if not self.model.in_sight:
+            if self.collapsed and self.in_sight:
+                self.strip.update()  # its count: the members, read as it paints
             return
         hosts = self.model.farm.hosts
         members = self.model.native.members.members(self.path)
@@ -230,6 +266,7 @@ class NativeBoard(QWidget):
 
     menu_requested = pyqtSignal(str, QPoint)  # a column's ⋮: path, where
     host_menu_requested = pyqtSignal(object, QPoint)  # NativeListView, position in it
+    column_collapsed = pyqtSignal(str, bool)  # path, whether folded now
 
     def __init__(
         self,
@@ -243,6 +280,7 @@ class NativeBoard(QWidget):
         self.native = native
         self.delegate = HostCardDelegate(color_of)  # our pools' badges, as on the board
         self.columns: dict[str, NativeColumn] = {}
+        self.folded: set[str] = set()  # paths whose columns come folded (remembered)
         self.in_sight = False  # whether the view shows: hidden, its columns wait
         self._built = False  # columns are made when the tab is first shown
         self.container = QWidget()
@@ -274,9 +312,7 @@ class NativeBoard(QWidget):
             self._built = True
             self._on_native_pools_changed()
         for column in self.columns.values():
-            column.model.set_in_sight(in_sight)
-            if in_sight:
-                column.refresh_counts()
+            column.set_in_sight(in_sight)
 
     def _on_native_pools_changed(self) -> None:
         """Columns for new pools in their tree place, gone ones removed, headers updated."""
@@ -297,7 +333,9 @@ class NativeBoard(QWidget):
         model = NativeHostModel(self.source, self.native, path, self, in_sight=self.in_sight)
         model.renders_dropped.connect(self._on_model_renders_dropped)
         column = NativeColumn(model, self.delegate, self.container)
+        column.set_collapsed(path in self.folded)
         column.menu_requested.connect(self.menu_requested)
+        column.collapsed_changed.connect(self._on_column_collapsed_changed)
         view = column.view
         view.customContextMenuRequested.connect(
             lambda pos, v=view: self.host_menu_requested.emit(v, pos)
@@ -305,6 +343,10 @@ class NativeBoard(QWidget):
         self.columns[path] = column
         self.row.insertWidget(self.row.count() - 1, column)
         return column
+
+    def _on_column_collapsed_changed(self, path: str, collapsed: bool) -> None:
+        (self.folded.add if collapsed else self.folded.discard)(path)
+        self.column_collapsed.emit(path, collapsed)
 
     def _on_model_renders_dropped(self, names: list[str], path: str) -> None:
         self.native.move(names, path)

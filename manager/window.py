@@ -282,6 +282,9 @@ class MainWindow(QMainWindow):
             copy_names=self.gestures.copy_names,
         )
         self.native.place(self.centralWidget().layout())
+        view = self.native.view
+        view.folded = self.memory.native_folded()
+        view.column_collapsed.connect(lambda *_: self.memory.remember_native_folded(view.folded))
         self.pool_menu.insertAction(self.delete_pool_action, self.native.from_pool_action)
         self.view_menu.addAction(self.native.toggle_action)
 

@@ -7,14 +7,15 @@ A real board against the afserver stand-in and a real nx-27017.
 from __future__ import annotations
 
 import pytest
-from PyQt5.QtCore import Qt
-from PyQt5.QtGui import QFont
+from PyQt5.QtCore import QPointF, Qt
+from PyQt5.QtGui import QDropEvent, QFont
 from PyQt5.QtTest import QTest
 from PyQt5.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from afserver.client import AfserverClient
 from afserver.native import NativePools
+from manager.native_view import NativeBoard
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.gui.conftest import MENU_REMARKS, WAIT_MS, BoardFactory, shown, wait_members
@@ -268,8 +269,8 @@ def test_ctrl_z_over_the_native_tab_undoes_nothing_out_of_sight(
 def test_a_deep_pools_header_keeps_its_own_name_whole(
     qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
 ) -> None:
-    deep = "/cpu/big/x/lighting_nodes_sequence_040/y"
-    for path in ("/cpu/big/x", "/cpu/big/x/lighting_nodes_sequence_040", deep):
+    deep = "/cpu/big/x/lighting_sequence_040/y"
+    for path in ("/cpu/big/x", "/cpu/big/x/lighting_sequence_040", deep):
         afserver.farm.add_pool(path)
     view = native_board.native.view
     qtbot.waitUntil(lambda: deep in view.columns, timeout=WAIT_MS)
@@ -277,7 +278,7 @@ def test_a_deep_pools_header_keeps_its_own_name_whole(
     title = view.columns[deep].title_label
 
     qtbot.waitUntil(lambda: title.text().endswith("<b>y</b>"), timeout=WAIT_MS)
-    assert "…/" in title.text() and "lighting_nodes_sequence_040/" in title.text()
+    assert "…/" in title.text() and "lighting_sequence_040/" in title.text()
     assert title.sizeHint().width() <= title.width()  # nothing cut off at the right
     short = view.columns["/cpu/big/x"].title_label
     assert short.text().endswith("/cpu/big/</span><b>x</b>")  # room enough: the whole path
@@ -300,3 +301,54 @@ def test_a_native_columns_counts_fold_again_when_the_font_grows(
     qtbot.waitUntil(lambda: label.text().count("\n") > before.count("\n"), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: lines_fit(label), timeout=WAIT_MS)
     assert label.text().replace("\n", " · ") == before.replace("\n", " · ")  # nothing cut
+
+
+# -- folded columns ----------------------------------------------------------------------
+
+
+def test_a_folded_native_column_takes_drops_and_catches_up_when_unfolded(
+    qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
+) -> None:
+    view = native_board.native.view
+    gpu = view.columns["/gpu"]
+    gpu.collapse_button.click()
+    assert gpu.collapsed and gpu.strip.isVisible() and not gpu.view.isVisible()
+    assert gpu.width() * 3 < view.columns["/cpu"].width()
+
+    root = view.columns["/"].model
+    data = root.mimeData([root.index(root.row_of("rnd-a01") or 0)])
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.MoveAction, data, Qt.LeftButton, Qt.NoModifier)
+    gpu.strip.dropEvent(drop)
+
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: afserver.farm.render("rnd-a01")["pool"] == "/gpu", timeout=WAIT_MS)
+    assert len(set_pool_actions(afserver)) == 1
+    assert gpu.model.member_count() == 2  # what the strip says: gpu-01 and rnd-a01
+    assert "rnd-a01" not in shown_in(native_board, "/")
+
+    QTest.mouseClick(gpu.strip, Qt.MouseButton.LeftButton)
+
+    assert not gpu.collapsed and gpu.view.isVisible()
+    qtbot.waitUntil(
+        lambda: shown_in(native_board, "/gpu") == ["gpu-01", "rnd-a01"], timeout=WAIT_MS
+    )
+
+
+def test_folded_native_columns_are_remembered(qtbot: QtBot, make_board: BoardFactory) -> None:
+    def native_view_of(window: MainWindow) -> NativeBoard:
+        qtbot.waitUntil(lambda: window.session.native.supported is True, timeout=WAIT_MS)
+        window.native.toggle_action.trigger()
+        view = window.native.view
+        qtbot.waitUntil(lambda: "/gpu" in view.columns, timeout=WAIT_MS)
+        return view
+
+    first = native_view_of(make_board())
+    first.columns["/gpu"].set_collapsed(True)
+    first.columns["/cpu"].set_collapsed(True)
+    first.columns["/cpu"].set_collapsed(False)
+    first.window().close()
+
+    second = native_view_of(make_board())
+
+    assert [path for path, column in second.columns.items() if column.collapsed] == ["/gpu"]
+    assert not second.columns["/gpu"].model.in_sight  # a folded list does not follow the farm
