@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from pymongo import MongoClient
 
 from pools.job_masks import read_job
 from pools.jobs import Binding, PoolIndex, decide
+from storage.leases import Leases
 from storage.store import PoolStore
 
 pytestmark = pytest.mark.integration
@@ -124,6 +127,45 @@ def test_an_expired_lease_is_taken_over(store: PoolStore) -> None:
     taken = leases.take("b", "ws-b pid 2", 30)
 
     assert taken.holder == "b"
+
+
+@pytest.mark.parametrize("skew", [3600.0, -3600.0], ids=["standby-ahead", "standby-behind"])
+def test_machines_clocks_an_hour_apart_neither_steal_nor_strand_the_lease(
+    store: PoolStore, mongo: MongoClient[dict[str, Any]], database_name: str, skew: float
+) -> None:
+    """Ahead, a standby once took a live lease at every look (the holder's expiry is long past
+    by its clock); behind, it never took a dead one. The server's clock decides now."""
+    collection = mongo[database_name].leases
+    standby = Leases(collection, clock=lambda: time.time() + skew)
+    store.leases.take("a", "ws-a pid 1", 30)
+
+    seen = standby.take("b", "ws-b pid 2", 30)
+    assert seen.holder == "a"
+    assert 25 < seen.expires_at - (time.time() + skew) <= 30  # in the standby's own clock
+
+    # the holder is killed: 31 seconds later by the server's clock, it has not renewed
+    # (the document replaced whole: nx-27017 stores a datetime given to $set as a string)
+    lease = collection.find_one({"_id": "agent"})
+    assert lease is not None and isinstance(lease["beat"], datetime)
+    collection.replace_one(
+        {"_id": "agent"}, {**lease, "beat": lease["beat"] - timedelta(seconds=31)}
+    )
+    assert standby.take("b", "ws-b pid 2", 30).holder == "b"
+    assert store.leases.take("a", "ws-a pid 1", 30).holder == "b"  # back, a is a standby
+
+
+def test_a_lease_an_older_afpools_wrote_is_read_by_the_wall_clock(
+    store: PoolStore, mongo: MongoClient[dict[str, Any]], database_name: str
+) -> None:
+    """No server stamp: taken once its expiry has passed by this machine's clock, as then."""
+    collection = mongo[database_name].leases
+    now = time.time()
+    fields = {"holder": "old", "description": "ws-old pid 9", "taken_at": now - 60}
+    collection.insert_one({"_id": "agent", **fields, "expires_at": now + 20, "renewed_at": now})
+
+    assert store.leases.take("b", "ws-b pid 2", 30).holder == "old"
+    collection.update_one({"_id": "agent"}, {"$set": {"expires_at": now - 1}})
+    assert store.leases.take("b", "ws-b pid 2", 30).holder == "b"
 
 
 def test_a_released_lease_is_taken_at_once_and_only_its_holder_releases_it(
