@@ -10,6 +10,7 @@ from PyQt5.QtWidgets import QWidget
 from config.settings import user_config_dir
 from manager.board import Board
 from manager.column import PoolColumn
+from manager.native_view import NativeBoard
 
 DEFAULT_SIZE = (1280, 800)
 FRAME_ROOM = (16, 48)  # what the window manager adds around the window: borders, title bar
@@ -61,12 +62,12 @@ class BoardMemory:
     def _save_collapsed(self) -> None:
         self._prefs.setValue("columns/collapsed", sorted(self._collapsed))
 
-    def native_folded(self) -> set[str]:
-        """The native pools whose columns were folded (paths)."""
-        return set(self._prefs.value("native/collapsed", [], list) or [])
-
-    def remember_native_folded(self, paths: set[str]) -> None:
-        self._prefs.setValue("native/collapsed", sorted(paths))
+    def follow_native(self, view: NativeBoard) -> None:
+        """The Native pools tab's folded columns (by path), before its columns are made."""
+        view.folded = set(self._prefs.value("native/collapsed", [], list) or [])
+        view.column_collapsed.connect(
+            lambda *_: self._prefs.setValue("native/collapsed", sorted(view.folded))
+        )
 
     def scan_choice(self) -> tuple[str, str]:
         """The interface and ranges of the last scan ("" for what was not chosen)."""

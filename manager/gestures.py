@@ -101,8 +101,12 @@ class Gestures:
             view = self.focused_view()
             names = view.selected_names() if view else []
         if names:
-            QApplication.clipboard().setText("\n".join(names))
-            self.show_status(f"Copied {plural(len(names), 'name')}.", 4000)
+            self.copy_text("\n".join(names), f"Copied {plural(len(names), 'name')}.")
+
+    def copy_text(self, text: str, said: str) -> None:
+        """To the clipboard, and ``said`` in the status bar."""
+        QApplication.clipboard().setText(text)
+        self.show_status(said, 4000)
 
     def remove_selected(self) -> None:
         view = self.focused_view()

@@ -31,10 +31,26 @@ from pools.farm import FarmChange
 from pools.model import Host
 from pools.wording import cores_text, memory_text, state_text
 
+MIME_TYPE = "application/x-afpools-hosts"
+_USER = Qt.ItemDataRole.UserRole
+HOST_ROLE = _USER + 1  # the merged Host
+POOLS_ROLE = _USER + 2  # names of the pools the host is in
+STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
+WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
+NOTE_ROLE = _USER + 5  # what a card shows instead of its details (a refused move): sentences
+# from the fullest to the shortest (the card shows the first that fits), or None
+CARD_ROLE = _USER + 6  # all a card paints, in one call (Card)
+HOST_FLAGS = (
+    Qt.ItemFlags(Qt.ItemFlag.ItemIsEnabled)
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
+MOVE_OR_COPY = Qt.DropActions(Qt.DropAction.MoveAction) | Qt.DropAction.CopyAction
+
 
 class Card(NamedTuple):
-    """What one card shows: the roles above, read at once (each ``data()`` call crosses
-    from C++ to Python and back: a card painted for a fifth of the cost)."""
+    """What one card paints: the roles above in one ``data()`` call (each call crosses from
+    C++ to Python and back; five of them were a quarter of a card's paint)."""
 
     host: Host
     pools: tuple[str, ...]  # the pools it is in
@@ -43,21 +59,6 @@ class Card(NamedTuple):
     notes: tuple[str, ...]  # NOTE_ROLE's sentences, () for none
 
 
-MIME_TYPE = "application/x-afpools-hosts"
-_USER = Qt.ItemDataRole.UserRole
-HOST_ROLE = _USER + 1  # the merged Host
-POOLS_ROLE = _USER + 2  # names of the pools the host is in
-STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
-WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
-NOTE_ROLE = _USER + 5  # what a card shows instead of its details (a refused move): a sentence,
-# or a tuple of them from the fullest to the shortest (the card shows the first that fits)
-CARD_ROLE = _USER + 6  # all a card paints, in one call (Card): a delegate asks for nothing else
-HOST_FLAGS = (
-    Qt.ItemFlags(Qt.ItemFlag.ItemIsEnabled)
-    | Qt.ItemFlag.ItemIsSelectable
-    | Qt.ItemFlag.ItemIsDragEnabled
-)
-MOVE_OR_COPY = Qt.DropActions(Qt.DropAction.MoveAction) | Qt.DropAction.CopyAction
 RESET_ABOVE = 64  # more separate row ranges than this: one reset is cheaper than the signals
 
 
@@ -84,7 +85,10 @@ class DragPayload:
             return None
         try:
             payload = json.loads(bytes(data.data(self.mime_type)).decode())
-            names = [str(name) for name in payload[self.names_key]]
+            listed = payload[self.names_key]
+            if not isinstance(listed, list):  # a string is no list of names
+                return None
+            names = [str(name) for name in listed]
             origin = payload.get(self.origin_key)
         except (ValueError, KeyError, TypeError):
             return None
@@ -166,6 +170,8 @@ class HostListModel(QAbstractListModel):
             return self.stale
         if role == WAKING_ROLE:
             return name in self.farm.waking
+        if role == NOTE_ROLE:
+            return self.card_notes(name) or None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(name)
         return None

@@ -14,7 +14,6 @@ from PyQt5.QtCore import QPoint, Qt
 from PyQt5.QtGui import QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -96,6 +95,7 @@ class NativeFace:
         confirm: Callable[[str, str], bool],
         show_status: Callable[[str, int], None],
         copy_names: Callable[[list[str]], None],
+        copy_text: Callable[[str, str], None],
     ) -> None:
         self.window = window
         self.board = board
@@ -103,6 +103,7 @@ class NativeFace:
         self.confirm = confirm
         self.show_status = show_status
         self.copy_names = copy_names
+        self.copy_text = copy_text
         self.view = NativeBoard(board.source, native, board.pool_color)
         self.view.hide()
         self.tabs = QTabBar()
@@ -170,7 +171,7 @@ class NativeFace:
         delete = menu.addAction("Delete pool…", lambda: self.delete(path))
         delete.setEnabled(path != ROOT)
         menu.addSeparator()
-        menu.addAction("Copy path", lambda: self.copy_path(path))
+        menu.addAction("Copy path", lambda: self.copy_text(path, f"Copied '{path}'."))
         menu.exec(where)
 
     def host_menu(self, view: NativeListView, pos: QPoint) -> None:
@@ -187,10 +188,6 @@ class NativeFace:
         menu.exec(view.viewport().mapToGlobal(pos))
 
     # -- gestures ------------------------------------------------------------------------
-
-    def copy_path(self, path: str) -> None:
-        QApplication.clipboard().setText(path)
-        self.show_status(f"Copied '{path}'.", 4000)
 
     def new_child(self, parent: str) -> None:
         dialog = NativePathDialog(

@@ -15,7 +15,7 @@ from typing import Any
 from PyQt5.QtCore import QMimeData, QModelIndex, QObject, Qt, pyqtSignal
 
 from manager.evented_farm import EventedFarm
-from manager.host_model import NOTE_ROLE, DragPayload, HostListModel
+from manager.host_model import DragPayload, HostListModel
 from manager.native_session import NativeSession
 from pools.farm import FarmChange
 
@@ -68,10 +68,6 @@ class NativeHostModel(HostListModel):
         return self.native.card_notes(name)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == NOTE_ROLE:
-            if not index.isValid() or not 0 <= index.row() < self.rowCount():
-                return None
-            return self.card_notes(self.name_at(index.row())) or None
         value = super().data(index, role)
         if role == Qt.ItemDataRole.ToolTipRole and value:
             note = self.native.note(self.name_at(index.row()))

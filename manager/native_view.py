@@ -111,7 +111,13 @@ class NativeColumn(QFrame):
     collapsed_changed = pyqtSignal(str, bool)  # path, whether folded now
 
     def __init__(
-        self, model: NativeHostModel, delegate: HostCardDelegate, parent: QWidget | None = None
+        self,
+        model: NativeHostModel,
+        delegate: HostCardDelegate,
+        parent: QWidget | None = None,
+        *,
+        in_sight: bool,
+        collapsed: bool = False,
     ) -> None:
         super().__init__(parent)
         self.model = model
@@ -122,51 +128,58 @@ class NativeColumn(QFrame):
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         self.view = NativeListView(model, delegate, self)
         self.view.attach()
-        self.title_label = QLabel(breadcrumbs(self.path))
-        self.title_label.setObjectName("ColumnTitle")
-        self.title_label.setTextFormat(Qt.TextFormat.RichText)
-        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.collapsed = collapsed
+        self.in_sight = in_sight  # whether its board shows; folded, its list waits anyway
+        self.header = self._make_header()
+        self.header.installEventFilter(self)  # its tooltip: the pool's farm settings
         self.title_label.installEventFilter(self)  # the path is fitted to its width
-        self.counts_label = CountsLabel()
-        self.collapsed = False
-        self.in_sight = model.in_sight  # whether its board shows
-        self.collapse_button = tool_button("collapse", "Collapse this column")
-        self.collapse_button.clicked.connect(lambda: self.set_collapsed(True))
         self.strip = CollapsedStrip(model, leaf_name(self.path) or ROOT)
         self.strip.setToolTip(self.path)
         self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
-        self.strip.hide()
-        self.menu_button = tool_button("menu", "Native pool actions")
-        self.menu_button.clicked.connect(
-            lambda: self.menu_requested.emit(
-                self.path, self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
-            )
-        )
-        self.header = QWidget()
-        self.header.setObjectName("ColumnHeader")
-        self.header.installEventFilter(self)
-        title_row = QHBoxLayout()
-        title_row.setContentsMargins(0, 0, 0, 0)
-        title_row.addWidget(self.title_label, 1)
-        title_row.addWidget(self.collapse_button)
-        title_row.addWidget(self.menu_button)
-        header_layout = QVBoxLayout(self.header)
-        header_layout.setContentsMargins(8, 6, 6, 2)
-        header_layout.setSpacing(1)
-        header_layout.addLayout(title_row)
-        header_layout.addWidget(self.counts_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.strip, 1)
+        self.header.setVisible(not collapsed)  # each in its place first: not a window of its own
+        self.view.setVisible(not collapsed)
+        self.strip.setVisible(collapsed)
         self._apply_width()
         self._counts_due = False
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self.schedule_counts)
         model.counts_changed.connect(self.schedule_counts)
         self.refresh_counts()
+
+    def _make_header(self) -> QWidget:
+        """The breadcrumbs, ⋮ and fold over the counts; hovering shows the pool's settings."""
+        self.title_label = QLabel(breadcrumbs(self.path))
+        self.title_label.setObjectName("ColumnTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.counts_label = CountsLabel()
+        self.menu_button = tool_button("menu", "Native pool actions")
+        self.menu_button.clicked.connect(
+            lambda: self.menu_requested.emit(
+                self.path, self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height()))
+            )
+        )
+        self.collapse_button = tool_button("collapse", "Collapse this column")
+        self.collapse_button.clicked.connect(lambda: self.set_collapsed(True))
+        header = QWidget()
+        header.setObjectName("ColumnHeader")
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.menu_button)  # in the pools header's order
+        title_row.addWidget(self.collapse_button)
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(8, 6, 6, 2)
+        header_layout.setSpacing(1)
+        header_layout.addLayout(title_row)
+        header_layout.addWidget(self.counts_label)
+        return header
 
     def set_pool(self, pool: NativePool) -> None:
         self.pool = pool
@@ -330,10 +343,14 @@ class NativeBoard(QWidget):
         self.columns = {path: self.columns[path] for path in pools}
 
     def _add(self, path: str) -> NativeColumn:
-        model = NativeHostModel(self.source, self.native, path, self, in_sight=self.in_sight)
+        folded = path in self.folded
+        model = NativeHostModel(
+            self.source, self.native, path, self, in_sight=self.in_sight and not folded
+        )
         model.renders_dropped.connect(self._on_model_renders_dropped)
-        column = NativeColumn(model, self.delegate, self.container)
-        column.set_collapsed(path in self.folded)
+        column = NativeColumn(
+            model, self.delegate, self.container, in_sight=self.in_sight, collapsed=folded
+        )
         column.menu_requested.connect(self.menu_requested)
         column.collapsed_changed.connect(self._on_column_collapsed_changed)
         view = column.view

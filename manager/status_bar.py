@@ -5,7 +5,8 @@ The lasting parts on the right stay short (a long one is shortened in the middle
 tooltip), so that a message on the left is not cut off at 1,024 px: the embedded database's
 address is a socket path longer than the window is wide. A message longer than the room left
 for it ends in "…" (Qt's own would be cut off mid-letter) and is whole in the status bar's
-tooltip and in ``currentMessage()``; it is fitted again whenever that room changes.
+tooltip and in ``currentMessage()``; it is fitted again whenever that room changes. So are
+the status tips Qt shows there itself (hovering an action).
 """
 
 from __future__ import annotations
@@ -90,15 +91,15 @@ class BoardStatusBar(QStatusBar):
         if shown and room > 0 and metrics.horizontalAdvance(shown) > room:
             shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, room)
         self.setToolTip(self._message if shown != self._message else "")
+        self._shown = shown
         if shown != super().currentMessage():
-            self._shown = shown
             super().showMessage(shown)
 
     def _on_message_changed(self, text: str) -> None:
-        if text != self._shown:  # Qt's own (a menu item's status tip) replaced ours
-            self._message = ""
-            self._message_timer.stop()
-            self.setToolTip("")
+        if text != self._shown:  # Qt's own (an action's status tip) replaced ours: fitted too
+            self._message = text
+            self._message_timer.stop()  # Qt clears its own
+            self._fit_message()
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
         moved = event is not None and event.type() in (QEvent.Type.Move, QEvent.Type.Resize)

@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             self.find_action,
         ):
             edit_menu.addAction(action) if action else edit_menu.addSeparator()
-        pool_menu = self.pool_menu = bar.addMenu("&Pool")
+        pool_menu = self.pool_bar_menu = bar.addMenu("&Pool")
         for action in (
             self.new_pool_action,
             self.add_hosts_action,
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
             self.delete_pool_action,
         ):
             pool_menu.addAction(action) if action else pool_menu.addSeparator()
-        view_menu = self.view_menu = bar.addMenu("&View")
+        view_menu = self.view_bar_menu = bar.addMenu("&View")
         for action in self.state_actions:
             view_menu.addAction(action)
         view_menu.addSeparator()
@@ -265,8 +265,8 @@ class MainWindow(QMainWindow):
         layout.insertWidget(layout.indexOf(self.board), self.usage.banner)
         self.usage.action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.addAction(self.usage.action)
-        self.pool_menu.insertAction(self.collapse_action, self.usage.action)
-        self.pool_menu.insertSeparator(self.collapse_action)
+        self.pool_bar_menu.insertAction(self.collapse_action, self.usage.action)
+        self.pool_bar_menu.insertSeparator(self.collapse_action)
         self.gestures.farm_zone = zone_or_none(settings)
 
     def _build_native(self) -> None:
@@ -280,13 +280,12 @@ class MainWindow(QMainWindow):
             confirm=lambda title, question: self.gestures.confirm(title, question),  # noqa: PLW0108
             show_status=self.status.showMessage,
             copy_names=self.gestures.copy_names,
+            copy_text=self.gestures.copy_text,
         )
         self.native.place(self.centralWidget().layout())
-        view = self.native.view
-        view.folded = self.memory.native_folded()
-        view.column_collapsed.connect(lambda *_: self.memory.remember_native_folded(view.folded))
-        self.pool_menu.insertAction(self.delete_pool_action, self.native.from_pool_action)
-        self.view_menu.addAction(self.native.toggle_action)
+        self.memory.follow_native(self.native.view)
+        self.pool_bar_menu.insertAction(self.delete_pool_action, self.native.from_pool_action)
+        self.view_bar_menu.addAction(self.native.toggle_action)
 
     def _connect(self) -> None:
         edits, network = self.session.edits, self.session.network

@@ -7,14 +7,15 @@ A real board against the afserver stand-in and a real nx-27017.
 from __future__ import annotations
 
 import pytest
-from PyQt5.QtCore import QPointF, Qt
-from PyQt5.QtGui import QDropEvent, QFont
+from PyQt5.QtCore import QMimeData, QPoint, QPointF, Qt
+from PyQt5.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PyQt5.QtTest import QTest
-from PyQt5.QtWidgets import QApplication
+from PyQt5.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from afserver.client import AfserverClient
 from afserver.native import NativePools
+from manager.host_model import encode_hosts
 from manager.native_view import NativeBoard
 from manager.window import MainWindow
 from storage.store import PoolStore
@@ -29,7 +30,7 @@ from tests.gui.native_support import (
     shown_in,
 )
 from tests.support.fake_afserver import FakeAfserver
-from tests.unit.manager.test_column_counts import lines_fit
+from tests.support.label_fit import lines_fit
 
 pytestmark = pytest.mark.gui
 
@@ -306,6 +307,16 @@ def test_a_native_columns_counts_fold_again_when_the_font_grows(
 # -- folded columns ----------------------------------------------------------------------
 
 
+def entered(strip: QWidget, data: QMimeData) -> bool:
+    """Whether ``strip`` takes a drag of ``data`` that enters it."""
+    enter = QDragEnterEvent(
+        QPoint(5, 5), Qt.DropAction.MoveAction, data, Qt.LeftButton, Qt.NoModifier
+    )
+    enter.ignore()
+    strip.dragEnterEvent(enter)  # type: ignore[attr-defined]
+    return enter.isAccepted()
+
+
 def test_a_folded_native_column_takes_drops_and_catches_up_when_unfolded(
     qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
 ) -> None:
@@ -317,7 +328,10 @@ def test_a_folded_native_column_takes_drops_and_catches_up_when_unfolded(
 
     root = view.columns["/"].model
     data = root.mimeData([root.index(root.row_of("rnd-a01") or 0)])
+    ours = encode_hosts(["rnd-a02"], None)  # a drag of the pools view: not for this strip
+    assert entered(gpu.strip, data) and not entered(gpu.strip, ours)
     drop = QDropEvent(QPointF(5, 5), Qt.DropAction.MoveAction, data, Qt.LeftButton, Qt.NoModifier)
+    drop.ignore()  # an event starts accepted
     gpu.strip.dropEvent(drop)
 
     assert drop.isAccepted()

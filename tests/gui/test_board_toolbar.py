@@ -149,6 +149,17 @@ def test_a_message_longer_than_its_room_ends_in_an_ellipsis_and_is_whole_in_the_
     status.clearMessage()
     assert status.currentMessage() == QStatusBar.currentMessage(status) == ""
 
+    set_width(qtbot, board, 1024)
+    QStatusBar.showMessage(status, sentence)  # as Qt shows an action's status tip itself
+    assert QStatusBar.currentMessage(status).endswith("…")
+    assert status.currentMessage() == status.toolTip() == sentence
+    QStatusBar.clearMessage(status)  # the pointer left the action
+    assert status.currentMessage() == status.toolTip() == ""
+
+    status.showMessage(sentence, 50)  # a message goes by itself after its time
+    qtbot.waitUntil(lambda: QStatusBar.currentMessage(status) == "", timeout=WAIT_MS)
+    assert status.currentMessage() == status.toolTip() == ""
+
 
 def test_a_first_window_fits_the_screen(qtbot: QtBot, make_board: BoardFactory) -> None:
     window = make_board(afserver_port=9)

@@ -46,18 +46,21 @@ class DragBoard:
         Ctrl if asked), in a thread of its own: Qt's drag loop must keep running here
         meanwhile. Join it when done. Aims once the card is laid out where it shows."""
         model = source.model()
-        row = model.row_of(name)  # type: ignore[attr-defined]
         viewport = source.viewport()
         target_viewport = target.viewport()
         assert viewport is not None and target_viewport is not None
-        laid_out = self.wait_for(
-            lambda: (
-                target_viewport.isVisible()
-                and viewport.rect().contains(source.visualRect(model.index(row, 0)).center())
-            )
-        )
-        assert laid_out, f"{name} never showed in its column"
-        start = viewport.mapToGlobal(source.visualRect(model.index(row, 0)).center())
+
+        def card_center() -> QPoint | None:  # its row now: polls may insert rows above it
+            row = model.row_of(name)  # type: ignore[attr-defined]
+            if row is None:
+                return None
+            center = source.visualRect(model.index(row, 0)).center()
+            return center if viewport.rect().contains(center) else None
+
+        laid_out = self.wait_for(lambda: target_viewport.isVisible() and card_center())
+        center = card_center()
+        assert laid_out and center is not None, f"{name} never showed in its column"
+        start = viewport.mapToGlobal(center)
         end = target_viewport.mapToGlobal(QPoint(target_viewport.width() // 2, 200))
         return _xdotool_drag(start, end, ctrl)
 
@@ -80,10 +83,12 @@ def drag_board(
 
     client = mongo_client(mongodb_uri, 10)
     name = f"drag_{uuid.uuid4().hex[:8]}"
-    server = FakeAfserver().start()
+    server = FakeAfserver()
     app = QApplication(sys.argv[:1])
     apply_theme(app)
+    window: MainWindow | None = None
     try:
+        server.start()
         if pools:
             store = PoolStore(client[name], user="admin")
             store.ensure_schema()
@@ -103,8 +108,9 @@ def drag_board(
         window.show()
         window.session.start()
         yield DragBoard(app, window, server, client[name])
-        window.close()
     finally:
+        if window is not None:
+            window.close()
         server.stop()
         client.drop_database(name)
         client.close()

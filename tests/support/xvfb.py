@@ -77,7 +77,9 @@ class Xvfb:
         self._stop(kill=False)
 
     def _stop(self, kill: bool) -> None:
-        process = self._process
+        """Once: by the time ``__exit__`` follows ``kill()``, another server may have the
+        number, and its socket is not ours to remove."""
+        process, self._process = self._process, None
         if process is None:
             return
         if process.poll() is None:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QRect
-from PyQt5.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from manager.board import Board
 from manager.column import PoolColumn
 from manager.evented_farm import EventedFarm
 from pools.farm import HostFilter
+from tests.support.label_fit import lines_fit
 from tests.unit.manager.farm_data import names, render
 
 WHOLE = "1200 machines · 1200 online · 0 busy · 1 shown"
-
-
-def lines_fit(label: QLabel) -> bool:
-    """The label's text, line by line, fits inside the label: nothing is cut off."""
-    needed = label.fontMetrics().boundingRect(QRect(0, 0, 10**6, 10**6), 0, label.text())
-    room = label.contentsRect()
-    return needed.width() <= room.width() and needed.height() <= room.height()
 
 
 def farm_column(qtbot: QtBot, evented: EventedFarm) -> PoolColumn:
