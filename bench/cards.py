@@ -11,7 +11,6 @@ Run from the repository root: ``.venv/bin/python bench/cards.py [--json] [--roun
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import print_figures
+from bench.figures import bench_arguments, print_figures
 
 RENDERS, PAINTED = 2000, 200
 
@@ -79,12 +78,7 @@ def card_costs(rounds: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--rounds", type=int, default=15)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, rounds=15)
     print_figures(card_costs(args.rounds), as_json=args.json, width=24)
     return 0
 

@@ -13,7 +13,6 @@ Run from the repository root: ``.venv/bin/python bench/poll.py [--json] [--runs 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import threading
@@ -23,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import print_figures
+from bench.figures import bench_arguments, print_figures
 
 FARMS = ((5000, 50), (20000, 200))
 
@@ -66,12 +65,7 @@ def poll_costs(hosts: int, pools: int, runs: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, runs=15)
     figures: dict[str, Any] = {}
     for hosts, pools in FARMS:
         figures |= poll_costs(hosts, pools, args.runs)
