@@ -24,7 +24,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from storage.documents import stored_number
 from storage.mongo_errors import translate_errors
@@ -127,6 +127,13 @@ class Leases:
         )
 
     def _server_time(self) -> datetime | None:
-        """The database server's clock (``hello``); None from a server that does not say."""
-        now = self._collection.database.command("hello").get("localTime")
-        return now if isinstance(now, datetime) else None
+        """The database server's clock (``hello``, or ``isMaster`` before MongoDB 4.4.2);
+        None from a server that says neither."""
+        database = self._collection.database
+        for command in ("hello", "isMaster"):
+            try:
+                now = database.command(command).get("localTime")
+            except OperationFailure:  # no such command
+                continue
+            return now if isinstance(now, datetime) else None
+        return None

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from pymongo import MongoClient
+from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
 from pools.job_masks import read_job
 from pools.jobs import Binding, PoolIndex, decide
@@ -152,6 +154,28 @@ def test_machines_clocks_an_hour_apart_neither_steal_nor_strand_the_lease(
     )
     assert standby.take("b", "ws-b pid 2", 30).holder == "b"
     assert store.leases.take("a", "ws-a pid 1", 30).holder == "b"  # back, a is a standby
+
+
+def test_a_server_before_hello_tells_its_time_through_is_master(
+    store: PoolStore,
+    mongo: MongoClient[dict[str, Any]],
+    database_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MongoDB before 4.4.2 has no ``hello``: a standby an hour ahead still leaves a live
+    lease alone, by the server's clock."""
+    real_command = Database.command
+
+    def before_hello(self: Database[Any], command: Any, *args: Any, **kwargs: Any) -> Any:
+        if command == "hello":
+            raise OperationFailure("no such command: 'hello'", code=59)
+        return real_command(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "command", before_hello)
+    store.leases.take("a", "ws-a pid 1", 30)
+    standby = Leases(mongo[database_name].leases, clock=lambda: time.time() + 3600)
+
+    assert standby.take("b", "ws-b pid 2", 30).holder == "a"
 
 
 def test_a_lease_an_older_afpools_wrote_is_read_by_the_wall_clock(
