@@ -8,8 +8,9 @@ agents never both hold it.
 Expiry is counted on the database server's clock: each renewal stamps the server's time
 (``$currentDate``) and the lease's length, and whoever reads the lease asks the server the
 time (``hello``). Machines' clocks may disagree (a farm without NTP, a VM resumed from a
-snapshot): a standby an hour ahead once took a live lease at every look, and the two agents
-wrote to afserver in turn; one an hour behind never took a dead one. A ``Lease`` comes back
+snapshot): a standby an hour ahead once took the lease from a live holder at its first look,
+and both wrote to afserver until the holder's next renewal; one an hour behind never took a
+dead one. A ``Lease`` comes back
 with its expiry in the reader's own clock, so that callers compare it with ``time.time()``.
 A lease written by an older afpools (no server stamp) is read by the wall clock, as then.
 """

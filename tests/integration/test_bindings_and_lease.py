@@ -135,8 +135,8 @@ def test_an_expired_lease_is_taken_over(store: PoolStore) -> None:
 def test_machines_clocks_an_hour_apart_neither_steal_nor_strand_the_lease(
     store: PoolStore, mongo: MongoClient[dict[str, Any]], database_name: str, skew: float
 ) -> None:
-    """Ahead, a standby once took a live lease at every look (the holder's expiry is long past
-    by its clock); behind, it never took a dead one. The server's clock decides now."""
+    """Ahead, a standby once took a live lease at its first look (the holder's expiry is long
+    past by its clock); behind, it never took a dead one. The server's clock decides now."""
     collection = mongo[database_name].leases
     standby = Leases(collection, clock=lambda: time.time() + skew)
     store.leases.take("a", "ws-a pid 1", 30)
