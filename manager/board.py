@@ -54,6 +54,7 @@ class Board(QWidget):
         self.columns: dict[str, PoolColumn] = {}
         self._order: list[str] = []
         self._current: str | None = None
+        self._wanted: str | None = None  # made current once its column comes (a new pool)
         self._tracking = False  # whether columns follow the farm only in sight (once shown)
         self._adding = False  # columns are being added: their places are not known yet
 
@@ -100,7 +101,13 @@ class Board(QWidget):
 
     def set_current_pool(self, pool: str | None) -> None:
         """The pool the Pool menu acts on; its column scrolls into view (a new pool's column
-        joins the end of the row, often past the edge of the window)."""
+        joins the end of the row, often past the edge of the window). A pool with no column
+        yet (one just asked for) becomes current when its column comes; if the store refuses
+        it, the current pool stays what it was."""
+        if pool is not None and pool not in self.columns:
+            self._wanted = pool
+            return
+        self._wanted = None
         if pool != self._current:
             self._current = pool
             self.current_changed.emit(pool)
@@ -164,6 +171,8 @@ class Board(QWidget):
         for name in change.pools_added | change.pools_changed:
             pool = self.farm.pools[name]
             self.columns[name].set_pool_looks(self.pool_color(name), pool.description)
+        if self._wanted is not None and self._wanted in self.columns:
+            self.set_current_pool(self._wanted)
         if self._current is not None and self._current not in self.columns:
             self.set_current_pool(None)
         self.columns_changed.emit()

@@ -137,12 +137,11 @@ class Gestures:
         pools = self.farm.pools.values()
         fresh = theme.distinct_color(theme.pool_color(p.name, p.color) for p in pools)
         form = PoolForm("New pool", self.farm.pools, color=fresh, parent=self.parent)
-        if form.exec() == PoolForm.Accepted:
-            self.edits.request(
-                f"create pool {form.name}",
-                [Edit("create", form.name, description=form.description, color=form.color)],
-            )
-            self.pools.set_current_pool(form.name)
+        if form.exec() == PoolForm.Accepted and self.edits.request(
+            f"create pool {form.name}",
+            [Edit("create", form.name, description=form.description, color=form.color)],
+        ):
+            self.pools.set_current_pool(form.name)  # once its column comes
 
     def rename_pool(self) -> None:
         """Only the name changes here; the description and colour are shown as they are."""

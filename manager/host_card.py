@@ -21,6 +21,8 @@ from pools.model import Host, HostState
 from pools.wording import cores_text, memory_text, state_text
 
 MAX_BADGES = 3
+BADGES_SHARE = 0.34  # of a card's first line that badges may always take, a long name or not
+MORE_BADGE_COLOR = QColor("#59636b")  # "+2": the pools whose badges found no room
 SCHEDULE_SHARE = 0.55  # at most this much of a card's width for its schedule
 SCHEDULE_COLOR = QColor("#9cc8f0")
 TEXTS_KEPT = 20_000  # fitted texts of this many cards are remembered
@@ -109,7 +111,11 @@ class HostCardDelegate(QStyledItemDelegate):
         theme.state_icon(host.state).paint(painter, icon_rect, Qt.AlignmentFlag.AlignCenter, mode)
 
         text_left = icon_rect.right() + pad + 2
-        badge_room = self._paint_badges(painter, fonts, card, pools, pad)
+        text_width = int(card.right()) - text_left - pad
+        name_width = fonts.name_metrics.horizontalAdvance(host.name) + pad
+        # The name first: badges take what it leaves, and at least a third of the line.
+        room = max(text_width - name_width, int(text_width * BADGES_SHARE))
+        badge_room = self._paint_badges(painter, fonts, card, pools, pad=pad, room=room)
         name_rect = QRect(
             text_left,
             int(card.top()) + pad,
@@ -191,21 +197,33 @@ class HostCardDelegate(QStyledItemDelegate):
         return pixmap
 
     def _paint_badges(
-        self, painter: QPainter, fonts: _Fonts, card: QRectF, pools: tuple[str, ...], pad: int
+        self,
+        painter: QPainter,
+        fonts: _Fonts,
+        card: QRectF,
+        pools: tuple[str, ...],
+        *,
+        pad: int,
+        room: int,
     ) -> int:
-        """Small pool badges at the top right; returns the width they took."""
+        """Small pool badges at the top right, as many as ``room`` holds (the others counted
+        in a last "+N"); returns the width they took."""
         if not pools:
             return 0
-        shown = list(pools[:MAX_BADGES])
-        labels = [p if len(p) <= 10 else p[:9] + "…" for p in shown]
-        if len(pools) > MAX_BADGES:
-            labels.append(f"+{len(pools) - MAX_BADGES}")
+        for count in range(min(len(pools), MAX_BADGES), -1, -1):
+            badges = [
+                self._badge(painter, fonts, _badge_label(pool), self.color_of(pool))
+                for pool in pools[:count]
+            ]
+            if len(pools) > count:
+                more = f"+{len(pools) - count}"
+                badges.append(self._badge(painter, fonts, more, MORE_BADGE_COLOR))
+            widths = [round(b.width() / b.devicePixelRatio()) for b in badges]
+            if sum(widths) + 3 * (len(widths) - 1) <= room or count == 0:
+                break
         right = int(card.right()) - pad
         top = int(card.top()) + pad
-        for index in range(len(labels) - 1, -1, -1):
-            color = self.color_of(shown[index]) if index < len(shown) else QColor("#59636b")
-            badge = self._badge(painter, fonts, labels[index], color)
-            width = round(badge.width() / badge.devicePixelRatio())
+        for badge, width in zip(reversed(badges), reversed(widths), strict=True):
             painter.drawPixmap(right - width, top, badge)
             right -= width + 3
         return int(card.right()) - pad - right
@@ -307,6 +325,10 @@ class HostCardDelegate(QStyledItemDelegate):
             badge.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
             badge.end()
         return pixmap
+
+
+def _badge_label(pool: str) -> str:
+    return pool if len(pool) <= 10 else pool[:9] + "…"
 
 
 class _Fonts:

@@ -17,7 +17,7 @@ from manager.window import MainWindow
 from pools.edits import Edit
 from storage import embedded_access
 from storage.connection import open_store
-from tests.gui.conftest import WAIT_MS, board_settings, wait_members
+from tests.gui.conftest import WAIT_MS, answer_dialog, board_settings, ok_button, wait_members
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.nx import PrivateNx, crash
 
@@ -54,10 +54,18 @@ def test_database_down_banner_refused_edits_and_reconnection(
     assert refused is False
     assert window.board.columns["gpu"].model.names() == []  # the board never pretends
 
+    window.board.set_current_pool("gpu")
+    answer_dialog(lambda form: (form.name_edit.setText("dbdown"), ok_button(form).click()))
+    window.gestures.new_pool()  # refused: no pool, so not the current one either
+    assert window.board.current_pool == "gpu"
+
     private_nx.start()
     qtbot.waitUntil(lambda: not window.store_banner.isVisible(), timeout=WAIT_MS)
     window.session.edits.add_to_pool(["gpu-01"], "gpu")
     wait_members(qtbot, window, "gpu", ["gpu-01"])
+    answer_dialog(lambda form: (form.name_edit.setText("dbback"), ok_button(form).click()))
+    window.gestures.new_pool()  # saved: current once its column comes
+    qtbot.waitUntil(lambda: window.board.current_pool == "dbback", timeout=WAIT_MS)
     window.close()
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import QRect
-from PyQt5.QtGui import QColor, QImage, QPainter
+from PyQt5.QtGui import QColor, QFontMetrics, QImage, QPainter
 from PyQt5.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
+from manager.column import COLUMN_WIDTH_EM
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
@@ -49,3 +50,35 @@ def test_a_card_follows_its_host_and_looks_the_same_when_painted_again(
     evented.apply_renders([render("rnd-01", ip="10.0.0.1")])
     assert paint(remembering, model, 0) == online
     assert paint(remembering, model, 0, selected=True) == selected
+
+
+class _RecordingPainter(QPainter):
+    """Notes the texts a card draws (the delegate calls drawText from Python)."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: object) -> None:  # noqa: N802 (Qt's name)
+        self.texts.append(str(args[-1]))
+        super().drawText(*args)  # type: ignore[call-overload]
+
+
+def test_a_host_in_many_pools_keeps_its_name_whole(evented: EventedFarm) -> None:
+    """The badges give way to the name (once they took the whole line: "r…1")."""
+    pools = ("comp nodes", "comp-nodes", "gpu:big", "lighting")
+    evented.apply_store([Pool(name, ("rnd-a01",)) for name in pools], [])
+    evented.apply_renders([render("rnd-a01", ip="10.0.0.1")])
+    model = HostListModel(evented, None)
+    delegate = HostCardDelegate(lambda name: QColor("#5c9ded"))
+    font = QApplication.font()
+    width = int(COLUMN_WIDTH_EM * QFontMetrics(font).height()) - 24  # a column's card
+    image = QImage(width, 60, QImage.Format.Format_ARGB32_Premultiplied)
+    option = QStyleOptionViewItem()
+    option.font = font
+    option.rect = QRect(0, 0, width, 54)
+    painter = _RecordingPainter(image)
+    delegate.paint(painter, option, model.index(0))
+    painter.end()
+
+    assert painter.texts[0] == "rnd-a01"
