@@ -107,7 +107,7 @@ class ServiceDialog(QDialog):
         token_row.addWidget(self.generate_button)
         writes_form.addRow("Token", token_row)
         hint = QLabel(
-            f"Saved to {settings_file_path()}. Restart the pool service to use the new set-up."
+            f"Save writes {settings_file_path()}; restart the pool service to use the new set-up."
         )
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)

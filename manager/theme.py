@@ -87,6 +87,9 @@ def style_sheet() -> str:
     return sheet.replace("@ICONS@", ICONS.as_posix())
 
 
+DISABLED_TEXT = "#6b747c"  # what cannot be used now: menu items, buttons, fields
+
+
 def apply_theme(app: QApplication) -> None:
     """The dark palette for native parts, the style sheet for the rest."""
     app.setStyle("Fusion")
@@ -106,8 +109,9 @@ def apply_theme(app: QApplication) -> None:
         (QPalette.PlaceholderText, "#77818a"),
     ):
         palette.setColor(role, QColor(value))
-    palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6b747c"))
-    palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6b747c"))
+    for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):  # menus use the first
+        palette.setColor(QPalette.Disabled, role, QColor(DISABLED_TEXT))
+    palette.setColor(QPalette.Disabled, QPalette.Light, QColor("#262a2e"))  # no etched shadow
     app.setPalette(palette)
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(icon("afpools"))
