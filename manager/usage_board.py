@@ -164,6 +164,7 @@ class BoardUsage(QObject):
         if self.dialog is None:
             self.dialog = UsageDialog(self.usage, self.board.order(), wanted, self.window)
         else:
+            self.dialog.set_pools(self.board.order())
             self.dialog.choose(wanted)
         self.dialog.show()
         self.dialog.raise_()

@@ -86,9 +86,7 @@ class UsageDialog(QDialog):
         self._asked: ChartRequest | None = None
 
         self.pool_box = QComboBox()
-        self.pool_box.addItem(ALL_POOLS, None)
-        for name in pools:
-            self.pool_box.addItem(name, name)
+        self.set_pools(pools)
         self.pool_box.setCurrentIndex(max(0, self.pool_box.findData(pool)) if pool else 0)
         self.span_box = QComboBox()
         for key in SPANS:
@@ -127,6 +125,18 @@ class UsageDialog(QDialog):
         usage.chart_failed.connect(self._on_usage_chart_failed)
         self._enable_saving(False)
         self.ask_again()
+
+    def set_pools(self, pools: list[str]) -> None:
+        """The pools to choose from, as they are now (made, renamed or deleted since the
+        dialog was first opened); the chosen one stays chosen while it is there."""
+        chosen = self.pool_box.currentData()
+        self.pool_box.blockSignals(True)
+        self.pool_box.clear()
+        self.pool_box.addItem(ALL_POOLS, None)
+        for name in pools:
+            self.pool_box.addItem(name, name)
+        self.pool_box.setCurrentIndex(max(0, self.pool_box.findData(chosen)))
+        self.pool_box.blockSignals(False)
 
     def choose(self, pool: str | None, span: str = "") -> None:
         """Show another pool's chart (None: all pools), over another span if given."""

@@ -139,6 +139,13 @@ def test_the_usage_chart_shows_a_day_and_saves_it_as_png_and_csv(
     assert dialog.chart_shown is not None and dialog.chart_shown.name == "All pools"
     assert dialog.chart_shown.span.name == "7d"
 
+    store.rename("gpu", "gpu-a100")  # pools change while the dialog was away
+    store.create("comp")
+    qtbot.waitUntil(lambda: "comp" in board.board.columns, timeout=WAIT_MS)
+    board.usage.action.trigger()
+    offered = [dialog.pool_box.itemText(i) for i in range(dialog.pool_box.count())]
+    assert offered == ["All pools", "lighting", "gpu-a100", "comp"]
+
 
 @pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
     "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
