@@ -29,7 +29,7 @@ from manager.board import Board
 from manager.native_session import NativeSession
 from manager.native_view import NativeBoard, NativeListView
 from pools.native_moves import FromPoolPlan
-from pools.native_paths import ROOT, child_path, name_problem, path_for_pool, path_problem
+from pools.native_paths import child_path, name_problem, path_for_pool, path_problem
 from pools.wording import plural
 
 POOLS_TAB, NATIVE_TAB = 0, 1
@@ -169,7 +169,10 @@ class NativeFace:
         menu = QMenu(self.window)
         menu.addAction("New child pool…", lambda: self.new_child(path))
         delete = menu.addAction("Delete pool…", lambda: self.delete(path))
-        delete.setEnabled(path != ROOT)
+        problem = self.native.delete_problem(path)  # only an empty pool can go
+        delete.setEnabled(not problem)
+        delete.setToolTip(problem)
+        menu.setToolTipsVisible(True)
         menu.addSeparator()
         menu.addAction("Copy path", lambda: self.copy_text(path, f"Copied '{path}'."))
         menu.exec(where)

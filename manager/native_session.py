@@ -15,7 +15,7 @@ from manager.afserver_worker import AfserverPoller, PollResult
 from manager.evented_farm import EventedFarm
 from manager.native_worker import NativeWorker
 from pools.farm import FarmChange
-from pools.native import NativePool, created_sentence
+from pools.native import NativePool, NativeTree, created_sentence, delete_problem
 from pools.native_members import NativeMembers
 from pools.native_moves import (
     FromPoolPlan,
@@ -209,6 +209,11 @@ class NativeSession(QObject):
 
     def delete(self, path: str) -> None:
         self.delete_requested.emit(path)
+
+    def delete_problem(self, path: str) -> str:
+        """Why afserver would refuse to delete ``path`` as the board knows the tree, or ''."""
+        renders = (host for host in self.farm.hosts.values() if "afserver" in host.sources)
+        return delete_problem(NativeTree(self.pools.values(), renders), path)
 
     def _on_worker_created(self, path: str, created: tuple[str, ...]) -> None:
         self.message.emit("info", created_sentence(path, created))

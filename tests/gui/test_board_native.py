@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PyQt5.QtCore import QEvent, QPoint, Qt
+from PyQt5.QtCore import QEvent, QPoint, Qt, QTimer
 from PyQt5.QtGui import QHelpEvent
-from PyQt5.QtWidgets import QApplication, QToolTip
+from PyQt5.QtWidgets import QApplication, QMenu, QToolTip
 from pytestqt.qtbot import QtBot
 
 from manager.host_card import NOTE_COLOR
@@ -172,11 +172,27 @@ def test_new_child_pool_from_the_column_menu(
 def test_delete_an_empty_pool_and_a_refusal_in_one_sentence(
     qtbot: QtBot, native_board: MainWindow, afserver: FakeAfserver
 ) -> None:
-    open_column_menu(native_board, "/cpu", "Delete pool…")  # it holds /cpu/big
-    qtbot.waitUntil(lambda: "still holds" in native_board.message_banner.text(), timeout=WAIT_MS)
-    assert native_board.message_banner.text() == (
-        "The native pool '/cpu' still holds pool /cpu/big; afserver deletes only empty pools."
-    )
+    offered: list[tuple[bool, str]] = []
+
+    def look() -> None:  # what the menu offers, without choosing
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, look)
+            return
+        menu.hide()
+        delete = next(a for a in menu.actions() if a.text() == "Delete pool…")
+        offered.append((delete.isEnabled(), delete.toolTip()))
+
+    QTimer.singleShot(0, look)
+    native_column(native_board, "/gpu").menu_button.click()  # it holds gpu-01
+
+    assert offered == [
+        (
+            False,
+            "The native pool '/gpu' still holds render gpu-01; afserver deletes only empty pools.",
+        )
+    ]
+    assert not all_actions(afserver)
 
     afserver.farm.add_pool("/empty")
     qtbot.waitUntil(lambda: "/empty" in native_board.native.view.columns, timeout=WAIT_MS)
