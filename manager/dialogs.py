@@ -201,6 +201,7 @@ class AddHostsDialog(QDialog):
         self.remark.setText(_first_few(remarks))
         self.summary.setText(plural(len(names), "host") if names else "")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(names) and not bad)
+        grow_to_fit(self)
 
     @property
     def hostnames(self) -> list[str]:
@@ -212,7 +213,29 @@ class AddHostsDialog(QDialog):
         return None if text == FARM_ONLY else text
 
 
+def grow_to_fit(dialog: QDialog) -> None:
+    """As tall as its lines need at its width, after a sentence came or grew (a layout does
+    not ask wrapped labels on its own); never smaller than the user made it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed < 0:  # nothing in it wraps
+        needed = layout.totalSizeHint().height()
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
+
+
 def _first_few(sentences: list[str], shown: int = 4) -> str:
-    """One sentence a line; past ``shown``, how many more."""
+    """One sentence a line; past ``shown``, how many more. A word too long to wrap (a
+    70-letter name) is shortened in its middle: it is whole in the box above."""
     more = len(sentences) - shown
-    return "\n".join(sentences[:shown]) + (f"\n…and {more} more." if more > 0 else "")
+    lines = [" ".join(map(_wrappable, s.split(" "))) for s in sentences[:shown]]
+    return "\n".join(lines) + (f"\n…and {more} more." if more > 0 else "")
+
+
+def _wrappable(word: str, longest: int = 36) -> str:
+    if len(word) <= longest:
+        return word
+    keep = (longest - 1) // 2
+    return word[:keep] + "…" + word[-keep:]

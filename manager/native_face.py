@@ -26,6 +26,7 @@ from PyQt5.QtWidgets import (
 )
 
 from manager.board import Board
+from manager.dialogs import grow_to_fit
 from manager.native_session import NativeSession
 from manager.native_view import NativeBoard, NativeListView
 from pools.native_moves import FromPoolPlan
@@ -80,6 +81,7 @@ class NativePathDialog(QDialog):
         problem = self._problem(text) if text else ""
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
+        grow_to_fit(self)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(text) and not problem)
 
 

@@ -12,6 +12,7 @@ from manager.host_card import detail_texts
 from manager.window import MainWindow
 from storage.store import PoolStore
 from tests.gui.conftest import WAIT_MS, BoardFactory, answer_dialog, ok_button, shown, wait_members
+from tests.support.label_fit import lines_fit
 
 pytestmark = pytest.mark.gui
 
@@ -163,6 +164,22 @@ def test_names_no_machine_can_have_are_refused_with_the_reason(qtbot: QtBot) -> 
         "'-lead': a host name never starts or ends a part with a hyphen.",
         "'(x)': '(', ')' cannot be in a host name (letters, digits, hyphens, dots).",
     ]
+
+
+def test_every_reason_shows_whole_however_long_the_names(qtbot: QtBot) -> None:
+    """A 70-letter name ran the last reason off the dialog's edge, and lines below its
+    bottom; the name is shortened in the sentence (whole in the box) and the dialog grows."""
+    dialog = AddHostsDialog(["gpu"], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    dialog.names_edit.setPlainText("RND_07 host.studio.local -lead trail- a..b " + "x" * 70)
+
+    assert "…" in dialog.problem.text().splitlines()[-1]
+    assert "at most 63 characters" in dialog.problem.text()
+    qtbot.waitUntil(lambda: lines_fit(dialog.problem) and lines_fit(dialog.remark))
+    assert dialog.remark.geometry().bottom() < dialog.buttons.geometry().top()
 
 
 def test_unusual_names_get_a_remark_and_are_allowed(qtbot: QtBot) -> None:
