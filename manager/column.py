@@ -21,7 +21,13 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from manager.column_parts import COUNTS_SEPARATOR, CollapsedStrip, ColumnHeader, CountsLabel
+from manager.column_parts import (
+    COUNTS_SEPARATOR,
+    CollapsedStrip,
+    ColumnHeader,
+    CountsLabel,
+    show_instead,
+)
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
@@ -183,6 +189,7 @@ class PoolColumn(QFrame):
         header.show_usage(self.usage)
         strip = CollapsedStrip(model, self.title)
         strip.expand_requested.connect(self._on_strip_expand_requested)
+        strip.focused.connect(self._on_view_focused)  # the column stays the current one
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
@@ -313,13 +320,14 @@ class PoolColumn(QFrame):
                 self.refresh_counts()
 
     def _show_parts(self) -> None:
-        """The header and the list, or the strip when collapsed."""
+        """The header and the list, or the strip when collapsed (the keyboard follows)."""
         if self._parts is None:
             return
         view, header, strip = self._parts
-        header.setVisible(not self.collapsed)
-        view.setVisible(not self.collapsed)
-        strip.setVisible(self.collapsed)
+        if self.collapsed:
+            show_instead(self, [strip], [header, view], strip)
+        else:
+            show_instead(self, [header, view], [strip], view)
 
     def schedule_counts(self, *_: object) -> None:
         """Many row signals in one update cost one recount, when the event loop is free."""

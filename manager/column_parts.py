@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt5.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, pyqtSignal
+from PyQt5.QtCore import QEvent, QModelIndex, QPoint, QRect, QRectF, QSize, Qt, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QFontMetrics,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -21,6 +23,7 @@ from PyQt5.QtGui import (
     QShowEvent,
 )
 from PyQt5.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -175,10 +178,16 @@ class ColumnHeader(QWidget):
         return bool(super().event(event))
 
 
+UNFOLD_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+
+
 class CollapsedStrip(QWidget):
-    """A collapsed column: the name written upwards, the count, and still a drop target."""
+    """A collapsed column: the name written upwards, the count, and still a drop target.
+    It takes the keyboard as the column's list did (its column stays the current one), and
+    Enter, Space or the fold shortcut unfold it."""
 
     expand_requested = pyqtSignal()
+    focused = pyqtSignal()
 
     def __init__(self, model: HostListModel, title: str) -> None:
         super().__init__()
@@ -187,6 +196,22 @@ class CollapsedStrip(QWidget):
         self.setAcceptDrops(True)
         self.setObjectName("CollapsedTitle")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def focusInEvent(self, event: QFocusEvent | None) -> None:
+        super().focusInEvent(event)
+        self.focused.emit()
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent | None) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        if event is not None and event.key() in UNFOLD_KEYS:
+            self.expand_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent | None) -> None:
         painter = QPainter(self)
@@ -196,6 +221,10 @@ class CollapsedStrip(QWidget):
         )
         painter.rotate(-90)
         painter.drawText(QPoint(0, 0), f"{self.title}  ({self.model.member_count()})")
+        if self.hasFocus():  # where the keyboard is, as a focused list shows it
+            painter.resetTransform()
+            painter.setPen(QColor(theme.FOCUS_COLOR))
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4)
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         self.expand_requested.emit()
@@ -215,6 +244,22 @@ class CollapsedStrip(QWidget):
             event.mimeData(), event.dropAction(), -1, 0, QModelIndex()
         ):
             event.acceptProposedAction()
+
+
+def show_instead(
+    column: QWidget, shown: list[QWidget], hidden: list[QWidget], keyboard_to: QWidget
+) -> None:
+    """A column's parts swapped (its list for its folded strip, or back). The keyboard, if
+    it was in the column, goes to ``keyboard_to`` before the others hide: hidden with them,
+    it would jump to another column (and make that pool the current one)."""
+    focused = QApplication.focusWidget()
+    keyboard = focused is not None and column.isAncestorOf(focused)
+    for part in shown:
+        part.setVisible(True)
+    if keyboard:
+        keyboard_to.setFocus(Qt.FocusReason.OtherFocusReason)
+    for part in hidden:
+        part.setVisible(False)
 
 
 def tool_button(icon_name: str, tip: str) -> QToolButton:

@@ -26,7 +26,13 @@ from PyQt5.QtWidgets import (
 )
 
 from manager.column import COLLAPSED_WIDTH_EM, COLUMN_WIDTH_EM
-from manager.column_parts import COUNTS_SEPARATOR, CollapsedStrip, CountsLabel, tool_button
+from manager.column_parts import (
+    COUNTS_SEPARATOR,
+    CollapsedStrip,
+    CountsLabel,
+    show_instead,
+    tool_button,
+)
 from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_view import HostListView
@@ -196,9 +202,10 @@ class NativeColumn(QFrame):
         if collapsed == self.collapsed:
             return
         self.collapsed = collapsed
-        self.header.setVisible(not collapsed)
-        self.view.setVisible(not collapsed)
-        self.strip.setVisible(collapsed)
+        if collapsed:
+            show_instead(self, [self.strip], [self.header, self.view], self.strip)
+        else:
+            show_instead(self, [self.header, self.view], [self.strip], self.view)
         self._apply_width()
         self.set_in_sight(self.in_sight)  # unfolded: the list catches up with the farm
         self.collapsed_changed.emit(self.path, collapsed)

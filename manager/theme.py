@@ -88,6 +88,7 @@ def style_sheet() -> str:
 
 
 DISABLED_TEXT = "#6b747c"  # what cannot be used now: menu items, buttons, fields
+FOCUS_COLOR = "#5b8fc0"  # the frame of what has the keyboard (the style sheet's too)
 
 
 def apply_theme(app: QApplication) -> None:

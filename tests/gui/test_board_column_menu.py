@@ -43,3 +43,29 @@ def test_delete_from_a_columns_menu_deletes_that_columns_pool(
     qtbot.waitUntil(lambda: "gpu" not in board.board.columns, timeout=WAIT_MS)
     assert "gpu" in asked[0] and "lighting" not in asked[0]
     assert [pool.name for pool in seeded.pools()] == ["lighting"]
+
+
+def test_the_fold_shortcut_folds_and_unfolds_the_current_column_and_keeps_it_current(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    """The keyboard once left with the folded list: another pool became current, the next
+    Ctrl+Shift+C folded that one, and nothing could be unfolded from the keyboard."""
+    qtbot.waitUntil(lambda: "lighting" in board.board.columns, timeout=WAIT_MS)
+    view = focus(board, "gpu")
+    gpu = board.board.columns["gpu"]
+
+    QTest.keyClick(
+        view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+
+    assert gpu.collapsed and board.board.current_pool == "gpu"
+    strip = QApplication.focusWidget()
+    assert strip is not None and gpu.isAncestorOf(strip)
+    QTest.keyClick(
+        strip, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert not gpu.collapsed and QApplication.focusWidget() is gpu.view
+
+    gpu.set_collapsed(True)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter on the strip
+    assert not gpu.collapsed and board.board.current_pool == "gpu"
