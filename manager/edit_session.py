@@ -137,9 +137,9 @@ class EditSession(QObject):
             self.message.emit("info", f"Redone: {request.label}.")
         elif step is not None:
             self.history.record(step)
-            self.message.emit("info", f"{request.label[:1].upper()}{request.label[1:]}.")
+            self.message.emit("info", f"Saved: {request.label}.")  # done, not a command
         elif request.hosts_to_remember and not request.edits:
-            self.message.emit("info", f"{request.label[:1].upper()}{request.label[1:]}.")
+            self.message.emit("info", f"Saved: {request.label}.")
         else:
             self.message.emit("info", f"Nothing to change: {request.label}.")
         self.history_changed.emit()

@@ -34,7 +34,7 @@ from storage.store_source import StoreSource
 class BoardSession(QObject):
     """What a board does; ``start`` it once its window shows, ``shutdown`` when it closes."""
 
-    message = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), one sentence
+    message = pyqtSignal(str, str)  # level ("info" | "warning" | "error" | "resolved"), sentence
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)

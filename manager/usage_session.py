@@ -15,7 +15,7 @@ from manager.usage_worker import ChartRequest, UsageNews, UsageWorker
 class UsageSession(QObject):
     """What the headers, the banner and the chart dialog are told."""
 
-    message = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), one sentence
+    message = pyqtSignal(str, str)  # level ("info" | "warning" | "error" | "resolved"), sentence
     news = pyqtSignal(object)  # UsageNews
     chart_ready = pyqtSignal(object, object)  # ChartRequest, Chart
     chart_failed = pyqtSignal(object, str)  # ChartRequest, one sentence
@@ -27,6 +27,7 @@ class UsageSession(QObject):
         self.worker = worker
         self.latest: UsageNews | None = None
         self._said = ""  # the last failure or problem said, so that it is said once
+        self._failure = ""  # what was said of the last failure, until a read works again
         worker.read.connect(self._on_worker_read)
         worker.failed.connect(self._on_worker_failed)
         worker.chart_read.connect(self.chart_ready)
@@ -45,6 +46,9 @@ class UsageSession(QObject):
 
     def _on_worker_read(self, news: UsageNews) -> None:
         self.latest = news
+        if self._failure:  # the database is back for usage: its warning goes
+            self.message.emit("resolved", self._failure)
+            self._failure = ""
         problem = news.problems[0] if news.problems else ""
         if problem != self._said:
             self._said = problem
@@ -57,4 +61,5 @@ class UsageSession(QObject):
     def _on_worker_failed(self, sentence: str) -> None:
         if sentence != self._said:
             self._said = sentence
-            self.message.emit("warning", f"Usage: {sentence}")
+            self._failure = f"Usage: {sentence}"
+            self.message.emit("warning", self._failure)

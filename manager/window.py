@@ -326,6 +326,10 @@ class MainWindow(QMainWindow):
         self._update_pool_actions()
 
     def _on_session_message(self, level: str, sentence: str) -> None:
+        if level == "resolved":  # a warning that no longer holds goes, if it still shows
+            if self.message_banner.text() == sentence:
+                self.message_banner.hide()
+            return
         if level in ("error", "warning"):
             self.message_banner.set_kind(level)
             self.message_banner.show_message(sentence)

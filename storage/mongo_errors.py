@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -69,5 +70,15 @@ def _driver_surprise(where: object, error: BaseException) -> str:
 
 
 def _short(error: Exception) -> str:
+    """The driver's reason in a few words: without the server's address (the sentence says
+    it), the errno, the timeouts it was configured with, or the topology it saw."""
     text = str(error).split(", Timeout:")[0].split("Topology Description")[0]
+    text = _TIMEOUTS.sub("", text)
+    text = _ADDRESS.sub("", text.strip())
+    text = _ERRNO.sub("", text)
     return text.strip().rstrip(",.") or type(error).__name__
+
+
+_TIMEOUTS = re.compile(r"\s*\(configured timeouts:[^)]*\)")
+_ADDRESS = re.compile(r"^\S+:\d+: ")  # "127.0.0.1:27017: connection closed"
+_ERRNO = re.compile(r"\[Errno -?\d+\] ")

@@ -158,3 +158,18 @@ def test_the_board_follows_the_database_another_command_started_on_a_new_port(
     assert second["port"] != first["port"]
     assert window.store_label.text() == f"● embedded nx-27017 at 127.0.0.1:{second['port']}"
     window.close()
+
+
+def test_a_warning_that_no_longer_holds_leaves_the_banner(board: MainWindow) -> None:
+    """The usage reader's "cannot be reached" stayed up long after the database was back."""
+    said = board.session.message
+    down = "Usage: MongoDB at db:27017 cannot be reached (Connection refused)."
+
+    said.emit("warning", down)
+    assert board.message_banner.isVisible() and board.message_banner.text() == down
+    said.emit("resolved", down)
+    assert not board.message_banner.isVisible()
+
+    said.emit("error", "Not saved: add gpu-01 to gpu — the database cannot be reached.")
+    said.emit("resolved", down)  # another message shows now: it stays
+    assert board.message_banner.isVisible()
