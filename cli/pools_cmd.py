@@ -14,7 +14,7 @@ from pools.job_list import deletion_notice
 from pools.json_shapes import change_json, pool_json
 from pools.model import Pool, unreadable_warning
 from pools.schedules import by_host
-from pools.tokens import untypeable_reason
+from pools.tokens import untypeable_warning
 from pools.wording import plural
 from storage.connection import open_store
 
@@ -123,11 +123,9 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 def _untypeable(pool: Pool) -> None:
     """Artists name pools in hosts masks as @NAME; warn when that cannot work (not refused:
     the board and 'apply' still use the pool)."""
-    reason = untypeable_reason(pool.name)
-    if reason:
-        notice(
-            f"Warning: artists cannot type pool '{pool.name}' as a token in a hosts mask: {reason}."
-        )
+    warning = untypeable_warning(pool.name)
+    if warning:
+        notice(f"Warning: {warning[:1].lower()}{warning[1:]}")
 
 
 def _create(args: argparse.Namespace, settings: Settings) -> int:

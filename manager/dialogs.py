@@ -25,6 +25,7 @@ from manager import theme
 from pools.errors import InvalidNameError
 from pools.hostnames import hostname_problem, hostname_remark
 from pools.model import normalize_pool_name
+from pools.tokens import untypeable_warning
 from pools.wording import plural
 
 FARM_ONLY = "(Farm column only, no pool)"
@@ -46,7 +47,7 @@ class PoolForm(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
-        self._taken = {t.casefold() for t in taken if t != name}
+        self._taken = {t.casefold(): t for t in taken if t != name}
         self.name_edit = QLineEdit(name)
         self.name_edit.setPlaceholderText("lighting, gpu, comp-nodes…")
         self.description_edit = QLineEdit(description)
@@ -112,9 +113,14 @@ class PoolForm(QDialog):
             try:
                 name = normalize_pool_name(text)
                 if name.casefold() in self._taken:
-                    sentence = f"A pool named '{name}' already exists."
-                elif name != text:
-                    note = f"The spaces around it are left out: the pool is named '{name}'."
+                    sentence = f"A pool named '{self._taken[name.casefold()]}' already exists."
+                else:
+                    trimmed = (
+                        f"The spaces around it are left out: the pool is named '{name}'."
+                        if name != text
+                        else ""
+                    )
+                    note = " ".join(s for s in (trimmed, untypeable_warning(name)) if s)
             except InvalidNameError as error:
                 sentence = str(error)
         self.problem.setText(sentence)
@@ -157,6 +163,7 @@ class AddHostsDialog(QDialog):
         self.setWindowTitle("Add hosts by name")
         self.setMinimumSize(460, 320)
         self._known = known
+        self._known_by_case = {name.casefold(): name for name in known}
         self.names_edit = QPlainTextEdit()
         self.names_edit.setPlaceholderText("rnd-0101\nrnd-0102, rnd-0103\n…")
         self.pool_box = QComboBox()
@@ -193,15 +200,21 @@ class AddHostsDialog(QDialog):
         new = [name for name in names if name not in self._known]
         bad = [problem for name in new if (problem := hostname_problem(name))]
         remarks = [
-            remark
-            for name in new
-            if not hostname_problem(name) and (remark := hostname_remark(name))
+            remark for name in new if not hostname_problem(name) and (remark := self._remark(name))
         ]
         self.problem.setText(_first_few(bad))
         self.remark.setText(_first_few(remarks))
         self.summary.setText(plural(len(names), "host") if names else "")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(names) and not bad)
         grow_to_fit(self)
+
+    def _remark(self, name: str) -> str:
+        """A known machine's name typed in other letters is another machine to afpools and
+        afserver alike (names are matched exactly): said, and allowed."""
+        known = self._known_by_case.get(name.casefold())
+        if known is not None:
+            return f"{name} is not {known}, which the farm knows: names are matched exactly."
+        return hostname_remark(name)
 
     @property
     def hostnames(self) -> list[str]:

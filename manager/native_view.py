@@ -139,7 +139,7 @@ class NativeColumn(QFrame):
         self.header = self._make_header()
         self.header.installEventFilter(self)  # its tooltip: the pool's farm settings
         self.title_label.installEventFilter(self)  # the path is fitted to its width
-        self.strip = CollapsedStrip(model, leaf_name(self.path) or ROOT)
+        self.strip = CollapsedStrip(model, self.path)  # whole: /cpu/big and /gpu/big differ
         self.strip.setToolTip(self.path)
         self.strip.expand_requested.connect(lambda: self.set_collapsed(False))
         layout = QVBoxLayout(self)

@@ -107,15 +107,18 @@ class MoveResult:
         moved, failed = len(self.moved), len(self.failed)
         already = len(self.outcomes) - moved - failed
         parts = []
-        if moved or not already:
+        if moved or not (already or failed):
             parts.append(f"Moved {plural(moved, 'render')} to '{self.path}'")
         if already:
             were = "was" if already == 1 else "were"
             parts.append(f"{plural(already, 'render')} {were} there already")
-        text = "; ".join(parts)
         if failed:
             names = names_text(o.name for o in self.failed)
-            text += f"; {plural(failed, 'render')} did not move ({names})"
+            if parts:
+                parts.append(f"{plural(failed, 'render')} did not move ({names})")
+            else:  # not "Moved 0 renders …; 1 render did not move"
+                parts.append(f"Nothing moved to '{self.path}' ({names})")
+        text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
 
 

@@ -131,6 +131,15 @@ def untypeable_reason(name: str) -> str:
     return ""
 
 
+def untypeable_warning(name: str) -> str:
+    """One sentence when artists cannot name this pool in a hosts mask ('' when they can);
+    the pool is allowed all the same: the board and 'apply' still bind jobs to it."""
+    reason = untypeable_reason(name)
+    if not reason:
+        return ""
+    return f"Artists cannot type pool '{name}' as a token in a hosts mask: {reason}."
+
+
 def regex_reading_within_find(text: str) -> bool:
     """Whether every name this find mask admits when afserver reads it as a regex, it also
     admits as a find mask.

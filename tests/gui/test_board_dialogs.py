@@ -28,13 +28,15 @@ def test_new_pool_dialog_checks_the_name_as_it_is_typed(qtbot: QtBot, seeded: Po
 
     assert states == [
         (False, ""),
-        (False, "A pool named 'GPU' already exists."),
+        (False, "A pool named 'gpu' already exists."),  # the pool there, as it is named
         (False, f"A pool name can have at most 64 characters; '{'x' * 20}...' has 65."),
         (True, ""),
     ]
 
 
-def test_the_pool_dialog_says_when_it_trims_the_name(qtbot: QtBot, seeded: PoolStore) -> None:
+def test_the_pool_dialog_says_when_it_trims_the_name_or_no_token_can_name_it(
+    qtbot: QtBot, seeded: PoolStore
+) -> None:
     form = PoolForm("New pool", ["gpu"])
     qtbot.addWidget(form)
 
@@ -42,8 +44,16 @@ def test_the_pool_dialog_says_when_it_trims_the_name(qtbot: QtBot, seeded: PoolS
 
     assert ok_button(form).isEnabled()
     assert form.name == "comp nodes"
-    assert form.note.text() == "The spaces around it are left out: the pool is named 'comp nodes'."
+    no_token = (
+        "Artists cannot type pool 'comp nodes' as a token in a hosts mask: its name holds a space."
+    )
+    assert form.note.text() == (
+        f"The spaces around it are left out: the pool is named 'comp nodes'. {no_token}"
+    )
     form.name_edit.setText("comp nodes")
+    assert form.note.text() == no_token  # allowed, as 'main.py pools create' allows it
+    assert ok_button(form).isEnabled()
+    form.name_edit.setText("comp-nodes")
     assert form.note.text() == ""
 
 
@@ -300,3 +310,16 @@ def test_hovering_a_pool_header_previews_its_mask(
 
     assert "2 hosts" in tip
     assert "<code>rnd-a0[12]</code>" in tip
+
+
+def test_a_known_name_in_other_letters_gets_a_remark(qtbot: QtBot) -> None:
+    """RND-A01 next to the farm's rnd-a01 went in silently, as a second machine."""
+    dialog = AddHostsDialog(["gpu"], None, known={"rnd-a01"})
+    qtbot.addWidget(dialog)
+
+    dialog.names_edit.setPlainText("RND-A01 rnd-a01")
+
+    assert ok_button(dialog).isEnabled()  # allowed: it may be another machine
+    assert dialog.remark.text() == (
+        "RND-A01 is not rnd-a01, which the farm knows: names are matched exactly."
+    )

@@ -150,6 +150,8 @@ def test_summaries(tree: NativeTree) -> None:
     assert (moved.summary(), moved.all_arrived) == ("Moved 2 renders to '/gpu'.", True)
     there = settle_move(plan_move(tree, "/gpu", ["g1"]), {}, actions=0)
     assert there.summary() == "1 render was there already."
+    refused = settle_move(plan_move(tree, "/gpu", ["a1"]), read_back(host("a1", "/")), actions=1)
+    assert refused.summary() == "Nothing moved to '/gpu' (a1)."  # not "Moved 0 renders"
 
 
 def test_from_pool_moves_idle_renders_and_reports_the_rest(tree: NativeTree) -> None:
