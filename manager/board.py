@@ -78,7 +78,9 @@ class Board(QWidget):
         self.scroll_area.setWidget(self.container)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Lists scroll themselves; the row scrolls only when banners leave less height than
+        # a header and a card need (else the headers slid out of sight, out of reach).
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)

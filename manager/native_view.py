@@ -313,7 +313,9 @@ class NativeBoard(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.container)
         self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Lists scroll themselves; the row scrolls only when banners leave less height than
+        # a header and a card need (else the headers slid out of sight, out of reach).
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area, 1)
