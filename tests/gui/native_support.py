@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt5.QtCore import QPoint, QTimer
-from PyQt5.QtGui import QImage, QPainter
+from PyQt5.QtGui import QImage
 from PyQt5.QtWidgets import QApplication, QDialog, QMenu
 
 from manager.native_face import NativePathDialog
@@ -15,6 +15,7 @@ from manager.window import MainWindow
 from tests.gui.conftest import answer_dialog, ok_button
 from tests.support.fake_afserver import FakeAfserver
 from tests.support.native_drop import drop as drop_on
+from tests.support.recording_painter import RecordingPainter
 
 TREE = ["/", "/cpu", "/cpu/big", "/gpu"]
 
@@ -40,18 +41,6 @@ def drop(window: MainWindow, source: str, names: list[str], target: str) -> bool
     return drop_on(window.native.view, source, names, target)
 
 
-class _RecordingPainter(QPainter):
-    """A painter that notes the texts a card draws (the delegate calls it from Python)."""
-
-    def __init__(self, image: QImage) -> None:
-        super().__init__(image)
-        self.texts: list[str] = []
-
-    def drawText(self, *args: object) -> None:  # noqa: N802 (Qt's name)
-        self.texts.append(str(args[-1]))
-        super().drawText(*args)  # type: ignore[call-overload]
-
-
 def card_texts(view: NativeListView, name: str) -> list[str]:
     """The texts a render's card draws, as painted at its place in the column: its name,
     then its second line."""
@@ -62,7 +51,7 @@ def card_texts(view: NativeListView, name: str) -> list[str]:
     option = view.viewOptions()
     option.rect = view.visualRect(index)
     image = QImage(view.viewport().size(), QImage.Format_ARGB32)
-    painter = _RecordingPainter(image)
+    painter = RecordingPainter(image)
     view.itemDelegate().paint(painter, option, index)
     painter.end()
     return painter.texts

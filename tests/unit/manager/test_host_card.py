@@ -11,6 +11,7 @@ from manager.evented_farm import EventedFarm
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 from pools.model import Pool
+from tests.support.recording_painter import RecordingPainter
 from tests.unit.manager.farm_data import BUSY, render
 
 
@@ -52,18 +53,6 @@ def test_a_card_follows_its_host_and_looks_the_same_when_painted_again(
     assert paint(remembering, model, 0, selected=True) == selected
 
 
-class _RecordingPainter(QPainter):
-    """Notes the texts a card draws (the delegate calls drawText from Python)."""
-
-    def __init__(self, image: QImage) -> None:
-        super().__init__(image)
-        self.texts: list[str] = []
-
-    def drawText(self, *args: object) -> None:  # noqa: N802 (Qt's name)
-        self.texts.append(str(args[-1]))
-        super().drawText(*args)  # type: ignore[call-overload]
-
-
 def test_a_host_in_many_pools_keeps_its_name_whole(evented: EventedFarm) -> None:
     """The badges give way to the name (once they took the whole line: "r…1")."""
     pools = ("comp nodes", "comp-nodes", "gpu:big", "lighting")
@@ -77,7 +66,7 @@ def test_a_host_in_many_pools_keeps_its_name_whole(evented: EventedFarm) -> None
     option = QStyleOptionViewItem()
     option.font = font
     option.rect = QRect(0, 0, width, 54)
-    painter = _RecordingPainter(image)
+    painter = RecordingPainter(image)
     delegate.paint(painter, option, model.index(0))
     painter.end()
 
