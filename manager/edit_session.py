@@ -13,11 +13,7 @@ from PyQt5.QtCore import QObject, pyqtSignal
 from manager.store_worker import StepRequest, StoreSnapshot, StoreWorker
 from pools.drops import Drop, plan_drop
 from pools.edits import Edit, Step, UndoHistory
-from pools.wording import plural
-
-
-def describe_hosts(hosts: list[str]) -> str:
-    return hosts[0] if len(hosts) == 1 else plural(len(hosts), "host")
+from pools.wording import describe_hosts
 
 
 class EditSession(QObject):

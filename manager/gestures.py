@@ -242,6 +242,15 @@ class Gestures:
         wake.setToolTip("Send Wake-on-LAN to the machines that are down and have a known MAC.")
         if len(names) == 1 and _is_address(names[0]):
             menu.addAction("Name this machine…", lambda: self.name_host(names[0]))
+        forgettable = self.network.forgettable(names)
+        if forgettable:  # a name mistyped in Add hosts, a machine long gone
+            forget = menu.addAction(
+                "Forget this machine"
+                if len(forgettable) == 1
+                else f"Forget {plural(len(forgettable), 'machine')}",
+                lambda: self.network.forget_machines(forgettable),
+            )
+            forget.setToolTip("Take it off the board: afserver does not know it, no pool holds it.")
         menu.addAction("Copy names", lambda: self.copy_names(names))
         menu.exec(view.viewport().mapToGlobal(pos))
 

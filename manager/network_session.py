@@ -16,7 +16,7 @@ from manager.evented_farm import EventedFarm
 from manager.network_worker import NetworkWorker
 from manager.store_worker import StoreWorker
 from pools.farm import FarmChange
-from pools.wording import plural
+from pools.wording import describe_hosts, plural
 from scanner.scan import ScanResult
 
 
@@ -33,6 +33,7 @@ class NetworkSession(QObject):
     forget_requested = pyqtSignal(str)  # to the network worker: stop watching a woken host
     sightings_to_record = pyqtSignal(list)  # to the store worker
     host_name_requested = pyqtSignal(str, str)  # to the store worker
+    machines_to_forget = pyqtSignal(list)  # to the store worker: names
 
     def __init__(
         self,
@@ -59,6 +60,8 @@ class NetworkSession(QObject):
         self.forget_requested.connect(network.forget)
         store.sightings_recorded.connect(self._on_store_sightings_recorded)
         store.host_named.connect(self._on_store_host_named)
+        store.hosts_forgotten.connect(self._on_store_hosts_forgotten)
+        self.machines_to_forget.connect(store.forget_hosts)
         self.sightings_to_record.connect(store.record_sightings)
         self.host_name_requested.connect(store.name_host)
         evented.changed.connect(self._on_farm_changed)
@@ -120,6 +123,25 @@ class NetworkSession(QObject):
 
     def _on_store_host_named(self, old: str, new: str) -> None:
         self.message.emit("info", f"{old} is now named {new}.")
+
+    def forgettable(self, names: list[str]) -> list[str]:
+        """The machines among ``names`` that afpools alone knows (typed in, or a scan found
+        them) and that no pool holds: forgetting one takes it off the board. afserver's
+        renders are not ours to forget; a pool's members show as long as they are members."""
+        return [
+            name
+            for name in names
+            if (host := self.farm.hosts.get(name)) is not None
+            and "afserver" not in host.sources
+            and not self.farm.pools_of(name)
+        ]
+
+    def forget_machines(self, names: list[str]) -> None:
+        self.machines_to_forget.emit(self.forgettable(names))
+
+    def _on_store_hosts_forgotten(self, names: list[str]) -> None:
+        if names:
+            self.message.emit("info", f"Forgot {describe_hosts(names)}.")
 
     # -- Wake-on-LAN --------------------------------------------------------------------
 

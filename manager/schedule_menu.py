@@ -21,11 +21,11 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from manager.edit_session import describe_hosts
 from pools.edits import Edit
 from pools.errors import AfpoolsError
 from pools.model import Pool
 from pools.schedules import AWAY_TEXT, Window, by_host, next_change, window
+from pools.wording import describe_hosts
 
 Request = Callable[[str, list[Edit]], object]  # an undo label and its edits (EditSession)
 

@@ -50,6 +50,7 @@ class StoreWorker(Worker):
     step_failed = pyqtSignal(object, str, object)  # StepRequest, one sentence, Step that stands
     sightings_recorded = pyqtSignal(list, int)  # names kept, how many were new
     host_named = pyqtSignal(str, str)  # old name (an IP), new name
+    hosts_forgotten = pyqtSignal(list)  # the names that were known
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -143,6 +144,13 @@ class StoreWorker(Worker):
         recorded = self.guarded(record)
         if recorded is not None:
             self.sightings_recorded.emit(*recorded)
+        self.watch()
+
+    @pyqtSlot(list)
+    def forget_hosts(self, names: list[str]) -> None:
+        forgotten = self.guarded(lambda: self._connect().forget_hosts(names))
+        if forgotten is not None:
+            self.hosts_forgotten.emit(forgotten)
         self.watch()
 
     @pyqtSlot(str, str)

@@ -77,3 +77,8 @@ def state_text(host: Host, *, waking: bool = False, short: bool = False) -> str:
 def counts_text(total: int, online: int, busy: int, noun: str = "host") -> str:
     """A column header's counts: "3 hosts · 2 online · 1 busy"."""
     return f"{plural(total, noun)} · {online} online · {busy} busy"
+
+
+def describe_hosts(hosts: list[str]) -> str:
+    """The one host's name, or how many: what an edit or a message is about."""
+    return hosts[0] if len(hosts) == 1 else plural(len(hosts), "host")

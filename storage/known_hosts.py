@@ -107,6 +107,20 @@ class KnownHostsMixin:
         return names
 
     @translate_errors
+    def forget_hosts(self, names: Iterable[str]) -> list[str]:
+        """Forget machines known by name or by a scan (a name mistyped in Add hosts, say);
+        the names that were known. Their pools, if any, keep them: a pool's member shows
+        whatever the store knows of it. A scan that sees one again brings it back."""
+        forgotten = [
+            name
+            for name in dict.fromkeys(names)
+            if self._db.hosts.delete_one({"_id": name}).deleted_count
+        ]
+        if forgotten:
+            self._bump()
+        return forgotten
+
+    @translate_errors
     def name_host(self, current: str, hostname: str) -> KnownHost:
         """Give a known machine (typically one kept under its IP) a name typed by hand."""
         new = unique_hostnames([hostname])[0]

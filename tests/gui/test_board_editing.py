@@ -206,3 +206,44 @@ def test_every_model_passes_the_model_tester(
     for model in board.board.models():
         assert isinstance(model, HostListModel)
         qtmodeltester.check(model, force_py=True)
+
+
+@pytest.mark.qt_log_ignore(  # the offscreen platform's remarks on a popup menu
+    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
+)
+def test_a_mistyped_machine_can_be_forgotten_but_not_a_render_or_a_member(
+    qtbot: QtBot, seeded: PoolStore, board: MainWindow
+) -> None:
+    """A name typed wrong in Add hosts stayed in the Farm column for good, even undone."""
+    board.session.edits.remember_hosts(["rnd-a0l", "rnd-old-07"])
+    board.session.edits.add_to_pool(["rnd-old-07"], "lighting")
+    wait_members(qtbot, board, "lighting", ["rnd-a01", "rnd-a02", "rnd-old-07"])
+    qtbot.waitUntil(lambda: "rnd-a0l" in shown(board, None), timeout=WAIT_MS)
+    view = focus(board, None)
+    model = view.host_model()
+    selection = QItemSelection()
+    for name in ("rnd-a0l", "rnd-a01", "rnd-old-07"):  # typed, a render, a pool's member
+        row = model.index(model.row_of(name) or 0)
+        selection.select(row, row)
+    view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
+    offered: list[str] = []
+
+    def forget() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, forget)
+            return
+        action = next(a for a in menu.actions() if a.text().startswith("Forget"))
+        offered.append(action.text())
+        action.trigger()
+        menu.close()
+
+    QTimer.singleShot(0, forget)
+    where = view.visualRect(model.index(model.row_of("rnd-a0l") or 0)).center()
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Mouse, where))
+
+    assert offered == ["Forget this machine"]  # only the typed one
+    qtbot.waitUntil(lambda: "rnd-a0l" not in shown(board, None), timeout=WAIT_MS)
+    assert "rnd-a0l" not in [h.name for h in seeded.known_hosts()]
+    assert {"rnd-a01", "rnd-old-07"} <= set(shown(board, None))
+    assert "Forgot rnd-a0l." in board.status.currentMessage()

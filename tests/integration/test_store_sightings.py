@@ -106,3 +106,19 @@ def test_pools_follow_a_machine_when_a_later_scan_finds_its_name(store: PoolStor
     store.record_sightings([seen("10.0.0.7", "02:00:00:00:00:07", "gpu-07", "arp", "dns")])
 
     assert store.pool("gpu").hostnames == ("gpu-07",)
+
+
+def test_forgetting_takes_exactly_the_named_machines_and_tells_the_boards(
+    store: PoolStore,
+) -> None:
+    store.record_host("rnd-a0l", source="manual")  # mistyped
+    store.record_host("RND-A0L", source="manual")  # another machine: names match exactly
+    store.record_host("ws-anna", source="scan")
+    before = store.revision()
+
+    forgotten = store.forget_hosts(["rnd-a0l", "rnd-a0l", "never-known"])
+
+    assert forgotten == ["rnd-a0l"]
+    assert [h.name for h in store.known_hosts()] == ["RND-A0L", "ws-anna"]
+    assert store.revision() > before  # boards reload their farm
+    assert store.forget_hosts(["never-known"]) == []

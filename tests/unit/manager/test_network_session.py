@@ -43,9 +43,11 @@ class FakeNetworkWorker(QObject):
 class FakeStoreWorker(QObject):
     sightings_recorded = pyqtSignal(list, int)
     host_named = pyqtSignal(str, str)
+    hosts_forgotten = pyqtSignal(list)
 
     def record_sightings(self, sightings: list[object]) -> None: ...
     def name_host(self, current: str, new: str) -> None: ...
+    def forget_hosts(self, names: list[str]) -> None: ...
 
 
 def test_a_woken_machine_waits_until_afserver_reports_it_up(evented: EventedFarm) -> None:
