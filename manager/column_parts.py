@@ -10,6 +10,7 @@ from PyQt5.QtCore import QEvent, QModelIndex, QPoint, QRect, QRectF, QSize, Qt, 
 from PyQt5.QtGui import (
     QColor,
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QFocusEvent,
@@ -234,12 +235,17 @@ class CollapsedStrip(QWidget):
             event.mimeData(), event.proposedAction(), -1, 0, QModelIndex()
         ):
             event.acceptProposedAction()
+            theme.show_drop_target(self, True)
 
     def dragMoveEvent(self, event: QDragMoveEvent | None) -> None:
         if event is not None:
             event.acceptProposedAction()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent | None) -> None:
+        theme.show_drop_target(self, False)
+
     def dropEvent(self, event: QDropEvent | None) -> None:
+        theme.show_drop_target(self, False)
         if event is not None and self.model.dropMimeData(
             event.mimeData(), event.dropAction(), -1, 0, QModelIndex()
         ):

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import QEvent, QModelIndex, Qt, pyqtSignal
-from PyQt5.QtGui import QColor, QDragEnterEvent, QFocusEvent, QPainter, QPaintEvent
+from PyQt5.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QFocusEvent,
+    QPainter,
+    QPaintEvent,
+)
 from PyQt5.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -12,6 +20,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from manager import theme
 from manager.host_card import HostCardDelegate
 from manager.host_model import HostListModel
 
@@ -126,3 +135,12 @@ class HostListView(QTableView):
             event.ignore()
             return
         super().dragEnterEvent(event)
+        theme.show_drop_target(self, event.isAccepted())
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent | None) -> None:
+        super().dragLeaveEvent(event)
+        theme.show_drop_target(self, False)
+
+    def dropEvent(self, event: QDropEvent | None) -> None:
+        theme.show_drop_target(self, False)
+        super().dropEvent(event)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QColor, QIcon, QPalette
-from PyQt5.QtWidgets import QApplication
+from PyQt5.QtWidgets import QApplication, QWidget
 
 from pools.model import HostState
 
@@ -122,3 +122,16 @@ def enable_high_dpi() -> None:
     """Must run before the QApplication exists: crisp at 100 % and 200 % scaling."""
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_EnableHighDpiScaling, True)
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_UseHighDpiPixmaps, True)
+
+
+def show_drop_target(widget: QWidget, on: bool) -> None:
+    """The column around ``widget`` framed while a drag it would take is over it (the
+    style sheet's ``#PoolColumn[dropTarget="true"]``), unframed when it leaves or lands."""
+    column = widget
+    while column is not None and column.objectName() != "PoolColumn":
+        column = column.parentWidget()
+    if column is None or bool(column.property("dropTarget")) == on:
+        return
+    column.setProperty("dropTarget", on)
+    column.style().unpolish(column)
+    column.style().polish(column)

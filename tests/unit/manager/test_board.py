@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PyQt5.QtCore import QMimeData, QPoint, Qt
+from PyQt5.QtGui import QDragEnterEvent, QDragLeaveEvent
 from pytestqt.qtbot import QtBot
 
 from manager.board import Board
 from manager.evented_farm import EventedFarm
-from manager.host_model import HOST_ROLE
+from manager.host_model import HOST_ROLE, encode_hosts
 from pools.farm import HostFilter
 from pools.model import HostState, Pool
 from tests.unit.manager.conftest import Watch
@@ -181,3 +183,28 @@ def test_the_current_pool_s_column_scrolls_into_view_and_fills(
 
     assert "pool-06" in in_sight(board)
     assert rows(board.columns["pool-06"].model) == ["rnd-06", "rnd-07"]
+
+
+def test_a_column_is_framed_while_a_drag_it_would_take_is_over_it(
+    qtbot: QtBot, evented: EventedFarm
+) -> None:
+    """The walk found no sign of where a drag would land."""
+    board = Board(evented)
+    qtbot.addWidget(board)
+    evented.apply_renders([render("rnd-01"), render("rnd-02")])
+    evented.apply_store([Pool("gpu", ("rnd-01",))], [])
+    board.show()
+    gpu = board.columns["gpu"]
+    qtbot.waitUntil(lambda: gpu.is_built)
+
+    def enter(data: QMimeData) -> bool:
+        event = QDragEnterEvent(
+            QPoint(5, 5), Qt.DropAction.MoveAction, data, Qt.LeftButton, Qt.NoModifier
+        )
+        gpu.view.dragEnterEvent(event)
+        return bool(gpu.property("dropTarget"))
+
+    assert not enter(encode_hosts(["rnd-01"], "gpu"))  # from itself: no edit, no frame
+    assert enter(encode_hosts(["rnd-02"], None))  # from the Farm: framed
+    gpu.view.dragLeaveEvent(QDragLeaveEvent())
+    assert not gpu.property("dropTarget")
