@@ -127,7 +127,7 @@ def enable_high_dpi() -> None:
 def show_drop_target(widget: QWidget, on: bool) -> None:
     """The column around ``widget`` framed while a drag it would take is over it (the
     style sheet's ``#PoolColumn[dropTarget="true"]``), unframed when it leaves or lands."""
-    column = widget
+    column: QWidget | None = widget
     while column is not None and column.objectName() != "PoolColumn":
         column = column.parentWidget()
     if column is None or bool(column.property("dropTarget")) == on:
