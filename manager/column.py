@@ -41,6 +41,14 @@ from pools.wording import counts_text, plural
 
 COLUMN_WIDTH_EM = 17  # in font heights: "busy · 2 tasks · 192.168.100.200 · 64 cores" fits
 COLLAPSED_WIDTH_EM = 2.6
+
+
+def set_column_width(column: QWidget, *, collapsed: bool) -> None:
+    """A column's fixed width, in heights of its font: a pool's, or a native pool's."""
+    em = QFontMetrics(column.font()).height()
+    column.setFixedWidth(int((COLLAPSED_WIDTH_EM if collapsed else COLUMN_WIDTH_EM) * em))
+
+
 MASK_PREVIEW_CHARS = 400
 
 
@@ -234,9 +242,7 @@ class PoolColumn(QFrame):
         return bool(super().focusNextPrevChild(next))
 
     def _apply_width(self) -> None:
-        em = QFontMetrics(self.font()).height()
-        width = COLLAPSED_WIDTH_EM if self.collapsed else COLUMN_WIDTH_EM
-        self.setFixedWidth(int(width * em))
+        set_column_width(self, collapsed=self.collapsed)
 
     def rename(self, name: str) -> None:
         """The pool's new name; its model has followed the farm's rename by itself."""

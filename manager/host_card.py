@@ -67,6 +67,7 @@ class HostCardDelegate(QStyledItemDelegate):
         self._fonts: dict[str, _Fonts] = {}
         self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
         self._texts: dict[tuple[object, ...], tuple[str, str]] = {}
+        self._name_widths: dict[tuple[str, str], int] = {}
         self._schedules = PoolSchedules()  # the clock badges of own_pool's scheduled members
         self._schedule_fits: dict[tuple[object, ...], str] = {}
 
@@ -112,7 +113,7 @@ class HostCardDelegate(QStyledItemDelegate):
 
         text_left = icon_rect.right() + pad + 2
         text_width = int(card.right()) - text_left - pad
-        name_width = fonts.name_metrics.horizontalAdvance(host.name) + pad
+        name_width = self._name_width(fonts, host.name) + pad
         # The name first: badges take what it leaves, and at least a third of the line.
         room = max(text_width - name_width, int(text_width * BADGES_SHARE))
         badge_room = self._paint_badges(painter, fonts, card, pools, pad=pad, room=room)
@@ -153,6 +154,16 @@ class HostCardDelegate(QStyledItemDelegate):
             detail = fitting_text(shows.notes, detail_metrics, detail_rect.width())
         painter.drawText(_baseline(detail_rect, detail_metrics), detail)
         painter.restore()
+
+    def _name_width(self, fonts: _Fonts, name: str) -> int:
+        """A name's width in its font, measured once (every paint asks, to give way to it)."""
+        key = (fonts.key, name)
+        width = self._name_widths.get(key)
+        if width is None:
+            if len(self._name_widths) > TEXTS_KEPT:
+                self._name_widths.clear()
+            width = self._name_widths[key] = fonts.name_metrics.horizontalAdvance(name)
+        return width
 
     def _card_texts(
         self, fonts: _Fonts, host: Host, *, waking: bool, stale: bool, widths: tuple[int, int]

@@ -34,7 +34,6 @@ from pools.wording import cores_text, memory_text, state_text
 MIME_TYPE = "application/x-afpools-hosts"
 _USER = Qt.ItemDataRole.UserRole
 HOST_ROLE = _USER + 1  # the merged Host
-POOLS_ROLE = _USER + 2  # names of the pools the host is in
 STALE_ROLE = _USER + 3  # afserver is unreachable: the state shown is the last known
 WAKING_ROLE = _USER + 4  # a Wake-on-LAN packet went out, the machine is not up yet
 NOTE_ROLE = _USER + 5  # what a card shows instead of its details (a refused move): sentences
@@ -164,8 +163,6 @@ class HostListModel(QAbstractListModel):
             return name
         if role == HOST_ROLE:
             return self.farm.hosts.get(name)
-        if role == POOLS_ROLE:
-            return self.farm.pools_of(name)
         if role == STALE_ROLE:
             return self.stale
         if role == WAKING_ROLE:

@@ -25,7 +25,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from manager.column import COLLAPSED_WIDTH_EM, COLUMN_WIDTH_EM
+from manager.column import set_column_width
 from manager.column_parts import (
     COUNTS_SEPARATOR,
     CollapsedStrip,
@@ -211,8 +211,7 @@ class NativeColumn(QFrame):
         self.collapsed_changed.emit(self.path, collapsed)
 
     def _apply_width(self) -> None:
-        em = QFontMetrics(self.font()).height()
-        self.setFixedWidth(int((COLLAPSED_WIDTH_EM if self.collapsed else COLUMN_WIDTH_EM) * em))
+        set_column_width(self, collapsed=self.collapsed)
 
     def schedule_counts(self, *_: object) -> None:
         if not self._counts_due:

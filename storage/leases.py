@@ -32,6 +32,7 @@ from storage.mongo_errors import translate_errors
 
 Document = dict[str, Any]
 AGENT_LEASE = "agent"
+TIME_COMMANDS = ("hello", "isMaster")  # isMaster: MongoDB before 4.4.2
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Leases:
     ) -> None:
         self._collection = collection
         self._clock = clock
+        self._time_command = TIME_COMMANDS[0]
         self.address = "the database"
 
     @translate_errors
@@ -69,7 +71,7 @@ class Leases:
             return_document=ReturnDocument.AFTER,
         )
         if renewed is not None:
-            return self._lease(renewed)
+            return self._lease(renewed, stamped=True)
         fields = {
             "holder": holder,
             "description": description,
@@ -96,7 +98,7 @@ class Leases:
             return_document=ReturnDocument.AFTER,
         )
         if taken is not None:
-            return self._lease(taken)
+            return self._lease(taken, stamped=True)
         return self.take(holder, description, seconds)  # renewed, taken or released meanwhile
 
     @translate_errors
@@ -110,13 +112,14 @@ class Leases:
         doc = self._collection.find_one({"_id": AGENT_LEASE})
         return None if doc is None else self._lease(doc)
 
-    def _lease(self, doc: Document) -> Lease:
+    def _lease(self, doc: Document, *, stamped: bool = False) -> Lease:
         """The lease with its expiry in this machine's clock: the seconds it has left by the
-        server's clock, from now."""
+        server's clock, from now. ``stamped``: the server stamped ``beat`` in this very call,
+        so the beat is its time now (no question asked)."""
         expires_at = stored_number(doc.get("expires_at"))
         beat, seconds = doc.get("beat"), doc.get("seconds")
         if isinstance(beat, datetime) and isinstance(seconds, (int, float)):
-            server_now = self._server_time()
+            server_now = beat if stamped else self._server_time()
             if server_now is not None:
                 left = float(seconds) - (server_now - beat).total_seconds()
                 expires_at = self._clock() + left
@@ -131,10 +134,11 @@ class Leases:
         """The database server's clock (``hello``, or ``isMaster`` before MongoDB 4.4.2);
         None from a server that says neither."""
         database = self._collection.database
-        for command in ("hello", "isMaster"):
+        for command in TIME_COMMANDS[TIME_COMMANDS.index(self._time_command) :]:
             try:
                 now = database.command(command).get("localTime")
             except OperationFailure:  # no such command
                 continue
+            self._time_command = command  # an old server is not asked for hello each time
             return now if isinstance(now, datetime) else None
         return None
